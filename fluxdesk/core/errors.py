@@ -1,0 +1,164 @@
+"""Typed errors: each knows the one line a designer should read.
+
+Core raises these; the CLI prints ``str(error)`` and the window shows it, with
+``kind`` telling the UI which action to offer (open key settings, wait, retry).
+No message ever contains the API key: messages are built from our own words, the
+status code and the server's ``message`` field, never from request headers.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ErrorKind(str, enum.Enum):
+    VALIDATION = "validation"
+    AUTHENTICATION = "authentication"
+    SERVER_VALIDATION = "server_validation"
+    RATE_LIMITED = "rate_limited"
+    SERVER = "server"
+    NETWORK = "network"
+    TIMEOUT = "timeout"
+    BAD_RESPONSE = "bad_response"
+    BAD_IMAGE = "bad_image"
+    CANCELLED = "cancelled"
+    KEY_STORE = "key_store"
+    LIBRARY = "library"
+
+
+# Exit codes of the CLI, one per kind (2 is argparse's and ours for bad input).
+EXIT_CODES: dict[ErrorKind, int] = {
+    ErrorKind.VALIDATION: 2,
+    ErrorKind.AUTHENTICATION: 3,
+    ErrorKind.SERVER_VALIDATION: 4,
+    ErrorKind.RATE_LIMITED: 5,
+    ErrorKind.SERVER: 6,
+    ErrorKind.NETWORK: 7,
+    ErrorKind.TIMEOUT: 8,
+    ErrorKind.BAD_RESPONSE: 9,
+    ErrorKind.BAD_IMAGE: 10,
+    ErrorKind.KEY_STORE: 11,
+    ErrorKind.LIBRARY: 12,
+    ErrorKind.CANCELLED: 130,
+}
+
+
+class FluxDeskError(Exception):
+    """Base of every error a user may see. ``str()`` is the one-line message."""
+
+    kind: ErrorKind = ErrorKind.SERVER
+    retryable: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.kind]
+
+
+class AuthenticationError(FluxDeskError):
+    kind = ErrorKind.AUTHENTICATION
+
+    def __init__(self, status: int, detail: str = "") -> None:
+        self.status = status
+        what = "was rejected" if status == 401 else "is not allowed to use this model"
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"The API key {what} (HTTP {status}){extra}. "
+            "Check it in Settings or with `fluxdesk key set`."
+        )
+
+
+class ServerValidationError(FluxDeskError):
+    kind = ErrorKind.SERVER_VALIDATION
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(f"The server refused the request: {detail}")
+
+
+class RateLimitedError(FluxDeskError):
+    kind = ErrorKind.RATE_LIMITED
+    retryable = True
+
+    def __init__(self, retry_after: float | None) -> None:
+        self.retry_after = retry_after
+        wait = f" Try again in {retry_after:.0f} s." if retry_after else " Try again in a moment."
+        super().__init__("Too many requests: the API is rate limiting this key." + wait)
+
+
+class ServerError(FluxDeskError):
+    kind = ErrorKind.SERVER
+    retryable = True
+
+    def __init__(self, status: int, detail: str = "") -> None:
+        self.status = status
+        extra = f": {detail}" if detail else ""
+        super().__init__(
+            f"The API had a problem (HTTP {status}){extra}. Nothing was retried automatically "
+            "so you are not billed twice; retry when ready."
+        )
+
+
+class NetworkError(FluxDeskError):
+    kind = ErrorKind.NETWORK
+    retryable = True
+
+    def __init__(self, host: str, what: str = "the API") -> None:
+        self.host = host
+        super().__init__(f"Cannot reach {what} at {host}: check your internet connection.")
+
+
+class TimeoutError_(FluxDeskError):
+    kind = ErrorKind.TIMEOUT
+    retryable = True
+
+    def __init__(self, host: str, seconds: float) -> None:
+        self.host = host
+        super().__init__(f"{host} did not answer within {seconds:g} s. Try again or raise the timeout in Settings.")
+
+
+class BadResponseError(FluxDeskError):
+    kind = ErrorKind.BAD_RESPONSE
+    retryable = True
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The API sent an answer FluxDesk cannot read: {detail}.")
+
+
+class BadImageError(FluxDeskError):
+    kind = ErrorKind.BAD_IMAGE
+    retryable = True
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"A downloaded image is unusable: {detail}.")
+
+
+class CancelledError(FluxDeskError):
+    kind = ErrorKind.CANCELLED
+
+    def __init__(self) -> None:
+        super().__init__("Cancelled.")
+
+
+class KeyStoreError(FluxDeskError):
+    kind = ErrorKind.KEY_STORE
+
+
+class LibraryError(FluxDeskError):
+    kind = ErrorKind.LIBRARY
+
+
+class InvalidRequestError(FluxDeskError):
+    """The request did not pass validation; nothing was sent."""
+
+    kind = ErrorKind.VALIDATION
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("Invalid request: " + "; ".join(messages))

@@ -1,0 +1,94 @@
+"""Plain data that flows out of a generation: what the API said and what was saved."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fluxdesk.core.request import GenerationRequest
+
+
+@dataclass(frozen=True)
+class RemoteImage:
+    """One image as the API response describes it (before download)."""
+
+    url: str
+    width: int
+    height: int
+    content_type: str
+    nsfw: bool
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    images: tuple[RemoteImage, ...]
+    seed: int
+    timings: dict[str, float]
+    prompt: str
+
+
+@dataclass(frozen=True)
+class SavedImage:
+    path: Path
+    index: int
+    width: int
+    height: int
+    nsfw: bool
+    byte_size: int
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    request: GenerationRequest
+    seed: int
+    images: tuple[SavedImage, ...]
+    timings: dict[str, float]
+    created: str  # ISO 8601, UTC
+    elapsed: float  # seconds, click to all saved
+
+    def to_json(self) -> dict[str, object]:
+        """The ``fluxdesk generate --json`` shape."""
+        return {
+            "request": self.request.to_api_json(),
+            "seed": self.seed,
+            "model": self.request.model,
+            "created": self.created,
+            "elapsed": round(self.elapsed, 3),
+            "timings": self.timings,
+            "images": [
+                {"path": str(img.path), "width": img.width, "height": img.height, "nsfw": img.nsfw}
+                for img in self.images
+            ],
+        }
+
+
+class Stage(str, enum.Enum):
+    SUBMITTING = "submitting"  # POST sent, waiting for the server (inference)
+    DOWNLOADING = "downloading"
+    SAVING = "saving"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Progress:
+    stage: Stage
+    elapsed: float
+    images_total: int = 0
+    images_done: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0  # 0 when unknown
+    attempts: int = 1
+    note: str = field(default="")
+
+    def describe(self) -> str:
+        if self.stage is Stage.SUBMITTING:
+            text = "Generating…" if not self.note else self.note
+        elif self.stage is Stage.DOWNLOADING:
+            mib = self.bytes_done / 1_048_576
+            text = f"Downloading {self.images_done}/{self.images_total} ({mib:.1f} MiB)"
+        elif self.stage is Stage.SAVING:
+            text = f"Saving {self.images_done}/{self.images_total}"
+        else:
+            text = "Done"
+        return f"{text} {self.elapsed:.1f} s"
