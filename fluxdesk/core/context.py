@@ -1,0 +1,93 @@
+"""Everything a front end (CLI or window) needs, built once from the environment.
+
+``AppContext`` ties together paths, settings, the key store and, for ``--sandbox``, an
+in-process sandbox. Front ends ask it for a client and a library instead of wiring
+those themselves, so the CLI and the GUI cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fluxdesk.core.keystore import KeyStore
+from fluxdesk.core.paths import AppPaths, app_paths
+from fluxdesk.core.settings import Settings
+
+if TYPE_CHECKING:
+    from fluxdesk.core.client import ApiClient
+    from fluxdesk.core.library import Library
+    from fluxdesk.core.sandbox import Sandbox
+
+
+@dataclass
+class AppContext:
+    paths: AppPaths
+    settings: Settings
+    keystore: KeyStore
+    sandbox: Sandbox | None = None
+    _library: Library | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, *, use_sandbox: bool = False, inference_delay: float = 0.6) -> AppContext:
+        paths = app_paths()
+        settings = Settings.load(paths.settings_file)
+        ctx = cls(paths=paths, settings=settings, keystore=KeyStore())
+        if use_sandbox:
+            ctx.start_sandbox(inference_delay=inference_delay)
+        return ctx
+
+    def start_sandbox(self, *, inference_delay: float = 0.6) -> Sandbox:
+        from fluxdesk.core.sandbox import Sandbox
+
+        if self.sandbox is None:
+            # A random key per run: the in-process sandbox needs none from the user, but
+            # the client still authenticates exactly as against the real API.
+            self.sandbox = Sandbox(api_key="sandbox-" + secrets.token_hex(8), inference_delay=inference_delay)
+            self.sandbox.start()
+        return self.sandbox
+
+    def close(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+    @property
+    def base_url(self) -> str:
+        if self.sandbox is not None:
+            return self.sandbox.base_url
+        return self.settings.effective_base_url()
+
+    def api_key(self) -> str:
+        """The key for the current target; raises KeyStoreError with help when missing."""
+        if self.sandbox is not None:
+            return self.sandbox.api_key
+        return self.keystore.require()
+
+    def make_client(self) -> ApiClient:
+        from fluxdesk.core.client import ApiClient, ClientConfig
+
+        return ApiClient(
+            ClientConfig(
+                base_url=self.base_url,
+                api_key=self.api_key(),
+                connect_timeout=self.settings.connect_timeout,
+                read_timeout=self.settings.read_timeout,
+            )
+        )
+
+    @property
+    def library_root(self) -> Path:
+        return self.settings.library_root(self.paths)
+
+    def library(self) -> Library:
+        from fluxdesk.core.library import Library
+
+        if self._library is None or self._library.root != self.library_root:
+            self._library = Library(self.library_root)
+        return self._library
+
+    def save_settings(self) -> None:
+        self.settings.save(self.paths.settings_file)

@@ -1,0 +1,135 @@
+"""The API key: OS keyring (service ``fluxdesk``), overridden by ``FLUXDESK_API_KEY``.
+
+There is deliberately no plaintext fallback file: when no keyring backend is usable the
+user is told how to provide the key (environment variable, or unlock/install a keyring
+and run ``fluxdesk key set``). The key never appears in a message, log or exception.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass
+
+from fluxdesk.core.errors import KeyStoreError
+
+SERVICE = "fluxdesk"
+ACCOUNT = "aimlapi-api-key"
+KEY_ENV = "FLUXDESK_API_KEY"
+
+NO_BACKEND_HELP = (
+    "No usable OS keyring was found ({backend}). Set the FLUXDESK_API_KEY environment "
+    "variable, or install/unlock a keyring (macOS Keychain, Windows Credential Locker, "
+    "or a Secret Service such as GNOME Keyring or KWallet) and run `fluxdesk key set`."
+)
+
+
+class KeySource(str, enum.Enum):
+    ENVIRONMENT = "environment"
+    KEYRING = "keyring"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    source: KeySource
+    backend: str  # human-readable keyring backend name
+    usable_backend: bool
+
+    def describe(self) -> str:
+        if self.source is KeySource.ENVIRONMENT:
+            return f"API key: set by {KEY_ENV} (overrides the keyring)"
+        if self.source is KeySource.KEYRING:
+            return f"API key: stored in the OS keyring ({self.backend})"
+        if not self.usable_backend:
+            return "API key: not set. " + NO_BACKEND_HELP.format(backend=self.backend)
+        return f"API key: not set (keyring: {self.backend}). Run `fluxdesk key set`."
+
+
+class KeyStore:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self._env = dict(os.environ) if env is None else env
+
+    # keyring is imported lazily: it scans entry points and costs start-up time.
+    @staticmethod
+    def _keyring():  # type: ignore[no-untyped-def]
+        import keyring
+
+        return keyring
+
+    def backend_name(self) -> str:
+        backend = self._keyring().get_keyring()
+        name = getattr(backend, "name", None) or type(backend).__name__
+        return f"{name}"
+
+    def backend_usable(self) -> bool:
+        import keyring.backends.fail
+
+        return not isinstance(self._keyring().get_keyring(), keyring.backends.fail.Keyring)
+
+    def _require_backend(self) -> None:
+        if not self.backend_usable():
+            raise KeyStoreError(NO_BACKEND_HELP.format(backend=self.backend_name()))
+
+    def get(self) -> str | None:
+        """The key to use: environment first, then keyring. None when not set."""
+        env_key = self._env.get(KEY_ENV, "").strip()
+        if env_key:
+            return env_key
+        if not self.backend_usable():
+            return None
+        try:
+            value = self._keyring().get_password(SERVICE, ACCOUNT)
+        except Exception as exc:  # keyring backends raise many types (D-Bus, locked, ...)
+            raise KeyStoreError(
+                f"Cannot read the API key from the keyring ({self.backend_name()}): {type(exc).__name__}. "
+                f"Unlock the keyring or set {KEY_ENV}."
+            ) from None
+        return value or None
+
+    def require(self) -> str:
+        key = self.get()
+        if key:
+            return key
+        if not self.backend_usable():
+            raise KeyStoreError(NO_BACKEND_HELP.format(backend=self.backend_name()))
+        raise KeyStoreError(f"No API key set. Run `fluxdesk key set`, set {KEY_ENV}, or try `fluxdesk --sandbox`.")
+
+    def set(self, key: str) -> None:
+        key = key.strip()
+        if not key:
+            raise KeyStoreError("The API key is empty; nothing was stored.")
+        if any(c.isspace() for c in key):
+            raise KeyStoreError("The API key contains spaces or line breaks; nothing was stored.")
+        self._require_backend()
+        try:
+            self._keyring().set_password(SERVICE, ACCOUNT, key)
+        except Exception as exc:
+            raise KeyStoreError(
+                f"Cannot store the API key in the keyring ({self.backend_name()}): {type(exc).__name__}."
+            ) from None
+
+    def delete(self) -> bool:
+        """Remove the stored key; False when there was none."""
+        self._require_backend()
+        import keyring.errors
+
+        try:
+            self._keyring().delete_password(SERVICE, ACCOUNT)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except Exception as exc:
+            raise KeyStoreError(
+                f"Cannot delete the API key from the keyring ({self.backend_name()}): {type(exc).__name__}."
+            ) from None
+        return True
+
+    def status(self) -> KeyStatus:
+        usable = self.backend_usable()
+        if self._env.get(KEY_ENV, "").strip():
+            source = KeySource.ENVIRONMENT
+        elif usable and self.get():
+            source = KeySource.KEYRING
+        else:
+            source = KeySource.NONE
+        return KeyStatus(source=source, backend=self.backend_name(), usable_backend=usable)

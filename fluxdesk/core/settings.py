@@ -1,0 +1,100 @@
+"""User settings: a small typed catalogue stored as JSON in the data folder.
+
+Each setting is declared once (name, default, help); loading checks every value's type
+against its default and falls back to the default when a file was hand-edited wrongly.
+Secrets never live here: the API key is in the OS keyring (see keystore.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from fluxdesk.core import params as P
+from fluxdesk.core.errors import LibraryError
+from fluxdesk.core.paths import AppPaths, app_paths
+
+log = logging.getLogger(__name__)
+
+BASE_URL_ENV = "FLUXDESK_BASE_URL"
+PROMPT_HISTORY_LIMIT = 200
+
+
+@dataclass
+class Settings:
+    base_url: str = field(default=P.DEFAULT_BASE_URL, metadata={"help": "API base URL"})
+    connect_timeout: float = field(default=10.0, metadata={"help": "Seconds to wait for a connection"})
+    read_timeout: float = field(default=120.0, metadata={"help": "Seconds to wait for the API to answer"})
+    library_dir: str = field(default="", metadata={"help": "Library folder (empty: default)"})
+    auto_save: bool = field(default=True, metadata={"help": "Save every result to the library"})
+    last_request: dict[str, Any] = field(default_factory=dict, metadata={"help": "Form values"})
+    prompt_history: list[str] = field(default_factory=list, metadata={"help": "Recent prompts"})
+    ui_state: dict[str, str] = field(default_factory=dict, metadata={"help": "Window geometry etc."})
+
+    # --- derived values -------------------------------------------------------------
+    def effective_base_url(self, env: dict[str, str] | None = None) -> str:
+        env = dict(os.environ) if env is None else env
+        return (env.get(BASE_URL_ENV) or self.base_url or P.DEFAULT_BASE_URL).rstrip("/")
+
+    def library_root(self, paths: AppPaths) -> Path:
+        return Path(self.library_dir).expanduser() if self.library_dir else paths.library
+
+    def remember_prompt(self, prompt: str) -> None:
+        prompt = prompt.strip()
+        if not prompt:
+            return
+        history = [p for p in self.prompt_history if p != prompt]
+        history.insert(0, prompt)
+        self.prompt_history = history[:PROMPT_HISTORY_LIMIT]
+
+    # --- persistence ----------------------------------------------------------------
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        path = path or app_paths().settings_file
+        defaults = cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return defaults
+        except (OSError, ValueError) as exc:
+            log.warning("Ignoring unreadable settings file %s: %s", path, exc)
+            return defaults
+        if not isinstance(raw, dict):
+            return defaults
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            default = getattr(defaults, f.name)
+            value = raw[f.name]
+            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if type(value) is type(default):
+                values[f.name] = value
+            else:
+                log.warning("Setting %s has the wrong type in %s; using the default", f.name, path)
+        return cls(**values)
+
+    def save(self, path: Path | None = None) -> None:
+        """Write atomically: a crash never leaves a half-written settings file."""
+        path = path or app_paths().settings_file
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(data, fh, indent=2, ensure_ascii=False)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise LibraryError(f"Cannot save settings to {path}: {exc.strerror or exc}") from exc
