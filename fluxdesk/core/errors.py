@@ -69,8 +69,7 @@ class AuthenticationError(FluxDeskError):
         what = "was rejected" if status == 401 else "is not allowed to use this model"
         extra = f" ({detail})" if detail else ""
         super().__init__(
-            f"The API key {what} (HTTP {status}){extra}. "
-            "Check it in Settings or with `fluxdesk key set`."
+            f"The API key {what} (HTTP {status}){extra}. Check it in Settings or with `fluxdesk key set`."
         )
 
 
@@ -120,7 +119,9 @@ class TimeoutError_(FluxDeskError):
 
     def __init__(self, host: str, seconds: float) -> None:
         self.host = host
-        super().__init__(f"{host} did not answer within {seconds:g} s. Try again or raise the timeout in Settings.")
+        super().__init__(
+            f"{host} did not answer within {seconds:g} s. Try again or raise the timeout in Settings."
+        )
 
 
 class BadResponseError(FluxDeskError):

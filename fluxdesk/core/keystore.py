@@ -93,7 +93,9 @@ class KeyStore:
             return key
         if not self.backend_usable():
             raise KeyStoreError(NO_BACKEND_HELP.format(backend=self.backend_name()))
-        raise KeyStoreError(f"No API key set. Run `fluxdesk key set`, set {KEY_ENV}, or try `fluxdesk --sandbox`.")
+        raise KeyStoreError(
+            f"No API key set. Run `fluxdesk key set`, set {KEY_ENV}, or try `fluxdesk --sandbox`."
+        )
 
     def set(self, key: str) -> None:
         key = key.strip()

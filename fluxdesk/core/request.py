@@ -164,7 +164,9 @@ def build_request(
 
 def _prompt(value: Any, problems: list[Problem]) -> str | None:
     if not isinstance(value, str) or not value.strip():
-        problems.append(Problem("prompt", f"Prompt: must not be empty (1 to {P.PROMPT_MAX_CHARS} characters)"))
+        problems.append(
+            Problem("prompt", f"Prompt: must not be empty (1 to {P.PROMPT_MAX_CHARS} characters)")
+        )
         return None
     if len(value) > P.PROMPT_MAX_CHARS:
         problems.append(
@@ -201,7 +203,9 @@ def _image_size(raw: Mapping[str, Any], problems: list[Problem], strict: bool) -
     if value is None:
         return P.DEFAULT_SIZE
     if isinstance(value, SizePreset | CustomSize):
-        value = value.value if isinstance(value, SizePreset) else {"width": value.width, "height": value.height}
+        value = (
+            value.value if isinstance(value, SizePreset) else {"width": value.width, "height": value.height}
+        )
     if isinstance(value, str) and not strict:
         text = value.strip().lower()
         if "x" in text or "×" in text:
@@ -212,7 +216,12 @@ def _image_size(raw: Mapping[str, Any], problems: list[Problem], strict: bool) -
             return SizePreset(value)
         except ValueError:
             names = ", ".join(p.value for p in SizePreset)
-            problems.append(Problem("image_size", f"Image size: must be one of {names} or a custom width×height (got {value!r})"))
+            problems.append(
+                Problem(
+                    "image_size",
+                    f"Image size: must be one of {names} or a custom width×height (got {value!r})",
+                )
+            )
             return None
     if isinstance(value, Mapping):
         found: list[Problem] = []
@@ -224,7 +233,9 @@ def _image_size(raw: Mapping[str, Any], problems: list[Problem], strict: bool) -
         if found:
             return None
         return CustomSize(int(value["width"]), int(value["height"]))
-    problems.append(Problem("image_size", f"Image size: must be a preset name or {{width, height}} (got {value!r})"))
+    problems.append(
+        Problem("image_size", f"Image size: must be a preset name or {{width, height}} (got {value!r})")
+    )
     return None
 
 
@@ -258,9 +269,8 @@ def _number(
                     number = None
             except ValueError:
                 number = None
-    if number is not None and spec.integer:
-        if isinstance(number, float):
-            number = int(number) if number.is_integer() else None
+    if number is not None and spec.integer and isinstance(number, float):
+        number = int(number) if number.is_integer() else None
     if number is None or not (spec.minimum <= number <= spec.maximum):
         problems.append(Problem(spec.field, f"{spec.label}: must be {spec.range_text()} (got {value!r})"))
         return None

@@ -1,0 +1,392 @@
+"""HTTP client for the AI/ML API image endpoint and the CDN that serves the images.
+
+Design choices (each one is a promise to the user):
+- The POST is retried only on 429/503 (the server said "not now", nothing was billed),
+  honouring ``Retry-After``, at most 3 times and 60 s of waiting in all. Any other 5xx
+  comes back as :class:`ServerError` for the user to retry: a blind retry of a
+  generation that may have run could bill twice.
+- Image downloads (idempotent GETs) are retried with backoff on connection errors and
+  5xx.
+- The API key is attached to the POST only, as a per-request header. Downloads never
+  carry it, and requests strips ``Authorization`` on a redirect to another host.
+- Every wait (retry sleeps, each download chunk) checks the job's CancelToken.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from fluxdesk import __version__
+from fluxdesk.core import params as P
+from fluxdesk.core.cancel import CancelToken
+from fluxdesk.core.errors import (
+    AuthenticationError,
+    BadImageError,
+    BadResponseError,
+    CancelledError,
+    FluxDeskError,
+    NetworkError,
+    RateLimitedError,
+    ServerError,
+    ServerValidationError,
+    TimeoutError_,
+)
+from fluxdesk.core.request import GenerationRequest
+from fluxdesk.core.results import ApiResponse, RemoteImage
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"FluxDesk/{__version__}"
+CHUNK_SIZE = 256 * 1024
+# No legitimate 1536² image comes near this; a runaway stream is cut off.
+MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+RETRIABLE_POST_STATUSES = frozenset({429, 503})
+RETRIABLE_GET_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    base_url: str
+    api_key: str
+    connect_timeout: float = 10.0
+    read_timeout: float = 120.0  # the POST waits for inference
+    download_timeout: float = 60.0
+    max_retries: int = 3
+    max_retry_wait: float = 60.0
+
+    def __repr__(self) -> str:  # never let the key reach a log or traceback
+        return f"ClientConfig(base_url={self.base_url!r}, api_key='***')"
+
+
+class _WaitBudget:
+    """Seconds of retry waiting left for one call; shared by all Retry copies."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+
+class _RetryBudgetExceeded(Exception):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry wait of {retry_after:g} s exceeds the budget")
+        self.retry_after = retry_after
+
+
+class BoundedRetry(Retry):
+    """urllib3 Retry whose sleeps are cancellable and bounded in total."""
+
+    def __init__(
+        self,
+        *args: Any,
+        cancel: CancelToken | None = None,
+        budget: _WaitBudget | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cancel = cancel
+        self.budget = budget
+
+    def new(self, **kw: Any) -> BoundedRetry:
+        kw.setdefault("cancel", self.cancel)
+        kw.setdefault("budget", self.budget)
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def sleep(self, response: Any = None) -> None:
+        wait = None
+        if self.respect_retry_after_header and response is not None:
+            wait = self.get_retry_after(response)
+        if wait is None:
+            wait = self.get_backoff_time()
+        if self.budget is not None:
+            if wait > self.budget.left:
+                raise _RetryBudgetExceeded(wait)
+            self.budget.left -= wait
+        log.debug("retrying in %.1f s", wait)
+        if self.cancel is not None:
+            self.cancel.wait(wait)
+        elif wait > 0:
+            import time
+
+            time.sleep(wait)
+
+
+ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total or 0)
+
+
+class ApiClient:
+    def __init__(self, config: ClientConfig) -> None:
+        self.config = config
+        self._api_host = urlsplit(config.base_url).netloc
+
+    @property
+    def generation_url(self) -> str:
+        return self.config.base_url.rstrip("/") + P.API_PATH
+
+    # --- sessions ------------------------------------------------------------------
+    def _session(self, cancel: CancelToken | None) -> requests.Session:
+        """A fresh session per call, so each call's retry budget and cancel token are
+        its own (Retry objects are bound to adapters, not to requests)."""
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+        budget = _WaitBudget(self.config.max_retry_wait)
+        post_retry = BoundedRetry(
+            total=self.config.max_retries,
+            connect=1,  # the request never left: safe to retry once
+            read=0,  # it may have been received: never resend a generation
+            other=0,
+            status=self.config.max_retries,
+            redirect=0,
+            allowed_methods=frozenset({"POST"}),
+            status_forcelist=RETRIABLE_POST_STATUSES,
+            backoff_factor=0.5,
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            cancel=cancel,
+            budget=budget,
+        )
+        get_retry = BoundedRetry(
+            total=self.config.max_retries,
+            backoff_factor=0.3,
+            allowed_methods=frozenset({"GET"}),
+            status_forcelist=RETRIABLE_GET_STATUSES,
+            raise_on_status=False,
+            cancel=cancel,
+            budget=budget,
+        )
+        session.mount("http://", HTTPAdapter(max_retries=get_retry, pool_maxsize=4))
+        session.mount("https://", HTTPAdapter(max_retries=get_retry, pool_maxsize=4))
+        session.mount(self.generation_url, HTTPAdapter(max_retries=post_retry))
+        return session
+
+    # --- the generation call ----------------------------------------------------------
+    def submit(self, request: GenerationRequest, cancel: CancelToken | None = None) -> ApiResponse:
+        """POST the request; return the parsed response. Raises FluxDeskError subclasses."""
+        body = request.to_api_json()
+        with self._session(cancel) as session:
+            response = self._send(
+                lambda: session.post(
+                    self.generation_url,
+                    json=body,
+                    headers={"Authorization": f"Bearer {self.config.api_key}", "Accept": "application/json"},
+                    timeout=(self.config.connect_timeout, self.config.read_timeout),
+                ),
+                host=self._api_host,
+                timeout=self.config.read_timeout,
+                cancel=cancel,
+            )
+            with response:
+                return self._parse_generation(response, request)
+
+    def check_key(self) -> None:
+        """Tell whether the key is accepted, without generating (and being billed).
+
+        The endpoint has no "whoami"; an intentionally invalid body is answered with
+        401/403 for a bad key before the body is validated (422) by the API.
+        """
+        with self._session(None) as session:
+            response = self._send(
+                lambda: session.post(
+                    self.generation_url,
+                    json={"model": P.MODEL_ID},
+                    headers={"Authorization": f"Bearer {self.config.api_key}"},
+                    timeout=(self.config.connect_timeout, self.config.connect_timeout * 3),
+                ),
+                host=self._api_host,
+                timeout=self.config.connect_timeout * 3,
+                cancel=None,
+            )
+            with response:
+                if response.status_code in (401, 403):
+                    raise AuthenticationError(response.status_code, self._server_message(response))
+                if response.status_code >= 500:
+                    raise ServerError(response.status_code, self._server_message(response))
+
+    def _send(
+        self,
+        call: Callable[[], requests.Response],
+        *,
+        host: str,
+        timeout: float,
+        cancel: CancelToken | None,
+        what: str = "the API",
+    ) -> requests.Response:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        try:
+            return call()
+        except _RetryBudgetExceeded as exc:
+            raise RateLimitedError(exc.retry_after) from None
+        except requests.exceptions.ConnectTimeout:
+            raise TimeoutError_(host, self.config.connect_timeout) from None
+        except requests.exceptions.ReadTimeout:
+            raise TimeoutError_(host, timeout) from None
+        except requests.exceptions.RetryError:
+            raise NetworkError(host, what) from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError):
+            raise NetworkError(host, what) from None
+        except requests.exceptions.InvalidURL:
+            raise BadResponseError(f"the address {host!r} is not a valid URL; check the base URL") from None
+        except requests.exceptions.RequestException as exc:
+            raise NetworkError(host, what) from exc
+
+    def _server_message(self, response: requests.Response) -> str:
+        """The server's own explanation, one line, with the key scrubbed just in case."""
+        text = ""
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if isinstance(data, Mapping):
+            for key in ("message", "detail", "error"):
+                value = data.get(key)
+                if isinstance(value, Mapping):
+                    value = value.get("message")
+                if isinstance(value, list):
+                    value = "; ".join(str(v.get("msg", v) if isinstance(v, Mapping) else v) for v in value)
+                if value:
+                    text = str(value)
+                    break
+        elif response.headers.get("Content-Type", "").startswith("text/plain"):
+            text = response.text
+        text = " ".join(text.split())[:300]
+        if self.config.api_key:
+            text = text.replace(self.config.api_key, "***")
+        return text
+
+    def _parse_generation(self, response: requests.Response, request: GenerationRequest) -> ApiResponse:
+        status = response.status_code
+        if status in (401, 403):
+            raise AuthenticationError(status, self._server_message(response))
+        if status in (400, 422):
+            raise ServerValidationError(self._server_message(response) or f"HTTP {status}")
+        if status == 429:
+            retry_after = Retry().get_retry_after(response.raw) if response.raw is not None else None
+            raise RateLimitedError(retry_after)
+        if status >= 500:
+            raise ServerError(status, self._server_message(response))
+        if not 200 <= status < 300:
+            raise BadResponseError(f"HTTP {status} from {self._api_host}; check the base URL")
+        try:
+            data = response.json()
+        except ValueError:
+            kind = response.headers.get("Content-Type", "unknown type")
+            raise BadResponseError(f"expected JSON but got {kind}") from None
+        return parse_generation_body(data, request)
+
+    # --- downloads ------------------------------------------------------------------
+    def download(
+        self,
+        remote: RemoteImage,
+        dest: Path,
+        cancel: CancelToken | None = None,
+        on_bytes: ProgressCallback | None = None,
+        session: requests.Session | None = None,
+    ) -> int:
+        """Stream ``remote`` into ``dest`` (a temp file the caller owns); return its size.
+
+        No Authorization header: the CDN is another host and must never see the key.
+        """
+        own = session is None
+        session = session or self._session(cancel)
+        host = urlsplit(remote.url).netloc
+        try:
+            response = self._send(
+                lambda: session.get(
+                    remote.url,
+                    stream=True,
+                    timeout=(self.config.connect_timeout, self.config.download_timeout),
+                ),
+                host=host,
+                timeout=self.config.download_timeout,
+                cancel=cancel,
+                what="the image server",
+            )
+            with response:
+                if response.status_code != 200:
+                    raise BadImageError(f"the image server answered HTTP {response.status_code}")
+                total = int(response.headers.get("Content-Length") or 0)
+                done = 0
+                try:
+                    with open(dest, "wb") as fh:
+                        for chunk in response.iter_content(CHUNK_SIZE):
+                            if cancel is not None:
+                                cancel.raise_if_cancelled()
+                            fh.write(chunk)
+                            done += len(chunk)
+                            if done > MAX_DOWNLOAD_BYTES:
+                                raise BadImageError(
+                                    f"the download exceeds {MAX_DOWNLOAD_BYTES // 1_048_576} MiB"
+                                )
+                            if on_bytes is not None:
+                                on_bytes(done, total)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError):
+                    raise BadImageError("the download was cut short (truncated)") from None
+                except requests.exceptions.Timeout:
+                    raise TimeoutError_(host, self.config.download_timeout) from None
+                if total and done != total:
+                    raise BadImageError(f"the download was cut short ({done} of {total} bytes)")
+                return done
+        finally:
+            if own:
+                session.close()
+
+    def download_session(self, cancel: CancelToken | None) -> requests.Session:
+        """One session shared by a generation's parallel downloads (connection reuse)."""
+        return self._session(cancel)
+
+
+def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
+    """Check and convert the 2xx JSON body; BadResponseError names what is wrong."""
+    if not isinstance(data, Mapping):
+        raise BadResponseError("the response is not a JSON object")
+    images = data.get("images")
+    if not isinstance(images, list) or not images:
+        raise BadResponseError("the response has no `images`")
+    nsfw_flags = data.get("has_nsfw_concepts")
+    if not isinstance(nsfw_flags, list):
+        nsfw_flags = []
+    remotes: list[RemoteImage] = []
+    want_w, want_h = request.dimensions
+    for i, item in enumerate(images):
+        if not isinstance(item, Mapping) or not isinstance(item.get("url"), str):
+            raise BadResponseError(f"image {i + 1} has no URL")
+        url = item["url"]
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise BadResponseError(f"image {i + 1} has an unsupported URL scheme")
+        width = item.get("width") if isinstance(item.get("width"), int) else want_w
+        height = item.get("height") if isinstance(item.get("height"), int) else want_h
+        remotes.append(
+            RemoteImage(
+                url=url,
+                width=int(width),
+                height=int(height),
+                content_type=str(item.get("content_type") or request.output_format.mime_type),
+                nsfw=bool(nsfw_flags[i]) if i < len(nsfw_flags) else False,
+            )
+        )
+    seed = data.get("seed", request.seed)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise BadResponseError("the response has no usable `seed`")
+    timings_raw = data.get("timings")
+    timings = (
+        {str(k): float(v) for k, v in timings_raw.items() if isinstance(v, int | float)}
+        if isinstance(timings_raw, Mapping)
+        else {}
+    )
+    prompt = data.get("prompt") if isinstance(data.get("prompt"), str) else request.prompt
+    return ApiResponse(images=tuple(remotes), seed=seed, timings=timings, prompt=str(prompt))
+
+
+def is_retryable(error: FluxDeskError) -> bool:
+    return error.retryable and not isinstance(error, CancelledError)

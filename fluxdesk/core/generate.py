@@ -1,0 +1,278 @@
+"""One generation from request to saved files: the single path the CLI and the window use.
+
+POST the request, download every image in parallel (at most 4) into temp files in the
+target folder, verify each by decoding it, embed the metadata and move it into place
+atomically. On any failure or cancellation the temp files are removed: nothing partial
+is ever left behind. Images already committed before a sibling failed stay saved (they
+are complete) and the error says so.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from fluxdesk import __version__
+from fluxdesk.core.cancel import CancelToken
+from fluxdesk.core.client import ApiClient
+from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
+from fluxdesk.core.images import verify_image
+from fluxdesk.core.metadata import ImageMetadata, embed
+from fluxdesk.core.params import OutputFormat
+from fluxdesk.core.request import GenerationRequest
+from fluxdesk.core.results import ApiResponse, GenerationResult, Progress, RemoteImage, SavedImage, Stage
+
+MAX_PARALLEL_DOWNLOADS = 4
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class SavedFile(Protocol):
+    @property
+    def path(self) -> Path: ...
+
+
+class ImageSink(Protocol):
+    """Where finished images go: the Library, or a plain folder (auto-save off)."""
+
+    def reserve_path(
+        self, created: datetime, prompt: str, seed: int, index: int, output_format: OutputFormat
+    ) -> Path: ...
+
+    def temp_path_for(self, final: Path) -> Path: ...
+
+    def commit(self, temp: Path, final: Path, meta: ImageMetadata) -> SavedFile: ...
+
+
+@dataclass(frozen=True)
+class _FolderItem:
+    path: Path
+
+
+class FolderSink:
+    """Save into one plain folder with embedded metadata but no index."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def reserve_path(
+        self, created: datetime, prompt: str, seed: int, index: int, output_format: OutputFormat
+    ) -> Path:
+        from fluxdesk.core.library import unique_file_name
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"Cannot create {self.folder}: {exc.strerror or exc}") from None
+        return self.folder / unique_file_name(self.folder, created, prompt, seed, index, output_format)
+
+    def temp_path_for(self, final: Path) -> Path:
+        return final.with_name(f".{final.name}.part")
+
+    def commit(self, temp: Path, final: Path, meta: ImageMetadata) -> SavedFile:
+        import os
+
+        data = embed(temp.read_bytes(), meta)
+        with open(temp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, final)
+        return _FolderItem(final)
+
+
+class _ProgressTracker:
+    """Aggregates byte counts from the download threads into Progress events."""
+
+    def __init__(self, started: float, total_images: int, callback: ProgressCallback | None) -> None:
+        self.started = started
+        self.total_images = total_images
+        self.callback = callback
+        self.lock = threading.Lock()
+        self.bytes_done: dict[int, int] = {}
+        self.bytes_total: dict[int, int] = {}
+        self.images_done = 0
+        self.last_emit = 0.0
+
+    def emit(self, stage: Stage, *, force: bool = True, note: str = "") -> None:
+        if self.callback is None:
+            return
+        now = time.monotonic()
+        with self.lock:
+            if not force and now - self.last_emit < 0.05:  # ≤ 20 events/s: calm UI, cheap
+                return
+            self.last_emit = now
+            event = Progress(
+                stage=stage,
+                elapsed=now - self.started,
+                images_total=self.total_images,
+                images_done=self.images_done,
+                bytes_done=sum(self.bytes_done.values()),
+                bytes_total=sum(self.bytes_total.values()),
+                note=note,
+            )
+        self.callback(event)
+
+    def on_bytes(self, index: int) -> Callable[[int, int], None]:
+        def update(done: int, total: int) -> None:
+            with self.lock:
+                self.bytes_done[index] = done
+                self.bytes_total[index] = total
+            self.emit(Stage.DOWNLOADING, force=False)
+
+        return update
+
+    def image_saved(self) -> None:
+        with self.lock:
+            self.images_done += 1
+        self.emit(Stage.SAVING)
+
+
+def generate(
+    request: GenerationRequest,
+    client: ApiClient,
+    sink: ImageSink,
+    *,
+    cancel: CancelToken | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> GenerationResult:
+    """Run one generation to the end. Raises FluxDeskError subclasses only."""
+    problems = request.problems()
+    if problems:
+        raise InvalidRequestError([p.message for p in problems])
+    cancel = cancel or CancelToken()
+    started = time.monotonic()
+    tracker = _ProgressTracker(started, request.num_images, on_progress)
+    tracker.emit(Stage.SUBMITTING)
+    response = client.submit(request, cancel)
+    api_seconds = time.monotonic() - started
+    cancel.raise_if_cancelled()
+    created = datetime.now(timezone.utc).replace(microsecond=0)
+    tracker.total_images = len(response.images)
+    tracker.emit(Stage.DOWNLOADING)
+    saved = _download_all(request, response, client, sink, cancel, tracker, created, api_seconds)
+    elapsed = time.monotonic() - started
+    tracker.emit(Stage.DONE)
+    timings = dict(response.timings)
+    timings.update({"api_roundtrip": round(api_seconds, 3), "total": round(elapsed, 3)})
+    return GenerationResult(
+        request=request,
+        seed=response.seed,
+        images=tuple(sorted(saved, key=lambda s: s.index)),
+        timings=timings,
+        created=created.isoformat(),
+        elapsed=elapsed,
+    )
+
+
+def _download_all(
+    request: GenerationRequest,
+    response: ApiResponse,
+    client: ApiClient,
+    sink: ImageSink,
+    cancel: CancelToken,
+    tracker: _ProgressTracker,
+    created: datetime,
+    api_seconds: float,
+) -> list[SavedImage]:
+    # A child token: the first failure stops the sibling downloads without marking the
+    # user's job as cancelled.
+    siblings = cancel.child()
+    session = client.download_session(siblings)
+    saved: list[SavedImage] = []
+    try:
+        workers = min(MAX_PARALLEL_DOWNLOADS, len(response.images))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fluxdesk-download") as pool:
+            futures: list[Future[SavedImage]] = [
+                pool.submit(
+                    _fetch_one,
+                    request,
+                    response,
+                    remote,
+                    index,
+                    client,
+                    sink,
+                    siblings,
+                    session,
+                    tracker,
+                    created,
+                    api_seconds,
+                )
+                for index, remote in enumerate(response.images)
+            ]
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            if any(f.exception() is not None for f in done):
+                siblings.cancel()
+            wait(futures)
+        errors = [f.exception() for f in futures if f.exception() is not None]
+        saved = [f.result() for f in futures if f.exception() is None]
+    finally:
+        session.close()
+    if errors:
+        if cancel.cancelled:
+            raise CancelledError()
+        # Report the root cause, not the sibling cancellations it triggered.
+        first = next((e for e in errors if not isinstance(e, CancelledError)), errors[0])
+        if isinstance(first, FluxDeskError) and saved:
+            first.message += f" ({len(saved)} of {len(response.images)} images were saved.)"
+        assert first is not None
+        raise first
+    return saved
+
+
+def _fetch_one(
+    request: GenerationRequest,
+    response: ApiResponse,
+    remote: RemoteImage,
+    index: int,
+    client: ApiClient,
+    sink: ImageSink,
+    cancel: CancelToken,
+    session: object,
+    tracker: _ProgressTracker,
+    created: datetime,
+    api_seconds: float,
+) -> SavedImage:
+    final = sink.reserve_path(created, request.prompt, response.seed, index, request.output_format)
+    temp = sink.temp_path_for(final)
+    download_started = time.monotonic()
+    try:
+        size = client.download(remote, temp, cancel, tracker.on_bytes(index), session=session)  # type: ignore[arg-type]
+        cancel.raise_if_cancelled()
+        check = verify_image(temp)
+        if check.output_format is not request.output_format:
+            # The server chose another format: keep the bytes, name the file truthfully.
+            final = sink.reserve_path(created, request.prompt, response.seed, index, check.output_format)
+        fields = request.to_fields()
+        fields["seed"] = response.seed
+        meta = ImageMetadata(
+            request=fields,
+            seed=response.seed,
+            model=request.model,
+            index=index,
+            width=check.width,
+            height=check.height,
+            output_format=check.output_format.value,
+            nsfw=remote.nsfw,
+            timings={
+                **response.timings,
+                "api_roundtrip": round(api_seconds, 3),
+                "download": round(time.monotonic() - download_started, 3),
+            },
+            created=created.isoformat(),
+            app_version=__version__,
+        )
+        item = sink.commit(temp, final, meta)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    tracker.image_saved()
+    return SavedImage(
+        path=item.path, index=index, width=check.width, height=check.height, nsfw=remote.nsfw, byte_size=size
+    )
