@@ -1,0 +1,172 @@
+"""The request model: catalogue-driven validation and the exact API body."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fluxdesk.core import params as P
+from fluxdesk.core.request import CustomSize, GenerationRequest, build_request, validated_request, RequestInvalid
+
+
+def test_defaults_match_the_reference() -> None:
+    request = validated_request({"prompt": "a red fox"})
+    assert request.image_size is P.SizePreset.LANDSCAPE_4_3
+    assert request.dimensions == (1024, 768)
+    assert request.num_images == 1
+    assert request.output_format is P.OutputFormat.JPEG
+    assert request.enable_safety_checker is True
+    assert request.seed is None
+
+
+def test_minimal_body_has_only_required_fields() -> None:
+    assert validated_request({"prompt": "fox"}).to_api_json() == {"model": "flux-realism", "prompt": "fox"}
+
+
+def test_full_body_is_exactly_the_api_shape() -> None:
+    request = validated_request(
+        {
+            "prompt": "A T-Rex relaxing on a beach",
+            "image_size": {"width": 1472, "height": 512},
+            "guidance_scale": "3.5",
+            "num_inference_steps": "28",
+            "num_images": "4",
+            "seed": str(2**63 - 1),
+            "output_format": "png",
+            "enable_safety_checker": False,
+        }
+    )
+    assert request.to_api_json() == {
+        "model": "flux-realism",
+        "prompt": "A T-Rex relaxing on a beach",
+        "image_size": {"width": 1472, "height": 512},
+        "guidance_scale": 3.5,
+        "num_inference_steps": 28,
+        "enable_safety_checker": False,
+        "output_format": "png",
+        "num_images": 4,
+        "seed": 2**63 - 1,
+    }
+
+
+def test_every_problem_is_reported_at_once_with_field_and_range() -> None:
+    request, problems = build_request(
+        {
+            "prompt": "   ",
+            "image_size": {"width": 1000, "height": 2048},
+            "guidance_scale": 25,
+            "num_inference_steps": 0,
+            "num_images": 5,
+            "seed": 0,
+            "output_format": "gif",
+        }
+    )
+    assert request is None
+    by_field = {p.field: p.message for p in problems}
+    assert set(by_field) == {
+        "prompt",
+        "width",
+        "height",
+        "guidance_scale",
+        "num_inference_steps",
+        "num_images",
+        "seed",
+        "output_format",
+    }
+    assert "512" in by_field["width"] and "1536" in by_field["width"] and "32" in by_field["width"]
+    assert "1 to 20" in by_field["guidance_scale"]
+    assert "1 to 50" in by_field["num_inference_steps"]
+    assert "1 to 4" in by_field["num_images"]
+    assert "Seed" in by_field["seed"]
+    assert "jpeg or png" in by_field["output_format"]
+    with pytest.raises(RequestInvalid) as info:
+        validated_request({"prompt": ""})
+    assert "Prompt" in str(info.value)
+
+
+def test_prompt_length_limit() -> None:
+    assert build_request({"prompt": "x" * P.PROMPT_MAX_CHARS})[0] is not None
+    _, problems = build_request({"prompt": "x" * (P.PROMPT_MAX_CHARS + 1)})
+    assert problems and "4000" in problems[0].message
+
+
+@pytest.mark.parametrize("text", ["1024x768", "1024×768", " 1536 X 512 "])
+def test_size_text_forms(text: str) -> None:
+    request = validated_request({"prompt": "a", "image_size": text})
+    assert isinstance(request.image_size, CustomSize)
+
+
+def test_strict_types_reject_strings_and_bools() -> None:
+    _, problems = build_request({"prompt": "a", "num_images": "2", "seed": True}, strict_types=True)
+    assert {p.field for p in problems} == {"num_images", "seed"}
+
+
+def test_presets_resolve_to_valid_custom_sizes() -> None:
+    for preset in P.SizePreset:
+        w, h = preset.dimensions
+        assert build_request({"prompt": "a", "image_size": {"width": w, "height": h}})[0] is not None
+
+
+def test_problems_revalidates_a_directly_built_request() -> None:
+    bad = GenerationRequest(prompt="a", num_images=9)
+    assert [p.field for p in bad.problems()] == ["num_images"]
+
+
+# --- property-based: the validator agrees with the catalogue's rules everywhere ------
+
+sides = st.integers(min_value=0, max_value=4000)
+
+
+@given(width=sides, height=sides)
+def test_custom_size_rule(width: int, height: int) -> None:
+    request, problems = build_request({"prompt": "a", "image_size": {"width": width, "height": height}})
+    ok = all(P.SIDE_MIN <= v <= P.SIDE_MAX and v % P.SIDE_STEP == 0 for v in (width, height))
+    assert (request is not None) == ok
+    if not ok:
+        assert all("multiple of 32 from 512 to 1536" in p.message for p in problems)
+
+
+@given(value=st.one_of(st.integers(-(2**70), 2**70), st.floats(allow_nan=True, allow_infinity=True)))
+def test_number_rules(value: float) -> None:
+    for spec in P.NUMBER_SPECS:
+        request, problems = build_request({"prompt": "a", spec.field: value})
+        in_range = value == value and spec.minimum <= value <= spec.maximum  # NaN fails
+        whole = not spec.integer or float(value).is_integer()
+        assert (request is not None) == (in_range and whole), (spec.field, value)
+        if request is not None:
+            assert getattr(request, spec.field) == value
+        else:
+            assert problems[0].field == spec.field and spec.label in problems[0].message
+
+
+@given(seed=st.integers(P.SEED_MIN, P.SEED_MAX))
+def test_64_bit_seeds_survive_text_and_json(seed: int) -> None:
+    request = validated_request({"prompt": "a", "seed": str(seed)})
+    assert request.to_api_json()["seed"] == seed
+
+
+@given(prompt=st.text(min_size=0, max_size=4100))
+def test_prompt_rule(prompt: str) -> None:
+    request, _ = build_request({"prompt": prompt})
+    assert (request is not None) == (bool(prompt.strip()) and len(prompt) <= P.PROMPT_MAX_CHARS)
+
+
+@given(
+    raw=st.fixed_dictionaries(
+        {"prompt": st.text(min_size=1, max_size=50).filter(str.strip)},
+        optional={
+            "image_size": st.sampled_from([p.value for p in P.SizePreset]),
+            "guidance_scale": st.floats(1, 20),
+            "num_inference_steps": st.integers(1, 50),
+            "num_images": st.integers(1, 4),
+            "seed": st.integers(1, 2**63 - 1),
+            "output_format": st.sampled_from(["jpeg", "png"]),
+            "enable_safety_checker": st.booleans(),
+        },
+    )
+)
+def test_body_round_trips_through_the_strict_server_validation(raw: dict[str, object]) -> None:
+    request = validated_request(raw)
+    again = validated_request(request.to_api_json(), strict_types=True)
+    assert again == request
