@@ -287,8 +287,9 @@ def _generate(ctx: AppContext, request: Any, *, as_json: bool) -> int:
         thread.join()
     finally:
         progress.finish()
-    if "error" in outcome:
-        raise outcome["error"]
+    error = outcome.get("error")
+    if isinstance(error, BaseException):
+        raise error
     result = outcome["result"]
     assert isinstance(result, GenerationResult)
     ctx.settings.remember_prompt(request.prompt)

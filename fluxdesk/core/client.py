@@ -23,7 +23,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from fluxdesk import __version__
@@ -35,6 +37,7 @@ from fluxdesk.core.errors import (
     BadResponseError,
     CancelledError,
     FluxDeskError,
+    LibraryError,
     NetworkError,
     RateLimitedError,
     ServerError,
@@ -47,9 +50,9 @@ from fluxdesk.core.results import ApiResponse, RemoteImage
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"FluxDesk/{__version__}"
-CHUNK_SIZE = 256 * 1024
 # No legitimate 1536² image comes near this; a runaway stream is cut off.
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+READ_SIZE = 256 * 1024
 RETRIABLE_POST_STATUSES = frozenset({429, 503})
 RETRIABLE_GET_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -98,7 +101,19 @@ class BoundedRetry(Retry):
     def new(self, **kw: Any) -> BoundedRetry:
         kw.setdefault("cancel", self.cancel)
         kw.setdefault("budget", self.budget)
-        return super().new(**kw)  # type: ignore[return-value]
+        return super().new(**kw)
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        # Lenient: fractional seconds are accepted, and a garbled header means "use the
+        # backoff" instead of an InvalidHeader exception.
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            pass
+        try:
+            return super().parse_retry_after(retry_after)
+        except Exception:
+            return self.get_backoff_time()
 
     def sleep(self, response: Any = None) -> None:
         wait = None
@@ -231,7 +246,12 @@ class ApiClient:
             raise TimeoutError_(host, timeout) from None
         except requests.exceptions.RetryError:
             raise NetworkError(host, what) from None
-        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError):
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            # With read retries off, urllib3 wraps a read timeout in MaxRetryError, which
+            # requests reports as a ConnectionError: look at the reason.
+            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+            if isinstance(reason, ReadTimeoutError):
+                raise TimeoutError_(host, timeout) from None
             raise NetworkError(host, what) from None
         except requests.exceptions.InvalidURL:
             raise BadResponseError(f"the address {host!r} is not a valid URL; check the base URL") from None
@@ -269,8 +289,8 @@ class ApiClient:
         if status in (400, 422):
             raise ServerValidationError(self._server_message(response) or f"HTTP {status}")
         if status == 429:
-            retry_after = Retry().get_retry_after(response.raw) if response.raw is not None else None
-            raise RateLimitedError(retry_after)
+            header = response.headers.get("Retry-After")
+            raise RateLimitedError(BoundedRetry().parse_retry_after(header) if header else None)
         if status >= 500:
             raise ServerError(status, self._server_message(response))
         if not 200 <= status < 300:
@@ -317,7 +337,9 @@ class ApiClient:
                 done = 0
                 try:
                     with open(dest, "wb") as fh:
-                        for chunk in response.iter_content(CHUNK_SIZE):
+                        # read1: whatever one socket read returns (≤ 256 KiB), so a cancel
+                        # is seen within one network read, not after a full buffer.
+                        while chunk := self._read_some(response, host):
                             if cancel is not None:
                                 cancel.raise_if_cancelled()
                             fh.write(chunk)
@@ -330,16 +352,22 @@ class ApiClient:
                                 on_bytes(done, total)
                         fh.flush()
                         os.fsync(fh.fileno())
-                except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError):
-                    raise BadImageError("the download was cut short (truncated)") from None
-                except requests.exceptions.Timeout:
-                    raise TimeoutError_(host, self.config.download_timeout) from None
+                except OSError as exc:  # our side: disk full, folder gone, read-only
+                    raise LibraryError(f"Cannot write {dest}: {exc.strerror or exc}") from None
                 if total and done != total:
                     raise BadImageError(f"the download was cut short ({done} of {total} bytes)")
                 return done
         finally:
             if own:
                 session.close()
+
+    def _read_some(self, response: requests.Response, host: str) -> bytes:
+        try:
+            return response.raw.read1(READ_SIZE, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError:
+            raise TimeoutError_(host, self.config.download_timeout) from None
+        except (urllib3.exceptions.HTTPError, OSError):
+            raise BadImageError("the download was cut short (truncated)") from None
 
     def download_session(self, cancel: CancelToken | None) -> requests.Session:
         """One session shared by a generation's parallel downloads (connection reuse)."""
@@ -364,8 +392,8 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
         url = item["url"]
         if urlsplit(url).scheme not in ("http", "https"):
             raise BadResponseError(f"image {i + 1} has an unsupported URL scheme")
-        width = item.get("width") if isinstance(item.get("width"), int) else want_w
-        height = item.get("height") if isinstance(item.get("height"), int) else want_h
+        width = item["width"] if isinstance(item.get("width"), int) else want_w
+        height = item["height"] if isinstance(item.get("height"), int) else want_h
         remotes.append(
             RemoteImage(
                 url=url,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -181,11 +181,9 @@ def _download_all(
     created: datetime,
     api_seconds: float,
 ) -> list[SavedImage]:
-    # A child token: the first failure stops the sibling downloads without marking the
-    # user's job as cancelled.
-    siblings = cancel.child()
-    session = client.download_session(siblings)
-    saved: list[SavedImage] = []
+    # A failed image does not stop its siblings: the good images of a job are kept
+    # (nothing the user paid for is thrown away) and the error says how many.
+    session = client.download_session(cancel)
     try:
         workers = min(MAX_PARALLEL_DOWNLOADS, len(response.images))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fluxdesk-download") as pool:
@@ -198,7 +196,7 @@ def _download_all(
                     index,
                     client,
                     sink,
-                    siblings,
+                    cancel,
                     session,
                     tracker,
                     created,
@@ -206,9 +204,6 @@ def _download_all(
                 )
                 for index, remote in enumerate(response.images)
             ]
-            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            if any(f.exception() is not None for f in done):
-                siblings.cancel()
             wait(futures)
         errors = [f.exception() for f in futures if f.exception() is not None]
         saved = [f.result() for f in futures if f.exception() is None]
@@ -217,8 +212,7 @@ def _download_all(
     if errors:
         if cancel.cancelled:
             raise CancelledError()
-        # Report the root cause, not the sibling cancellations it triggered.
-        first = next((e for e in errors if not isinstance(e, CancelledError)), errors[0])
+        first = errors[0]
         if isinstance(first, FluxDeskError) and saved:
             first.message += f" ({len(saved)} of {len(response.images)} images were saved.)"
         assert first is not None

@@ -36,7 +36,12 @@ def _cli(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subp
     full_env = {k: v for k, v in os.environ.items() if k != KEY_ENV}
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "fluxdesk", *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=60
+        [sys.executable, "-m", "fluxdesk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
     )
 
 

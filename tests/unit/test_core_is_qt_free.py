@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+QT_PACKAGES = {"PySide6", "shiboken6", "PyQt6", "PyQt5"}
 CORE = Path(__file__).resolve().parents[2] / "fluxdesk" / "core"
 
 
@@ -19,7 +20,7 @@ def test_no_qt_import_statement_in_core() -> None:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in {"PySide6", "shiboken6", "PyQt6"}]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in QT_PACKAGES]
     assert offenders == []
 
 

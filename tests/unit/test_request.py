@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fluxdesk.core import params as P
-from fluxdesk.core.request import CustomSize, GenerationRequest, build_request, validated_request, RequestInvalid
+from fluxdesk.core.request import (
+    CustomSize,
+    GenerationRequest,
+    RequestInvalid,
+    build_request,
+    validated_request,
+)
 
 
 def test_defaults_match_the_reference() -> None:
