@@ -1,0 +1,86 @@
+"""Application entry: QApplication, theme, context, main window, event loop."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from fluxdesk import APP_NAME, __version__
+
+SMOKE_TIMEOUT_S = 60.0
+SMOKE_PROMPT = "a lighthouse on a cliff at dusk, smoke test"
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setApplicationName(APP_NAME)
+    QGuiApplication.setOrganizationName(APP_NAME)
+    QGuiApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("fluxdesk")
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    from fluxdesk.ui.icons import app_icon
+    from fluxdesk.ui.theme import apply_theme
+
+    apply_theme(app)
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+    return app
+
+
+def follow_color_scheme(app: QApplication) -> None:
+    from fluxdesk.ui.theme import apply_theme
+
+    QGuiApplication.styleHints().colorSchemeChanged.connect(lambda *_: apply_theme(app))
+
+
+def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
+    app = create_application()
+    follow_color_scheme(app)
+    from fluxdesk.core.context import AppContext
+    from fluxdesk.ui.main_window import MainWindow
+
+    # The sandbox (if any) starts after the first frame, off the GUI thread.
+    ctx = AppContext.create(use_sandbox=False)
+    window = MainWindow(ctx, use_sandbox=use_sandbox, check_key=not smoke_test)
+    window.show()
+    code = _smoke(app, window) if smoke_test else app.exec()
+    window.queue.shutdown()
+    ctx.close()
+    return code
+
+
+def _smoke(app: QApplication, window: object) -> int:
+    from fluxdesk.ui import form as F
+    from fluxdesk.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    result = {"code": 1}
+    started = time.monotonic()
+
+    def finish(code: int, text: str) -> None:
+        result["code"] = code
+        print(
+            f"smoke test: {text} ({time.monotonic() - started:.1f} s)",
+            file=sys.stderr if code else sys.stdout,
+        )
+        window.close()
+        app.quit()
+
+    def go() -> None:
+        window.form.set_value(F.PROMPT, SMOKE_PROMPT)
+        if window.generate() is None:
+            finish(1, "the form did not produce a valid request")
+
+    window.image_saved.connect(lambda job: finish(0, f"saved {len(job.output.images)} image(s)"))
+    window.queue.job_failed.connect(lambda job: finish(1, f"failed: {job.error}"))
+    QTimer.singleShot(0, go)
+    QTimer.singleShot(int(SMOKE_TIMEOUT_S * 1000), lambda: finish(1, "timed out"))
+    app.exec()
+    return result["code"]

@@ -1,0 +1,293 @@
+"""The job queue: job state lives here (a model with a state enum and signals).
+
+Jobs run one after another on a ``QThreadPool``. Cancelling the running job frees the
+queue at once (late results from its worker are ignored), so the next job starts
+without waiting for a slow network call to give up.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
+
+from fluxdesk.core.cancel import CancelToken
+from fluxdesk.core.errors import CancelledError
+from fluxdesk.core.request import GenerationRequest
+from fluxdesk.core.results import Progress
+from fluxdesk.ui.worker import JobOutput, WorkerSignals
+
+KEEP_FINISHED = 50
+
+
+class JobState(str, enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+_ids = itertools.count(1)
+
+
+@dataclass(eq=False)
+class Job:
+    request: GenerationRequest
+    id: int = field(default_factory=lambda: next(_ids))
+    state: JobState = JobState.QUEUED
+    created: float = field(default_factory=time.monotonic)
+    started: float | None = None
+    ended: float | None = None
+    progress: Progress | None = None
+    error: BaseException | None = None
+    output: JobOutput | None = None
+    cancel_token: CancelToken = field(default_factory=CancelToken)
+    signals: WorkerSignals | None = field(default=None, repr=False)
+
+    @property
+    def elapsed(self) -> float:
+        if self.started is None:
+            return 0.0
+        return (self.ended or time.monotonic()) - self.started
+
+    def status_text(self) -> str:
+        if self.state is JobState.RUNNING:
+            stage = self.progress.describe().rsplit(" ", 2)[0] if self.progress else "Starting…"
+            return f"Running · {self.elapsed:.1f} s · {stage}"
+        if self.state is JobState.DONE:
+            n = len(self.output.images) if self.output else 0
+            return f"Done · {n} image{'s' if n != 1 else ''} · {self.elapsed:.1f} s"
+        if self.state is JobState.FAILED:
+            return "Failed · " + (str(self.error) if self.error else "")
+        if self.state is JobState.CANCELLED:
+            return "Cancelled"
+        return "Queued"
+
+
+class RunnableWithSignals(Protocol):
+    signals: WorkerSignals
+
+    def run(self) -> None: ...
+
+
+WorkerFactory = Callable[[Job], Any]  # returns a QRunnable with a ``signals`` WorkerSignals
+
+
+class JobQueue(QObject):
+    job_added = Signal(object)
+    job_changed = Signal(object)  # state or progress changed
+    job_started = Signal(object)
+    job_done = Signal(object)
+    job_failed = Signal(object)
+    job_cancelled = Signal(object)
+    idle_changed = Signal(bool)
+
+    def __init__(
+        self, make_worker: WorkerFactory, pool: QThreadPool | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._make_worker = make_worker
+        self.pool = pool or QThreadPool(self)
+        if pool is None:
+            self.pool.setMaxThreadCount(4)
+        self.jobs: list[Job] = []
+        self.running: Job | None = None
+
+    # --- public API ---------------------------------------------------------------------
+    def submit(self, request: GenerationRequest) -> Job:
+        job = Job(request=request)
+        self.jobs.append(job)
+        self._trim()
+        self.job_added.emit(job)
+        self._start_next()
+        return job
+
+    def retry(self, job: Job) -> Job:
+        return self.submit(job.request)
+
+    def cancel(self, job: Job) -> None:
+        if job.state.finished:
+            return
+        job.cancel_token.cancel()
+        was_running = job is self.running
+        self._finish(job, JobState.CANCELLED, error=CancelledError())
+        if was_running:
+            self._start_next()
+
+    def cancel_running(self) -> bool:
+        if self.running is None:
+            return False
+        self.cancel(self.running)
+        return True
+
+    def queued(self) -> list[Job]:
+        return [j for j in self.jobs if j.state is JobState.QUEUED]
+
+    @property
+    def busy(self) -> bool:
+        return self.running is not None or bool(self.queued())
+
+    def shutdown(self, timeout_ms: int = 5000) -> None:
+        for job in list(self.jobs):
+            if not job.state.finished:
+                job.cancel_token.cancel()
+        self.pool.waitForDone(timeout_ms)
+
+    # --- internals ----------------------------------------------------------------------
+    def _start_next(self) -> None:
+        if self.running is not None:
+            return
+        queued = self.queued()
+        if not queued:
+            self.idle_changed.emit(True)
+            return
+        job = queued[0]
+        job.state = JobState.RUNNING
+        job.started = time.monotonic()
+        self.running = job
+        worker = self._make_worker(job)
+        signals: WorkerSignals = worker.signals
+        job.signals = signals
+        signals.progress.connect(lambda p, j=job: self._on_progress(j, p))
+        signals.finished.connect(lambda out, j=job: self._on_finished(j, out))
+        signals.failed.connect(lambda exc, j=job: self._on_failed(j, exc))
+        self.job_started.emit(job)
+        self.job_changed.emit(job)
+        self.idle_changed.emit(False)
+        if isinstance(worker, QRunnable):
+            self.pool.start(worker)
+        else:  # an inline runner (tests)
+            worker.run()
+
+    def _on_progress(self, job: Job, progress: Progress) -> None:
+        if job.state is JobState.RUNNING:
+            job.progress = progress
+            self.job_changed.emit(job)
+
+    def _on_finished(self, job: Job, output: JobOutput) -> None:
+        if job.state is not JobState.RUNNING:
+            return  # cancelled meanwhile: ignore the late result
+        job.output = output
+        self._finish(job, JobState.DONE)
+        self._start_next()
+
+    def _on_failed(self, job: Job, error: BaseException) -> None:
+        if job.state is not JobState.RUNNING:
+            return
+        state = JobState.CANCELLED if isinstance(error, CancelledError) else JobState.FAILED
+        self._finish(job, state, error=error)
+        self._start_next()
+
+    def _finish(self, job: Job, state: JobState, error: BaseException | None = None) -> None:
+        job.state = state
+        job.ended = time.monotonic()
+        job.error = error
+        if job is self.running:
+            self.running = None
+        self.job_changed.emit(job)
+        {
+            JobState.DONE: self.job_done,
+            JobState.FAILED: self.job_failed,
+            JobState.CANCELLED: self.job_cancelled,
+        }[state].emit(job)
+
+    def _trim(self) -> None:
+        finished = [j for j in self.jobs if j.state.finished]
+        for job in finished[: max(0, len(finished) - KEEP_FINISHED)]:
+            self.jobs.remove(job)
+
+
+JobRole = Qt.ItemDataRole.UserRole + 1
+
+
+class JobListModel(QAbstractListModel):
+    """The queue as a list, newest first, for the ``jobList`` view."""
+
+    def __init__(
+        self, queue: JobQueue, icons: dict[JobState, Any] | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._queue = queue
+        self._rows: list[Job] = []
+        self._icons = icons or {}
+        queue.job_added.connect(self._added)
+        queue.job_changed.connect(self._changed)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def job(self, row: int) -> Job | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, job: Job) -> int:
+        try:
+            return self._rows.index(job)
+        except ValueError:
+            return -1
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        job = self.job(index.row()) if index.isValid() else None
+        if job is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            prompt = " ".join(job.request.prompt.split())
+            if len(prompt) > 70:
+                prompt = prompt[:69] + "…"
+            return f"{prompt}\n{job.status_text()}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{job.request.prompt}\n\n{job.status_text()}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"Job {job.id}, {job.state.label}: {job.request.prompt[:80]}"
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icons.get(job.state)
+        if role == JobRole:
+            return job
+        return None
+
+    def _added(self, job: Job) -> None:
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.insert(0, job)
+        self.endInsertRows()
+        # Drop rows the queue forgot.
+        known = set(map(id, self._queue.jobs))
+        for row in range(len(self._rows) - 1, -1, -1):
+            if id(self._rows[row]) not in known:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+
+    def _changed(self, job: Job) -> None:
+        row = self.row_of(job)
+        if row >= 0:
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+
+    def refresh_running(self) -> None:
+        """Called by a timer so the running job's elapsed time ticks."""
+        if self._queue.running is not None:
+            self._changed(self._queue.running)

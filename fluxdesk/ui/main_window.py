@@ -1,0 +1,722 @@
+"""The main window: form on the left, results and jobs on the right, status below."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fluxdesk.core.context import AppContext
+from fluxdesk.core.errors import FluxDeskError, LibraryError
+from fluxdesk.ui import form as F
+from fluxdesk.ui.form import FormPanel, RequestForm
+from fluxdesk.ui.icons import icon
+from fluxdesk.ui.image_viewer import ViewerWindow
+from fluxdesk.ui.jobs import Job, JobListModel, JobQueue, JobRole, JobState
+from fluxdesk.ui.message_bar import MessageBar
+from fluxdesk.ui.messages import Action, Severity, UserMessage, user_message
+from fluxdesk.ui.result_view import ImageCard, ResultView
+from fluxdesk.ui.worker import GenerateWorker
+
+FORM_MIN_WIDTH = 360
+FORM_MAX_WIDTH = 520
+
+
+class _KeyCheck(QRunnable):
+    """First-run check off the GUI thread (keyring may block on D-Bus)."""
+
+    class Signals(QObject):
+        done = Signal(bool)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.signals = self.Signals()
+
+    def run(self) -> None:
+        try:
+            has_key = bool(self.ctx.keystore.get())
+        except FluxDeskError:
+            has_key = False
+        self.signals.done.emit(has_key)
+
+
+class MainWindow(QMainWindow):
+    image_saved = Signal(object)  # Job, when its images are on disk (smoke test, benchmarks)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        use_sandbox: bool = False,
+        pool: QThreadPool | None = None,
+        check_key: bool = True,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.use_sandbox = use_sandbox or ctx.sandbox is not None
+        self._sandbox_lock = threading.Lock()
+        self._check_key = check_key
+        self._history_pos = -1
+        self._draft = ""
+        self.viewer: ViewerWindow | None = None
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("FluxDesk")
+
+        self.form = RequestForm(self)
+        self.form.load(ctx.settings.last_request)
+        self.queue = JobQueue(self._make_worker, pool, self)
+        self._build_ui()
+        self._build_actions()
+        self._connect()
+        self._restore_state()
+        self._update_generate()
+        self._update_mode_label()
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(100)
+        self._tick.timeout.connect(self._on_tick)
+
+    # --- construction -------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        # Left: the form in a scroll area, the buttons always visible below it.
+        self.form_panel = FormPanel(self.form)
+        self.form_panel.setObjectName("formPanel")
+        scroll = QScrollArea()
+        scroll.setObjectName("formScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(16, 14, 12, 8)
+        inner_layout.addWidget(self.form_panel)
+        scroll.setWidget(inner)
+
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setObjectName("generateButton")
+        self.generate_button.setAccessibleName("Generate")
+        self.generate_button.setDefault(False)
+        self.generate_button.setMinimumHeight(34)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setAccessibleName("Cancel running job")
+        self.cancel_button.setToolTip("Cancel the running job (Esc)")
+        self.cancel_button.setMinimumHeight(34)
+        self.cancel_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(16, 8, 12, 14)
+        buttons.setSpacing(8)
+        buttons.addWidget(self.generate_button, 1)
+        buttons.addWidget(self.cancel_button)
+
+        left = QWidget()
+        left.setObjectName("leftPanel")
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+        left_layout.addWidget(scroll, 1)
+        left_layout.addLayout(buttons)
+        left.setMinimumWidth(FORM_MIN_WIDTH)
+        left.setMaximumWidth(FORM_MAX_WIDTH)
+
+        # Right: tabs. "Generate" = messages + results + jobs; "Library" = gallery (later).
+        self.message_bar = MessageBar()
+        self.result_view = ResultView()
+        self.job_list = QListView()
+        self.job_list.setObjectName("jobList")
+        self.job_list.setAccessibleName("Jobs")
+        self.job_model = JobListModel(
+            self.queue,
+            {
+                JobState.QUEUED: icon("queued"),
+                JobState.RUNNING: icon("running"),
+                JobState.DONE: icon("done"),
+                JobState.FAILED: icon("error"),
+                JobState.CANCELLED: icon("cancelled"),
+            },
+            self,
+        )
+        self.job_list.setModel(self.job_model)
+        self.job_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.job_list.setUniformItemSizes(True)
+        self.job_list.setIconSize(QSize(16, 16))
+        self.job_list.setSpacing(2)
+        self.job_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.job_list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.cancel_job_button = QPushButton("Cancel job")
+        self.cancel_job_button.setObjectName("cancelJobButton")
+        self.cancel_job_button.setAccessibleName("Cancel selected job")
+        self.cancel_job_button.setToolTip("Cancel the selected job (Delete)")
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setObjectName("retryButton")
+        self.retry_button.setAccessibleName("Retry selected job")
+        self.retry_button.setToolTip("Run the selected job again")
+        jobs_title = QLabel("Jobs")
+        jobs_title.setProperty("role", "heading")
+        jobs_head = QHBoxLayout()
+        jobs_head.addWidget(jobs_title)
+        jobs_head.addStretch(1)
+        jobs_head.addWidget(self.cancel_job_button)
+        jobs_head.addWidget(self.retry_button)
+        jobs = QWidget()
+        jobs.setObjectName("jobsPanel")
+        jobs_layout = QVBoxLayout(jobs)
+        jobs_layout.setContentsMargins(18, 8, 18, 12)
+        jobs_layout.setSpacing(6)
+        jobs_layout.addLayout(jobs_head)
+        jobs_layout.addWidget(self.job_list, 1)
+        jobs.setMinimumHeight(110)
+
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.setObjectName("resultSplitter")
+        self.right_split.setChildrenCollapsible(False)
+        self.right_split.addWidget(self.result_view)
+        self.right_split.addWidget(jobs)
+        self.right_split.setStretchFactor(0, 5)
+        self.right_split.setStretchFactor(1, 1)
+        self.right_split.setSizes([600, 150])
+
+        generate_tab = QWidget()
+        generate_tab.setObjectName("generateTab")
+        tab_layout = QVBoxLayout(generate_tab)
+        tab_layout.setContentsMargins(0, 0, 0, 0)
+        tab_layout.setSpacing(0)
+        bar_box = QHBoxLayout()
+        bar_box.setContentsMargins(14, 10, 14, 0)
+        bar_box.addWidget(self.message_bar)
+        tab_layout.addLayout(bar_box)
+        tab_layout.addWidget(self.right_split, 1)
+
+        # >>> GALLERY: a colleague replaces this placeholder with the library gallery. <<<
+        self.gallery_view = QLabel("The library gallery will live here.")
+        self.gallery_view.setObjectName("galleryView")
+        self.gallery_view.setProperty("role", "hint")
+        self.gallery_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # <<< GALLERY >>>
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(generate_tab, "&Generate")
+        self.tabs.addTab(self.gallery_view, "&Library")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 1000])
+        self.setCentralWidget(self.splitter)
+
+        # Status line: text, progress, elapsed, target.
+        self.status_label = QLabel("Ready")
+        self.status_label.setObjectName("statusLabel")
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progressBar")
+        self.progress.setAccessibleName("Progress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setMaximumHeight(14)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.elapsed_label = QLabel()
+        self.elapsed_label.setObjectName("elapsedLabel")
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("modeLabel")
+        self.mode_label.setProperty("role", "hint")
+        status = self.statusBar()
+        status.setSizeGripEnabled(True)
+        status.addWidget(self.status_label, 1)
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.elapsed_label)
+        status.addPermanentWidget(self.mode_label)
+        self.setMinimumSize(900, 600)
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+
+        def action(text: str, slot: Any, keys: list[QKeySequence] | None = None, tip: str = "") -> QAction:
+            a = QAction(text, self)
+            if keys:
+                a.setShortcuts(keys)
+                a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if tip:
+                a.setToolTip(tip)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        self.generate_action = action(
+            "&Generate",
+            self.generate,
+            [QKeySequence(ctrl | Qt.Key.Key_Return), QKeySequence(ctrl | Qt.Key.Key_Enter)],
+        )
+        self.cancel_action = action(
+            "&Cancel running job", self.cancel_running, [QKeySequence(Qt.Key.Key_Escape)]
+        )
+        self.save_action = action(
+            "&Save image as…", self.save_image_as, [QKeySequence(std.Save), QKeySequence(std.SaveAs)]
+        )
+        self.copy_action = action("&Copy image", self.copy_image, [QKeySequence(std.Copy)])
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.result_view.addAction(self.copy_action)
+        self.folder_action = action("Show in &folder", self.open_folder)
+        self.reuse_action = action(
+            "&Use these settings again", self.reuse_settings, [QKeySequence(ctrl | Qt.Key.Key_R)]
+        )
+        self.view_action = action("&View image", self._view_current)
+        self.history_action = action(
+            "Prompt &history…", self.show_history, [QKeySequence(ctrl | Qt.Key.Key_H)]
+        )
+        self.settings_action = action(
+            "&Settings…",
+            self.open_settings,
+            [QKeySequence(std.Preferences), QKeySequence(ctrl | Qt.Key.Key_Comma)],
+        )
+        self.full_action = action(
+            "&Full screen", self.toggle_full_screen, [QKeySequence(std.FullScreen), QKeySequence("F11")]
+        )
+        self.quit_action = action(
+            "&Quit", self.close, [QKeySequence(std.Quit), QKeySequence(ctrl | Qt.Key.Key_Q)]
+        )
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.cancel_job_action = action("Cancel job", self.cancel_selected, [QKeySequence(std.Delete)])
+        self.cancel_job_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.retry_action = action("Retry", self.retry_selected)
+        self.job_list.addAction(self.cancel_job_action)
+        self.job_list.addAction(self.retry_action)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.save_action, self.folder_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.copy_action, self.reuse_action, self.history_action])
+        gen_menu = bar.addMenu("&Generation")
+        gen_menu.addActions([self.generate_action, self.cancel_action])
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.view_action, self.full_action])
+
+    def _connect(self) -> None:
+        self.generate_button.clicked.connect(self.generate)
+        self.cancel_button.clicked.connect(self.cancel_running)
+        self.cancel_job_button.clicked.connect(self.cancel_selected)
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.form.validated.connect(self._update_generate)
+        self.form_panel.history_requested.connect(self.show_history)
+        self.form_panel.prompt.history_step.connect(self._history_step)
+        self.queue.job_started.connect(self._on_started)
+        self.queue.job_changed.connect(self._on_changed)
+        self.queue.job_done.connect(self._on_done)
+        self.queue.job_failed.connect(self._on_failed)
+        self.queue.job_cancelled.connect(self._on_cancelled)
+        self.queue.idle_changed.connect(self._on_idle_changed)
+        sel = self.job_list.selectionModel()
+        sel.selectionChanged.connect(self._on_job_selected)
+        self.job_list.activated.connect(self._on_job_activated)
+        rv = self.result_view
+        rv.view_requested.connect(self.open_viewer)
+        rv.save_requested.connect(self.save_image_as)
+        rv.copy_requested.connect(self.copy_image)
+        rv.open_folder_requested.connect(self.open_folder)
+        rv.reuse_requested.connect(self.reuse_settings)
+        self._update_job_buttons()
+        self._update_result_actions()
+
+    # --- generation ---------------------------------------------------------------------
+    def generate(self) -> Job | None:
+        request = self.form.request
+        if request is None:
+            self._show_form_problem()
+            return None
+        self.ctx.settings.remember_prompt(request.prompt)
+        self.ctx.settings.last_request = self.form.values()
+        self._history_pos = -1
+        if self.message_bar.message and self.message_bar.severity is not Severity.INFO:
+            self.message_bar.dismiss()
+        job = self.queue.submit(request)
+        queued = len(self.queue.queued())
+        if queued:
+            self.status_label.setText(f"Queued ({queued} waiting)")
+        return job
+
+    def _show_form_problem(self) -> None:
+        if self.form.problems:
+            self.status_label.setText(self.form.problems[0].message)
+
+    def cancel_running(self) -> None:
+        if self.viewer is not None and self.viewer.isActiveWindow():
+            return
+        self.queue.cancel_running()
+
+    def _selected_job(self) -> Job | None:
+        index = self.job_list.currentIndex()
+        job = index.data(JobRole) if index.isValid() else None
+        return job if isinstance(job, Job) else None
+
+    def cancel_selected(self) -> None:
+        job = self._selected_job()
+        if job is not None:
+            self.queue.cancel(job)
+
+    def retry_selected(self) -> None:
+        job = self._selected_job()
+        if job is not None and job.state in (JobState.FAILED, JobState.CANCELLED):
+            self.queue.retry(job)
+
+    def _ensure_sandbox(self) -> None:
+        if self.use_sandbox and self.ctx.sandbox is None:
+            with self._sandbox_lock:
+                if self.ctx.sandbox is None:
+                    self.ctx.start_sandbox()
+
+    def warm_up(self) -> None:
+        """After the first frame: start the sandbox, check for a key (both off-thread)."""
+        if self.use_sandbox:
+            self.queue.pool.start(self._ensure_sandbox)
+        elif self._check_key:
+            check = _KeyCheck(self.ctx)
+            check.signals.done.connect(self._on_key_checked)
+            self._key_check = check
+            self.queue.pool.start(check)
+
+    def _make_client(self) -> Any:
+        self._ensure_sandbox()
+        return self.ctx.make_client()
+
+    def _make_sink(self) -> Any:
+        if self.ctx.settings.auto_save:
+            return self.ctx.library()
+        from fluxdesk.core.generate import FolderSink
+
+        return FolderSink(self.ctx.paths.unsaved_results)
+
+    def _make_worker(self, job: Job) -> GenerateWorker:
+        return GenerateWorker(job.request, self._make_client, self._make_sink, job.cancel_token)
+
+    # --- queue events -------------------------------------------------------------------
+    def _on_started(self, job: Job) -> None:
+        self.status_label.setText("Generating…")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self._tick.start()
+        self._on_tick()
+
+    def _on_changed(self, job: Job) -> None:
+        if job is self.queue.running and job.progress is not None:
+            p = job.progress
+            text = p.describe().rsplit(" ", 2)[0]
+            if p.images_total:
+                self.progress.setRange(0, p.images_total * 2)
+                self.progress.setValue(
+                    min(
+                        p.images_total * 2,
+                        p.images_done + (p.images_done if p.stage.value in ("saving", "done") else 0),
+                    )
+                )
+            queued = len(self.queue.queued())
+            self.status_label.setText(text + (f"   ·   {queued} queued" if queued else ""))
+        self._update_job_buttons()
+
+    def _on_done(self, job: Job) -> None:
+        assert job.output is not None
+        self.result_view.show_output(job.output)
+        self.form_panel.set_last_seed(job.output.result.seed)
+        n = len(job.output.images)
+        where = "library" if self.ctx.settings.auto_save else "session folder (auto-save is off)"
+        self.status_label.setText(f"Saved {n} image{'s' if n != 1 else ''} to the {where}")
+        self.elapsed_label.setText(f"{job.elapsed:.1f} s")
+        self._select_job(job)
+        self._update_result_actions()
+        self.image_saved.emit(job)
+
+    def _on_failed(self, job: Job) -> None:
+        assert job.error is not None
+        message = user_message(job.error)
+        self.status_label.setText(f"Failed: {message.title}")
+        self.elapsed_label.setText(f"{job.elapsed:.1f} s")
+        self.show_message(message, job)
+
+    def _on_cancelled(self, job: Job) -> None:
+        self.status_label.setText("Cancelled")
+        self._update_job_buttons()
+
+    def _on_idle_changed(self, idle: bool) -> None:
+        self.cancel_button.setEnabled(not idle)
+        if idle:
+            self._tick.stop()
+            self.progress.hide()
+
+    def _on_tick(self) -> None:
+        job = self.queue.running
+        if job is not None:
+            self.elapsed_label.setText(f"{job.elapsed:.1f} s")
+            self.job_model.refresh_running()
+
+    def show_message(self, message: UserMessage, job: Job | None = None) -> None:
+        primary = None
+        if message.action is Action.RETRY and job is not None:
+
+            def primary() -> None:
+                self.queue.retry(job)
+        elif message.action is Action.OPEN_SETTINGS:
+            primary = self.open_settings
+        elif message.action is Action.USE_SANDBOX:
+            primary = self.switch_to_sandbox
+        self.message_bar.show_message(message, primary)
+
+    # --- job list -----------------------------------------------------------------------
+    def _select_job(self, job: Job) -> None:
+        row = self.job_model.row_of(job)
+        if row >= 0:
+            self.job_list.setCurrentIndex(self.job_model.index(row))
+
+    def _on_job_selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        job = self._selected_job()
+        if job is not None and job.output is not None and self.result_view.output is not job.output:
+            self.result_view.show_output(job.output)
+            self._update_result_actions()
+        self._update_job_buttons()
+
+    def _on_job_activated(self, index: QModelIndex) -> None:
+        job = index.data(JobRole)
+        if isinstance(job, Job) and job.state is JobState.FAILED:
+            self.queue.retry(job)
+
+    def _update_job_buttons(self) -> None:
+        job = self._selected_job()
+        can_cancel = job is not None and not job.state.finished
+        can_retry = job is not None and job.state in (JobState.FAILED, JobState.CANCELLED)
+        self.cancel_job_button.setEnabled(can_cancel)
+        self.cancel_job_action.setEnabled(can_cancel)
+        self.retry_button.setEnabled(can_retry)
+        self.retry_action.setEnabled(can_retry)
+
+    def _update_generate(self) -> None:
+        valid = self.form.valid
+        self.generate_button.setEnabled(valid)
+        self.generate_action.setEnabled(valid)
+        shortcut = self.generate_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if valid:
+            self.generate_button.setToolTip(f"Generate ({shortcut}); while a job runs, this queues another")
+        else:
+            self.generate_button.setToolTip(
+                "Fix the marked fields first:\n" + "\n".join(p.message for p in self.form.problems)
+            )
+
+    def _update_result_actions(self) -> None:
+        has = self.result_view.current is not None
+        for a in (
+            self.save_action,
+            self.copy_action,
+            self.folder_action,
+            self.reuse_action,
+            self.view_action,
+        ):
+            a.setEnabled(has)
+
+    # --- result actions -------------------------------------------------------------------
+    def _current_card(self) -> ImageCard | None:
+        return self.result_view.current
+
+    def _view_current(self) -> None:
+        card = self._current_card()
+        if card is not None:
+            self.open_viewer(card)
+
+    def open_viewer(self, card: ImageCard) -> ViewerWindow:
+        if self.viewer is None:
+            self.viewer = ViewerWindow()
+            self.viewer.setWindowIcon(self.windowIcon())
+        self.viewer.show_image(card.decoded.image, card.path.name)
+        self.viewer.show()
+        self.viewer.raise_()
+        self.viewer.activateWindow()
+        return self.viewer
+
+    def save_image_as(self) -> Path | None:
+        card = self._current_card()
+        if card is None:
+            return None
+        folder = self.ctx.settings.ui_state.get("save_dir") or str(Path.home())
+        suggested = str(Path(folder) / self.result_view.suggested_name(card))
+        ext = card.path.suffix.lstrip(".")
+        target, _ = QFileDialog.getSaveFileName(self, "Save image as", suggested, f"Image (*.{ext})")
+        if not target:
+            return None
+        return self.save_image_to(Path(target), card)
+
+    def save_image_to(self, target: Path, card: ImageCard | None = None) -> Path | None:
+        card = card or self._current_card()
+        if card is None:
+            return None
+        try:
+            ResultView.save_copy(card, target)
+        except OSError as exc:
+            self.show_message(user_message(LibraryError(f"Cannot save {target.name}: {exc.strerror or exc}")))
+            return None
+        self.ctx.settings.ui_state["save_dir"] = str(target.parent)
+        self.status_label.setText(f"Saved a copy as {target}")
+        return target
+
+    def copy_image(self) -> None:
+        card = self._current_card()
+        if card is not None:
+            ResultView.copy_to_clipboard(card)
+            self.status_label.setText("Image copied to the clipboard")
+
+    def open_folder(self) -> None:
+        card = self._current_card()
+        if card is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(card.path.parent)))
+
+    def reuse_settings(self) -> None:
+        result = self.result_view.result
+        if result is not None:
+            self.form.load_request(result.request.with_seed(result.seed))
+            self.form_panel.prompt.setFocus()
+            self.status_label.setText(f"Settings of that job restored (seed {result.seed} locked)")
+
+    # --- prompt history -----------------------------------------------------------------
+    def _history_step(self, direction: int) -> None:
+        history = self.ctx.settings.prompt_history
+        if not history:
+            return
+        if self._history_pos == -1:
+            self._draft = self.form.value(F.PROMPT)
+        pos = self._history_pos - direction  # Up (-1) goes back in time → larger index
+        pos = max(-1, min(len(history) - 1, pos))
+        self._history_pos = pos
+        self.form.set_value(F.PROMPT, self._draft if pos == -1 else history[pos])
+
+    def show_history(self) -> None:
+        from fluxdesk.ui.history import HistoryDialog
+
+        dialog = HistoryDialog(self.ctx.settings.prompt_history, self)
+        if dialog.exec() and dialog.chosen is not None:
+            self.form.set_value(F.PROMPT, dialog.chosen)
+        self.form_panel.prompt.setFocus()
+
+    # --- settings / first run -------------------------------------------------------------
+    def open_settings(self) -> None:
+        from fluxdesk.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, self, pool=self.queue.pool)
+        if dialog.exec():
+            self._save_settings()
+            self._update_mode_label()
+            if self.message_bar.message and self.message_bar.message.action is Action.OPEN_SETTINGS:
+                self.message_bar.dismiss()
+
+    def switch_to_sandbox(self) -> None:
+        self.use_sandbox = True
+        self.queue.pool.start(self._ensure_sandbox)
+        self._update_mode_label()
+        self.status_label.setText("Using the offline sandbox: images are generated locally for testing")
+
+    def _on_key_checked(self, has_key: bool) -> None:
+        if has_key or self.use_sandbox:
+            return
+        welcome = UserMessage(
+            "Welcome to FluxDesk",
+            "Add your AI/ML API key to generate images, or try everything first with the "
+            "offline sandbox (no key, no cost).",
+            Severity.INFO,
+            Action.OPEN_SETTINGS,
+        )
+        self.message_bar.show_message(
+            welcome, self.open_settings, ("Try the sandbox", self.switch_to_sandbox)
+        )
+        self.message_bar.primary.setText("Add API key…")
+
+    def _update_mode_label(self) -> None:
+        if self.use_sandbox:
+            self.mode_label.setText("Sandbox  ")
+            self.mode_label.setToolTip("Images come from the built-in offline sandbox")
+        else:
+            host = self.ctx.settings.effective_base_url().split("://", 1)[-1]
+            self.mode_label.setText(f"{host}  ")
+            self.mode_label.setToolTip("API endpoint (change it in Settings)")
+
+    # --- window -------------------------------------------------------------------------
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
+            self.form_panel.prompt.setFocus()
+            QTimer.singleShot(0, self.warm_up)
+
+    def _restore_state(self) -> None:
+        state = self.ctx.settings.ui_state
+        geometry = state.get("geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        else:
+            self.resize(1280, 820)
+        for key, splitter in (("splitter", self.splitter), ("result_splitter", self.right_split)):
+            if state.get(key):
+                splitter.restoreState(QByteArray.fromBase64(state[key].encode()))
+
+    def _save_settings(self) -> None:
+        s = self.ctx.settings
+        s.last_request = self.form.values()
+        s.ui_state["geometry"] = bytes(self.saveGeometry().toBase64().data()).decode()
+        s.ui_state["splitter"] = bytes(self.splitter.saveState().toBase64().data()).decode()
+        s.ui_state["result_splitter"] = bytes(self.right_split.saveState().toBase64().data()).decode()
+        try:
+            self.ctx.save_settings()
+        except LibraryError as exc:
+            self.show_message(user_message(exc))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_settings()
+        self.queue.shutdown(timeout_ms=3000)
+        if self.viewer is not None:
+            self.viewer.close()
+        super().closeEvent(event)

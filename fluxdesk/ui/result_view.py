@@ -1,0 +1,425 @@
+"""The images of one job side by side, with seed, NSFW badge and the file actions."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDrag,
+    QFocusEvent,
+    QFont,
+    QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fluxdesk.core.results import GenerationResult
+from fluxdesk.ui.worker import DecodedImage, JobOutput
+
+CAPTION_HEIGHT = 26
+GAP = 14
+MARGIN = 18
+
+
+def suggested_file_name(prompt: str, seed: int, index: int, extension: str, *, count: int = 1) -> str:
+    """``a-red-fox-in-snow-1234567.jpg``: words of the prompt, the seed, the index."""
+    text = unicodedata.normalize("NFKD", prompt).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", text)
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 48:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    slug = slug or "image"
+    suffix = f"-{index + 1}" if count > 1 else ""
+    return f"{slug}-{seed}{suffix}.{extension}"
+
+
+class ImageCard(QWidget):
+    """One result image: fitted pixmap, seed caption, NSFW badge; drag it out."""
+
+    activated = Signal(object)  # self (double-click / Enter)
+    selected = Signal(object)
+    context_requested = Signal(object, QPoint)
+
+    def __init__(
+        self, decoded: DecodedImage, seed: int, index: int, count: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.decoded = decoded
+        self.seed = seed
+        self.index = index
+        self.current = False
+        self._pixmap = QPixmap.fromImage(decoded.thumb)  # GUI thread: pixmaps only here
+        self._scaled: QPixmap | None = None
+        self._press: QPoint | None = None
+        self.setObjectName(f"imageCard{index}")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        nsfw = ", flagged NSFW" if decoded.saved.nsfw else ""
+        self.setAccessibleName(f"Image {index + 1} of {count}, seed {seed}{nsfw}")
+        self.setToolTip(
+            f"{decoded.saved.width} × {decoded.saved.height} px · seed {seed}{nsfw}\n"
+            "Double-click to view · drag to copy out"
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    @property
+    def path(self) -> Path:
+        return self.decoded.saved.path
+
+    @property
+    def nsfw(self) -> bool:
+        return self.decoded.saved.nsfw
+
+    def image_rect(self) -> QRect:
+        area = self.rect().adjusted(0, 0, 0, -CAPTION_HEIGHT)
+        size = self._pixmap.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        x = area.x() + (area.width() - size.width()) // 2
+        y = area.y() + (area.height() - size.height()) // 2
+        return QRect(QPoint(x, y), size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._scaled = None
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = self.image_rect()
+        if rect.width() > 0 and rect.height() > 0:
+            ratio = self.devicePixelRatioF()
+            if self._scaled is None or self._scaled.size() != rect.size() * ratio:
+                self._scaled = self._pixmap.scaled(
+                    rect.size() * ratio,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                self._scaled.setDevicePixelRatio(ratio)
+            painter.drawPixmap(rect.topLeft(), self._scaled)
+        pal = self.palette()
+        if self.current or self.hasFocus():
+            pen = QPen(pal.color(QPalette.ColorRole.Highlight), 3 if self.hasFocus() else 2)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-3, -3, 2, 2), 4, 4)
+        if self.nsfw:
+            badge = QRect(rect.left() + 8, rect.top() + 8, 52, 22)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(198, 40, 40, 230))
+            painter.drawRoundedRect(badge, 4, 4)
+            font = QFont(self.font())
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(QColor("white"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "NSFW")
+        caption = QRect(0, self.height() - CAPTION_HEIGHT, self.width(), CAPTION_HEIGHT)
+        painter.setFont(self.font())
+        painter.setPen(pal.color(QPalette.ColorRole.WindowText))
+        text = f"Seed {self.seed}"
+        if self.decoded.saved.width:
+            text += f"   ·   {self.decoded.saved.width} × {self.decoded.saved.height}"
+        elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, caption.width())
+        painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, elided)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+            self.selected.emit(self)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is not None and (event.position().toPoint() - self._press).manhattanLength() >= (
+            QApplication.startDragDistance()
+        ):
+            self._press = None
+            self.start_drag()
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._press = None
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.activated.emit(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit(self)
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.selected.emit(self)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.update()
+        super().focusOutEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        self.selected.emit(self)
+        self.context_requested.emit(self, event.globalPos())
+
+    def mime_data(self) -> QMimeData:
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(self.path))])
+        mime.setImageData(self.decoded.image)
+        return mime
+
+    def start_drag(self) -> None:
+        drag = QDrag(self)
+        drag.setMimeData(self.mime_data())
+        preview = self._pixmap.scaled(
+            QSize(160, 160), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        drag.setPixmap(preview)
+        drag.setHotSpot(QPoint(preview.width() // 2, preview.height() // 2))
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+class CardGrid(QWidget):
+    """Lays out 1–4 cards in the arrangement that makes each image largest."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultCanvas")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.cards: list[ImageCard] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 160)
+
+    def set_cards(self, cards: list[ImageCard]) -> None:
+        for card in self.cards:
+            card.hide()
+            card.deleteLater()
+        self.cards = cards
+        for card in cards:
+            card.setParent(self)
+            card.show()
+        self._layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._layout()
+
+    def _layout(self) -> None:
+        n = len(self.cards)
+        if not n:
+            return
+        area = self.rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+        iw, ih = self.cards[0].decoded.saved.width or 1, self.cards[0].decoded.saved.height or 1
+        best = (0.0, 1, n)
+        for rows in range(1, n + 1):
+            cols = math.ceil(n / rows)
+            cw = (area.width() - GAP * (cols - 1)) / cols
+            ch = (area.height() - GAP * (rows - 1)) / rows - CAPTION_HEIGHT
+            scale = min(cw / iw, ch / ih)
+            if scale > best[0]:
+                best = (scale, rows, cols)
+        _, rows, cols = best
+        cw = (area.width() - GAP * (cols - 1)) // cols
+        ch = (area.height() - GAP * (rows - 1)) // rows
+        for i, card in enumerate(self.cards):
+            r, c = divmod(i, cols)
+            card.setGeometry(area.x() + c * (cw + GAP), area.y() + r * (ch + GAP), cw, ch)
+
+
+class ResultView(QWidget):
+    """Header (prompt, seed, timings) + action buttons + the card grid, or an empty state."""
+
+    view_requested = Signal(object)  # ImageCard
+    save_requested = Signal()
+    copy_requested = Signal()
+    open_folder_requested = Signal()
+    reuse_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultView")
+        self.setAccessibleName("Results")
+        self.output: JobOutput | None = None
+        self.current: ImageCard | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("resultTitle")
+        self.title.setProperty("role", "heading")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.meta = QLabel()
+        self.meta.setObjectName("resultMeta")
+        self.meta.setProperty("role", "hint")
+        self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        def button(text: str, name: str, tip: str, signal: Any) -> QPushButton:
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.setToolTip(tip)
+            b.setAccessibleName(text.replace("…", "").replace("&", ""))
+            b.clicked.connect(signal)
+            return b
+
+        self.save_button = button(
+            "Save as…", "saveAsButton", "Save the selected image (Ctrl+S)", self.save_requested
+        )
+        self.copy_button = button(
+            "Copy", "copyButton", "Copy the selected image (Ctrl+C)", self.copy_requested
+        )
+        self.folder_button = button(
+            "Show in folder",
+            "openFolderButton",
+            "Open the folder that holds the image",
+            self.open_folder_requested,
+        )
+        self.reuse_button = button(
+            "Use these settings",
+            "reuseButton",
+            "Put this job's prompt, size and seed back in the form (Ctrl+R)",
+            self.reuse_requested,
+        )
+        self.view_button = button(
+            "View", "viewButton", "Open the selected image in the viewer (Enter)", self._view_current
+        )
+        self._buttons = [
+            self.view_button,
+            self.save_button,
+            self.copy_button,
+            self.folder_button,
+            self.reuse_button,
+        ]
+
+        head = QVBoxLayout()
+        head.setSpacing(2)
+        head.addWidget(self.title)
+        head.addWidget(self.meta)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(MARGIN, 12, MARGIN, 6)
+        bar.addLayout(head, 1)
+        for b in self._buttons:
+            bar.addWidget(b)
+        self.header = QWidget()
+        self.header.setLayout(bar)
+
+        self.grid = CardGrid()
+        self.empty = QLabel("Your images will appear here.\n\nWrite a prompt on the left and press Generate.")
+        self.empty.setObjectName("emptyState")
+        self.empty.setProperty("role", "hint")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        empty_layout = QVBoxLayout(self.grid)
+        empty_layout.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.grid, 1)
+        self.clear()
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty.setText(text)
+
+    def clear(self) -> None:
+        self.output = None
+        self.current = None
+        self.grid.set_cards([])
+        self.header.hide()
+        self.empty.show()
+
+    def show_output(self, output: JobOutput) -> None:
+        self.output = output
+        result = output.result
+        n = len(output.images)
+        cards = [ImageCard(img, result.seed, i, n) for i, img in enumerate(output.images)]
+        for card in cards:
+            card.activated.connect(self.view_requested)
+            card.selected.connect(self._select)
+            card.context_requested.connect(self._context_menu)
+        self.empty.hide()
+        self.grid.set_cards(cards)
+        self.header.show()
+        prompt = " ".join(result.request.prompt.split())
+        self.title.setText(prompt)
+        self.title.setToolTip(result.request.prompt)
+        w, h = result.request.dimensions
+        nsfw = sum(1 for img in output.images if img.saved.nsfw)
+        parts = [
+            f"Seed {result.seed}",
+            f"{w} × {h}",
+            f"{n} image{'s' if n != 1 else ''}",
+            f"{result.elapsed:.1f} s",
+        ]
+        if nsfw:
+            parts.append(f"{nsfw} flagged NSFW")
+        self.meta.setText("   ·   ".join(parts))
+        self._select(cards[0] if cards else None)
+
+    @property
+    def result(self) -> GenerationResult | None:
+        return self.output.result if self.output else None
+
+    def cards(self) -> list[ImageCard]:
+        return list(self.grid.cards)
+
+    def _select(self, card: ImageCard | None) -> None:
+        for c in self.grid.cards:
+            c.current = c is card
+            c.update()
+        self.current = card
+
+    def _view_current(self) -> None:
+        if self.current is not None:
+            self.view_requested.emit(self.current)
+
+    def _context_menu(self, card: ImageCard, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction("View", lambda: self.view_requested.emit(card))
+        menu.addAction("Save as…", self.save_requested.emit)
+        menu.addAction("Copy image", self.copy_requested.emit)
+        menu.addAction("Show in folder", self.open_folder_requested.emit)
+        menu.addSeparator()
+        menu.addAction("Use these settings again", self.reuse_requested.emit)
+        menu.popup(pos)
+
+    # --- file actions (the window asks for the target; these do the work) --------------
+    def suggested_name(self, card: ImageCard | None = None) -> str:
+        card = card or self.current
+        assert card is not None and self.output is not None
+        ext = card.path.suffix.lstrip(".") or self.output.result.request.output_format.extension
+        return suggested_file_name(
+            self.output.result.request.prompt, card.seed, card.index, ext, count=len(self.grid.cards)
+        )
+
+    @staticmethod
+    def save_copy(card: ImageCard, target: Path) -> Path:
+        """Save as: the original bytes, untouched (metadata included)."""
+        shutil.copyfile(card.path, target)
+        return target
+
+    @staticmethod
+    def copy_to_clipboard(card: ImageCard) -> None:
+        QGuiApplication.clipboard().setMimeData(card.mime_data())

@@ -1,0 +1,107 @@
+"""Background generation: a QRunnable whose only voice is its signals object.
+
+``run()`` does everything slow off the GUI thread — client set-up, the POST, parallel
+downloads, saving (all inside core ``generate``), then decoding each saved file into a
+``QImage`` plus a display-sized thumbnail. It never touches a widget; the GUI thread
+turns the images into pixmaps when the results arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader
+
+from fluxdesk.core.cancel import CancelToken
+from fluxdesk.core.errors import BadImageError
+from fluxdesk.core.request import GenerationRequest
+from fluxdesk.core.results import GenerationResult, Progress, SavedImage
+
+if TYPE_CHECKING:
+    from fluxdesk.core.client import ApiClient
+
+THUMB_SIDE = 768  # result cards show at most this many pixels per side
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    saved: SavedImage
+    image: QImage  # full resolution, in a pixmap-friendly format
+    thumb: QImage  # at most THUMB_SIDE per side
+
+
+@dataclass(frozen=True)
+class JobOutput:
+    result: GenerationResult
+    images: tuple[DecodedImage, ...]
+
+
+class WorkerSignals(QObject):
+    progress = Signal(object)  # Progress (emitted from worker threads; delivered queued)
+    finished = Signal(object)  # JobOutput
+    failed = Signal(object)  # BaseException (a FluxDeskError, or a bug)
+
+
+def decode_image(path: str) -> QImage:
+    """Read an image file into a QImage ready for ``QPixmap.fromImage`` (no conversion)."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        raise BadImageError(f"{path} could not be decoded ({reader.errorString()})")
+    fmt = QImage.Format.Format_ARGB32_Premultiplied if image.hasAlphaChannel() else QImage.Format.Format_RGB32
+    return image if image.format() == fmt else image.convertToFormat(fmt)
+
+
+def make_thumb(image: QImage, side: int = THUMB_SIDE) -> QImage:
+    if image.width() <= side and image.height() <= side:
+        return image
+    return image.scaled(
+        QSize(side, side), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+
+
+def decode_result(result: GenerationResult) -> JobOutput:
+    decoded = []
+    for saved in result.images:
+        image = decode_image(str(saved.path))
+        decoded.append(DecodedImage(saved=saved, image=image, thumb=make_thumb(image)))
+    return JobOutput(result=result, images=tuple(decoded))
+
+
+class GenerateWorker(QRunnable):
+    """Runs one job; reports through ``signals`` only."""
+
+    def __init__(
+        self,
+        request: GenerationRequest,
+        make_client: Callable[[], ApiClient],
+        make_sink: Callable[[], Any],
+        cancel: CancelToken,
+    ) -> None:
+        super().__init__()
+        self.request = request
+        self.signals = WorkerSignals()
+        self._make_client = make_client
+        self._make_sink = make_sink
+        self._cancel = cancel
+
+    def _progress(self, progress: Progress) -> None:
+        self.signals.progress.emit(progress)
+
+    def run(self) -> None:
+        try:
+            from fluxdesk.core.generate import generate  # heavy (requests, PIL): lazily
+
+            client = self._make_client()
+            sink = self._make_sink()
+            result = generate(self.request, client, sink, cancel=self._cancel, on_progress=self._progress)
+            self._cancel.raise_if_cancelled()
+            output = decode_result(result)
+        except BaseException as exc:  # everything goes back as a message, never a traceback
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(output)
