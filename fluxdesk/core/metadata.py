@@ -1,0 +1,549 @@
+"""FluxDesk metadata embedded in the saved image file itself.
+
+Every image FluxDesk saves carries the full request (with the seed actually used), the
+model, timings and the user's review (favourite, rating, notes, tags). The file is then
+self-describing: the library index can be rebuilt from the files alone, and an image
+mailed to a colleague can be re-run from its own bytes.
+
+Embedding never re-encodes pixels; we splice one container-level block into the byte
+stream:
+
+* PNG: an ``iTXt`` chunk, keyword ``fluxdesk``, UTF-8 JSON (uncompressed, or zlib when
+  large), placed just before ``IEND``.
+* JPEG: ``APP11`` segment(s) whose payload is ``b"FluxDesk\\0"`` + sequence number
+  (1 byte, 1-based) + segment count (1 byte) + a slice of the UTF-8 JSON, placed after
+  the leading APP0 (JFIF) / APP1 (Exif, XMP) headers. A segment holds at most 65533
+  bytes, so big documents are split ICC-profile style; prompts of 4000 characters fit in
+  one.
+
+Readers parse only chunk/segment headers (seeking over pixel data), never decode pixels.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import struct
+import tempfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from fluxdesk import __version__
+from fluxdesk.core.params import MODEL_ID, OutputFormat
+from fluxdesk.core.request import GenerationRequest, build_request
+
+METADATA_VERSION = 1
+PNG_KEYWORD = b"fluxdesk"
+JPEG_IDENTIFIER = b"FluxDesk\x00"
+JPEG_APP11 = 0xEB
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SOI = b"\xff\xd8"
+# A JPEG segment's length field counts itself (2 bytes) and tops out at 0xFFFF.
+_JPEG_MAX_SEGMENT_DATA = 0xFFFF - 2
+_JPEG_CHUNK_HEADER = len(JPEG_IDENTIFIER) + 2
+_JPEG_MAX_CHUNK = _JPEG_MAX_SEGMENT_DATA - _JPEG_CHUNK_HEADER
+# Compress PNG metadata only when it is big: uncompressed iTXt stays readable by
+# exiftool/`strings` and our documents are usually a few KB.
+_PNG_COMPRESS_ABOVE = 16 * 1024
+# Refuse absurd documents when reading (a corrupt length must not make us allocate GBs).
+_MAX_DOCUMENT = 16 * 1024 * 1024
+SEED_RANGE = (-(2**63), 2**63 - 1)  # what SQLite's INTEGER can hold
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class ImageMetadata:
+    request: dict[str, Any]
+    seed: int
+    model: str
+    index: int
+    width: int
+    height: int
+    output_format: str
+    nsfw: bool
+    timings: dict[str, float]
+    created: str
+    app_version: str
+    favourite: bool = False
+    rating: int = 0
+    notes: str = ""
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def prompt(self) -> str:
+        return str(self.request.get("prompt", ""))
+
+    @classmethod
+    def for_image(
+        cls,
+        request: GenerationRequest,
+        *,
+        seed: int,
+        index: int,
+        width: int,
+        height: int,
+        nsfw: bool = False,
+        timings: Mapping[str, float] | None = None,
+        created: str | None = None,
+    ) -> ImageMetadata:
+        """Metadata for one freshly generated image (the generation code's entry point)."""
+        fields = request.to_fields()
+        fields["seed"] = seed  # the seed actually used, so the file alone can re-run it
+        return cls(
+            request=fields,
+            seed=seed,
+            model=request.model,
+            index=index,
+            width=width,
+            height=height,
+            output_format=request.output_format.value,
+            nsfw=nsfw,
+            timings=dict(timings or {}),
+            created=created or utc_now_iso(),
+            app_version=__version__,
+        )
+
+    def with_review(
+        self,
+        *,
+        favourite: bool | None = None,
+        rating: int | None = None,
+        notes: str | None = None,
+        tags: tuple[str, ...] | list[str] | None = None,
+    ) -> ImageMetadata:
+        updated = replace(
+            self,
+            favourite=self.favourite if favourite is None else favourite,
+            rating=self.rating if rating is None else rating,
+            notes=self.notes if notes is None else notes,
+            tags=self.tags if tags is None else normalize_tags(tags),
+        )
+        _check_review(updated.favourite, updated.rating, updated.notes, updated.tags)
+        return updated
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fluxdesk": METADATA_VERSION,
+            "app_version": self.app_version,
+            "created": self.created,
+            "model": self.model,
+            "seed": self.seed,
+            "index": self.index,
+            "width": self.width,
+            "height": self.height,
+            "output_format": self.output_format,
+            "nsfw": self.nsfw,
+            "timings": dict(self.timings),
+            "request": dict(self.request),
+            "favourite": self.favourite,
+            "rating": self.rating,
+            "notes": self.notes,
+            "tags": list(self.tags),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> ImageMetadata:
+        """Parse a document; user review fields may be missing, anything malformed is a ValueError."""
+        if not isinstance(data, Mapping):
+            raise ValueError("metadata: not a JSON object")
+        request = data.get("request")
+        if not isinstance(request, Mapping) or not isinstance(request.get("prompt"), str):
+            raise ValueError("metadata: 'request' must be an object with a 'prompt'")
+        seed = _int(data, "seed")
+        if not SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
+            raise ValueError(f"metadata: seed {seed} does not fit in 64 bits")
+        output_format = _str(data, "output_format").lower()
+        if output_format not in {f.value for f in OutputFormat}:
+            raise ValueError(f"metadata: unknown output_format {output_format!r}")
+        timings_raw = data.get("timings", {})
+        if not isinstance(timings_raw, Mapping):
+            raise ValueError("metadata: 'timings' must be an object")
+        timings: dict[str, float] = {}
+        for key, value in timings_raw.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise ValueError(f"metadata: timing {key!r} is not a number")
+            timings[str(key)] = float(value)
+        nsfw = data.get("nsfw", False)
+        if not isinstance(nsfw, bool):
+            raise ValueError("metadata: 'nsfw' must be true or false")
+        created = _str(data, "created")
+        parse_iso(created)  # raises ValueError on garbage
+        favourite = data.get("favourite", False)
+        rating = data.get("rating", 0)
+        notes = data.get("notes", "")
+        tags_raw = data.get("tags", [])
+        if not isinstance(tags_raw, list | tuple) or not all(isinstance(t, str) for t in tags_raw):
+            raise ValueError("metadata: 'tags' must be a list of strings")
+        tags = normalize_tags(tags_raw)
+        _check_review(favourite, rating, notes, tags)
+        model = data.get("model", MODEL_ID)
+        app_version = data.get("app_version", "")
+        if not isinstance(model, str) or not isinstance(app_version, str):
+            raise ValueError("metadata: 'model' and 'app_version' must be strings")
+        return cls(
+            request=dict(request),
+            seed=seed,
+            model=model,
+            index=_int(data, "index"),
+            width=_int(data, "width"),
+            height=_int(data, "height"),
+            output_format=output_format,
+            nsfw=nsfw,
+            timings=timings,
+            created=created,
+            app_version=app_version,
+            favourite=favourite,
+            rating=rating,
+            notes=notes,
+            tags=tags,
+        )
+
+    def to_request(self, with_seed: bool = True) -> GenerationRequest:
+        """The request that made this image (same seed by default), validated afresh."""
+        raw = dict(self.request)
+        raw["seed"] = self.seed if with_seed else None
+        raw.pop("model", None)
+        request, problems = build_request(raw)
+        if request is None:
+            raise ValueError("metadata: stored request is invalid: " + "; ".join(map(str, problems)))
+        return request
+
+    def dumps(self) -> bytes:
+        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def normalize_tags(tags: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Trimmed, non-empty, de-duplicated (first spelling wins, case-insensitive), in order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for tag in tags:
+        text = " ".join(str(tag).split())
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append(text)
+    return tuple(out)
+
+
+def parse_iso(text: str) -> datetime:
+    """ISO-8601 to an aware UTC datetime; naive means UTC; 'Z' accepted (3.10 lacks it)."""
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"metadata: 'created' is not an ISO-8601 time: {text!r}") from exc
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def _check_review(favourite: Any, rating: Any, notes: Any, tags: Any) -> None:
+    if not isinstance(favourite, bool):
+        raise ValueError("metadata: 'favourite' must be true or false")
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 0 <= rating <= 5:
+        raise ValueError(f"metadata: 'rating' must be a whole number from 0 to 5 (got {rating!r})")
+    if not isinstance(notes, str):
+        raise ValueError("metadata: 'notes' must be a string")
+    if not isinstance(tags, tuple) or not all(isinstance(t, str) for t in tags):
+        raise ValueError("metadata: 'tags' must be strings")
+
+
+def _int(data: Mapping[str, Any], key: str) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"metadata: {key!r} must be a whole number (got {value!r})")
+    return value
+
+
+def _str(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise ValueError(f"metadata: {key!r} must be a string (got {value!r})")
+    return value
+
+
+# --------------------------------------------------------------------------- embedding
+
+
+def image_format(data: bytes) -> str | None:
+    if data.startswith(_PNG_SIGNATURE):
+        return "png"
+    if data.startswith(_JPEG_SOI):
+        return "jpeg"
+    return None
+
+
+def embed(data: bytes, meta: ImageMetadata) -> bytes:
+    """The same encoded image with ``meta`` embedded (any previous FluxDesk block replaced)."""
+    document = meta.dumps()
+    kind = image_format(data)
+    if kind == "png":
+        return _png_embed(data, document)
+    if kind == "jpeg":
+        return _jpeg_embed(data, document)
+    raise ValueError("not a PNG or JPEG image")
+
+
+def read_bytes(data: bytes) -> ImageMetadata | None:
+    """Embedded metadata, or None if the image has none. ValueError if not PNG/JPEG or damaged."""
+    return _read_stream(io.BytesIO(data))
+
+
+def read_file(path: str | os.PathLike[str]) -> ImageMetadata | None:
+    with open(path, "rb") as stream:
+        return _read_stream(stream)
+
+
+def rewrite_file(path: str | os.PathLike[str], meta: ImageMetadata) -> None:
+    """Replace the embedded metadata of ``path`` atomically (OSError on I/O failure)."""
+    target = Path(path)
+    data = embed(target.read_bytes(), meta)
+    write_atomic(target, data)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write via a temp file in the same folder + fsync + os.replace: all or nothing."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(OSError):
+            # mkstemp makes the file 0600; keep the original's permissions.
+            os.chmod(tmp_name, target.stat().st_mode & 0o777)
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    fsync_dir(target.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows cannot open directories, nothing to do."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _parse_document(raw: bytes) -> ImageMetadata:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"metadata: not UTF-8 JSON ({exc})") from exc
+    return ImageMetadata.from_json(data)
+
+
+def _read_stream(stream: BinaryIO) -> ImageMetadata | None:
+    head = stream.read(8)
+    if head == _PNG_SIGNATURE:
+        raw = _png_find(stream)
+    elif head[:2] == _JPEG_SOI:
+        stream.seek(2)
+        raw = _jpeg_find(stream)
+    else:
+        raise ValueError("not a PNG or JPEG image")
+    return None if raw is None else _parse_document(raw)
+
+
+# ------------------------------------------------------------------------------- PNG
+
+
+def _png_chunk(kind: bytes, payload: bytes) -> bytes:
+    crc = zlib.crc32(payload, zlib.crc32(kind)) & 0xFFFFFFFF
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+
+
+def _png_itxt(document: bytes) -> bytes:
+    compressed = len(document) > _PNG_COMPRESS_ABOVE
+    text = zlib.compress(document, 9) if compressed else document
+    # keyword NUL, compression flag, method, language tag NUL, translated keyword NUL, text
+    payload = PNG_KEYWORD + b"\x00" + bytes([int(compressed), 0]) + b"\x00\x00" + text
+    return _png_chunk(b"iTXt", payload)
+
+
+def _png_is_ours(kind: bytes, payload: bytes) -> bool:
+    return kind in (b"iTXt", b"tEXt", b"zTXt") and payload.startswith(PNG_KEYWORD + b"\x00")
+
+
+def _png_embed(data: bytes, document: bytes) -> bytes:
+    out = [data[:8]]
+    pos = 8
+    while True:
+        if pos + 8 > len(data):
+            raise ValueError("PNG: truncated (no IEND chunk)")
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        end = pos + 12 + length
+        if end > len(data):
+            raise ValueError("PNG: truncated chunk")
+        if kind == b"IEND":
+            out.append(_png_itxt(document))
+            out.append(data[pos:])  # IEND and anything trailing, untouched
+            return b"".join(out)
+        if not _png_is_ours(kind, data[pos + 8 : pos + 8 + len(PNG_KEYWORD) + 1]):
+            out.append(data[pos:end])
+        pos = end
+
+
+def _png_text_value(kind: bytes, payload: bytes) -> bytes:
+    body = payload[len(PNG_KEYWORD) + 1 :]
+    try:
+        if kind == b"tEXt":
+            return body
+        if kind == b"zTXt":
+            return zlib.decompress(body[1:])
+        flag = body[0]
+        rest = body[2:]
+        _lang, _, rest = rest.partition(b"\x00")
+        _translated, _, text = rest.partition(b"\x00")
+        return zlib.decompress(text) if flag else text
+    except (IndexError, zlib.error) as exc:
+        raise ValueError(f"PNG: damaged {kind.decode()} fluxdesk chunk") from exc
+
+
+def _png_find(stream: BinaryIO) -> bytes | None:
+    found: bytes | None = None
+    while True:
+        header = stream.read(8)
+        if len(header) < 8:
+            raise ValueError("PNG: truncated (no IEND chunk)")
+        length, kind = struct.unpack(">I4s", header)
+        if kind == b"IEND":
+            return found
+        if kind in (b"iTXt", b"tEXt", b"zTXt"):
+            if length > _MAX_DOCUMENT:
+                stream.seek(length + 4, io.SEEK_CUR)
+                continue
+            payload = stream.read(length)
+            crc = stream.read(4)
+            if len(payload) < length or len(crc) < 4:
+                raise ValueError("PNG: truncated chunk")
+            if _png_is_ours(kind, payload):
+                if struct.unpack(">I", crc)[0] != zlib.crc32(payload, zlib.crc32(kind)) & 0xFFFFFFFF:
+                    raise ValueError("PNG: fluxdesk chunk has a bad CRC")
+                found = _png_text_value(kind, payload)
+        else:
+            stream.seek(length + 4, io.SEEK_CUR)  # skip pixels without reading them
+
+
+# ------------------------------------------------------------------------------ JPEG
+
+_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RSTn: markers without a length field
+
+
+def _jpeg_segments(data: bytes) -> tuple[list[tuple[int, bytes]], bytes]:
+    """Header segments up to (excluding) SOS as (marker, raw bytes), then the rest verbatim."""
+    segments: list[tuple[int, bytes]] = []
+    pos = 2
+    while True:
+        if pos >= len(data) or data[pos] != 0xFF:
+            raise ValueError("JPEG: damaged header (marker expected)")
+        start = pos
+        while pos < len(data) and data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        if pos >= len(data):
+            raise ValueError("JPEG: truncated header")
+        marker = data[pos]
+        pos += 1
+        if marker in (0xDA, 0xD9):  # SOS or EOI: entropy-coded data follows, copy as is
+            return segments, data[start:]
+        if marker in _STANDALONE:
+            segments.append((marker, data[start:pos]))
+            continue
+        if pos + 2 > len(data):
+            raise ValueError("JPEG: truncated header")
+        (length,) = struct.unpack(">H", data[pos : pos + 2])
+        if length < 2 or pos + length > len(data):
+            raise ValueError("JPEG: damaged segment length")
+        segments.append((marker, data[start : pos + length]))
+        pos += length
+
+
+def _jpeg_is_ours(marker: int, payload: bytes) -> bool:
+    return marker == JPEG_APP11 and payload.startswith(JPEG_IDENTIFIER)
+
+
+def _jpeg_app11(document: bytes) -> bytes:
+    chunks = [document[i : i + _JPEG_MAX_CHUNK] for i in range(0, len(document), _JPEG_MAX_CHUNK)] or [b""]
+    if len(chunks) > 255:
+        raise ValueError(
+            f"metadata too large for JPEG ({len(document)} bytes, at most {255 * _JPEG_MAX_CHUNK})"
+        )
+    out = []
+    for seq, chunk in enumerate(chunks, start=1):
+        body = JPEG_IDENTIFIER + bytes([seq, len(chunks)]) + chunk
+        out.append(b"\xff" + bytes([JPEG_APP11]) + struct.pack(">H", len(body) + 2) + body)
+    return b"".join(out)
+
+
+def _jpeg_embed(data: bytes, document: bytes) -> bytes:
+    segments, rest = _jpeg_segments(data)
+    # raw = 0xFF (fill bytes) + marker + 2-byte length + payload
+    kept = [(m, raw) for m, raw in segments if not _jpeg_is_ours(m, raw.lstrip(b"\xff")[3:])]
+    # Right after the JFIF/Exif headers: readers expect APP0/APP1 first, and staying ahead
+    # of the tables keeps our block within the part of the file headers-only readers scan.
+    at = 0
+    while at < len(kept) and kept[at][0] in (0xE0, 0xE1):
+        at += 1
+    ours = _jpeg_app11(document)
+    return b"".join([_JPEG_SOI, *(raw for _, raw in kept[:at]), ours, *(raw for _, raw in kept[at:]), rest])
+
+
+def _jpeg_find(stream: BinaryIO) -> bytes | None:
+    parts: dict[int, bytes] = {}
+    total = 0
+    while True:
+        byte = stream.read(1)
+        if byte != b"\xff":
+            raise ValueError("JPEG: damaged header (marker expected)")
+        while byte == b"\xff":
+            byte = stream.read(1)
+        if not byte:
+            raise ValueError("JPEG: truncated header")
+        marker = byte[0]
+        if marker in (0xDA, 0xD9):
+            break
+        if marker in _STANDALONE:
+            continue
+        size = stream.read(2)
+        if len(size) < 2:
+            raise ValueError("JPEG: truncated header")
+        (length,) = struct.unpack(">H", size)
+        if length < 2:
+            raise ValueError("JPEG: damaged segment length")
+        if marker != JPEG_APP11:
+            stream.seek(length - 2, io.SEEK_CUR)
+            continue
+        payload = stream.read(length - 2)
+        if len(payload) < length - 2:
+            raise ValueError("JPEG: truncated segment")
+        if not payload.startswith(JPEG_IDENTIFIER):
+            continue
+        if len(payload) < _JPEG_CHUNK_HEADER:
+            raise ValueError("JPEG: damaged FluxDesk segment")
+        seq, count = payload[len(JPEG_IDENTIFIER)], payload[len(JPEG_IDENTIFIER) + 1]
+        if not 1 <= seq <= count or (total and count != total):
+            raise ValueError("JPEG: inconsistent FluxDesk segment numbering")
+        total = count
+        parts[seq] = payload[_JPEG_CHUNK_HEADER:]
+    if not parts:
+        return None
+    if sorted(parts) != list(range(1, total + 1)):
+        raise ValueError("JPEG: FluxDesk metadata segments missing")
+    return b"".join(parts[i] for i in range(1, total + 1))
