@@ -267,24 +267,26 @@ def _generate(ctx: AppContext, request: Any, *, as_json: bool) -> int:
     cancel = CancelToken()
     progress = _TerminalProgress(sys.stderr)
     outcome: dict[str, GenerationResult | BaseException] = {}
+    finished = threading.Event()
 
     def work() -> None:
         try:
             outcome["result"] = generate(request, client, library, cancel=cancel, on_progress=progress.update)
         except BaseException as exc:
             outcome["error"] = exc
+        finally:
+            finished.set()
 
     # The work runs in a thread so Ctrl+C in the main thread can cancel it cleanly
-    # (temp files removed) instead of killing it mid-write.
-    thread = threading.Thread(target=work, name="fluxdesk-generate", daemon=True)
-    thread.start()
+    # (temp files removed) instead of killing it mid-write. An Event, not join(): a
+    # join() interrupted by KeyboardInterrupt may not wait properly afterwards.
+    threading.Thread(target=work, name="fluxdesk-generate", daemon=True).start()
     try:
-        while thread.is_alive():
+        while not finished.wait(0.1):
             progress.draw()
-            thread.join(0.1)
     except KeyboardInterrupt:
         cancel.cancel()
-        thread.join()
+        finished.wait()
     finally:
         progress.finish()
     error = outcome.get("error")

@@ -23,7 +23,7 @@ from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
 from fluxdesk.core.images import verify_image
-from fluxdesk.core.metadata import ImageMetadata, embed
+from fluxdesk.core.metadata import ImageMetadata, embed, write_atomic
 from fluxdesk.core.params import OutputFormat
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import ApiResponse, GenerationResult, Progress, RemoteImage, SavedImage, Stage
@@ -76,14 +76,12 @@ class FolderSink:
         return final.with_name(f".{final.name}.part")
 
     def commit(self, temp: Path, final: Path, meta: ImageMetadata) -> SavedFile:
-        import os
-
-        data = embed(temp.read_bytes(), meta)
-        with open(temp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, final)
+        try:
+            write_atomic(final, embed(temp.read_bytes(), meta))
+        except OSError as exc:
+            raise LibraryError(f"Cannot save {final}: {exc.strerror or exc}") from None
+        finally:
+            temp.unlink(missing_ok=True)
         return _FolderItem(final)
 
 
