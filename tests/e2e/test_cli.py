@@ -270,7 +270,7 @@ def test_ctrl_c_cancels_cleanly(sandbox: Sandbox, home: Path) -> None:
         time.sleep(0.05)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=15)
+    _, err = proc.communicate(timeout=15)
     assert proc.returncode == 130, err
     assert "Cancelled" in err and "Traceback" not in err
     leftovers = [
