@@ -1,0 +1,102 @@
+"""The form: bound to the one request model, limits from the catalogue, inline problems."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from fluxdesk.core import params as P
+from fluxdesk.core.params import SizePreset
+from fluxdesk.core.request import CustomSize
+from fluxdesk.ui import form as F
+from fluxdesk.ui.form import FormPanel, RequestForm
+
+
+def make_panel(qtbot) -> FormPanel:  # type: ignore[no-untyped-def]
+    form = RequestForm()
+    panel = FormPanel(form)
+    qtbot.addWidget(panel)
+    panel.show()
+    return panel
+
+
+def error_text(panel: QWidget, key: str) -> str:
+    label = panel.findChild(QLabel, f"{key}Error")
+    assert label is not None
+    return label.text() if label.isVisible() else ""
+
+
+def test_limits_and_defaults_come_from_the_catalogue(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = make_panel(qtbot)
+    assert (panel.width_spin.minimum(), panel.width_spin.maximum()) == (P.SIDE_MIN, P.SIDE_MAX)
+    assert panel.width_spin.singleStep() == P.SIDE_STEP
+    assert panel.images_spin.maximum() == P.NUM_IMAGES.maximum
+    assert panel.images_spin.value() == P.NUM_IMAGES.default
+    assert panel.steps_spin.maximum() == P.NUM_INFERENCE_STEPS.maximum
+    assert panel.guidance_spin.maximum() == P.GUIDANCE_SCALE.maximum
+    assert panel.steps_spin.text() == "Auto" and panel.form.value(F.STEPS) is None
+    assert panel.size_combo.currentData() == P.DEFAULT_SIZE.value
+    assert panel.format_combo.currentData() == P.DEFAULT_FORMAT.value
+    assert panel.safety_check.isChecked() is P.DEFAULT_SAFETY_CHECKER
+    assert panel.seed_edit.placeholderText() == "Random"
+
+
+def test_prompt_problems_inline_and_char_count(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = make_panel(qtbot)
+    assert not panel.form.valid
+    qtbot.keyClicks(panel.prompt, "a red fox")
+    assert panel.form.valid and error_text(panel, F.PROMPT) == ""
+    assert panel.char_count.text() == f"9 / {P.PROMPT_MAX_CHARS}"
+    panel.form.set_value(F.PROMPT, "x" * (P.PROMPT_MAX_CHARS + 1))
+    assert not panel.form.valid
+    assert f"at most {P.PROMPT_MAX_CHARS}" in error_text(panel, F.PROMPT)
+
+
+def test_custom_size_step_aspect_lock_and_swap(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = make_panel(qtbot)
+    panel.form.set_value(F.PROMPT, "p")
+    assert not panel.width_spin.isEnabled()
+    panel.size_combo.setCurrentIndex(panel.size_combo.findData(F.CUSTOM_SIZE))
+    assert panel.width_spin.isEnabled()
+    panel.width_spin.setValue(1000)  # not a multiple of the step
+    assert not panel.form.valid
+    assert f"multiple of {P.SIDE_STEP}" in error_text(panel, F.WIDTH)
+    panel.width_spin.setValue(1024)
+    panel.height_spin.setValue(512)
+    assert panel.form.valid
+    panel.lock_ratio.setChecked(True)
+    panel.width_spin.setValue(1536)
+    assert panel.form.value(F.HEIGHT) == 768
+    qtbot.mouseClick(panel.swap_button, Qt.MouseButton.LeftButton)
+    assert (panel.width_spin.value(), panel.height_spin.value()) == (768, 1536)
+    assert panel.form.request is not None and panel.form.request.image_size == CustomSize(768, 1536)
+
+
+def test_seed_accepts_64_bit_and_flags_overflow(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = make_panel(qtbot)
+    panel.form.set_value(F.PROMPT, "p")
+    qtbot.keyClicks(panel.seed_edit, str(P.SEED_MAX))
+    assert panel.form.request is not None and panel.form.request.seed == P.SEED_MAX
+    panel.seed_edit.clear()
+    qtbot.keyClicks(panel.seed_edit, str(P.SEED_MAX + 1))
+    assert not panel.form.valid and "Seed" in error_text(panel, F.SEED)
+    panel.seed_edit.setText("12abc")  # the validator refuses letters when typing
+    panel.seed_edit.clear()
+    qtbot.keyClicks(panel.seed_edit, "12abc")
+    assert panel.seed_edit.text() == "12"
+    panel.set_last_seed(4242)
+    qtbot.mouseClick(panel.random_seed, Qt.MouseButton.LeftButton)
+    assert panel.seed_edit.text() == ""
+    qtbot.mouseClick(panel.reuse_seed, Qt.MouseButton.LeftButton)
+    assert panel.form.request is not None and panel.form.request.seed == 4242
+
+
+def test_load_restores_and_ignores_wrong_types(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = make_panel(qtbot)
+    panel.form.load({F.PROMPT: "saved", F.SIZE: SizePreset.SQUARE.value, F.STEPS: 30, F.GUIDANCE: 4,
+                     F.NUM_IMAGES: "three", F.FORMAT: "gif"})
+    assert panel.prompt.toPlainText() == "saved"
+    assert panel.size_combo.currentData() == SizePreset.SQUARE.value
+    assert panel.steps_spin.value() == 30 and panel.guidance_spin.value() == 4.0
+    assert panel.images_spin.value() == P.NUM_IMAGES.default
+    assert panel.format_combo.currentData() == P.DEFAULT_FORMAT.value

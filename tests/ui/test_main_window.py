@@ -1,0 +1,247 @@
+"""Drive the real window against the in-process sandbox and the real ``generate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QListView, QPushButton
+
+from fluxdesk.core.context import AppContext
+from fluxdesk.core.request import GenerationRequest
+from fluxdesk.core.settings import Settings
+from fluxdesk.ui import form as F
+from fluxdesk.ui.image_viewer import FIT, MAX_SCALE
+from fluxdesk.ui.jobs import JobState
+from fluxdesk.ui.main_window import MainWindow
+from fluxdesk.ui.messages import Action
+
+TIMEOUT = 15_000
+
+
+def generate(qtbot, window: MainWindow, prompt: str = "a red fox in snow"):  # type: ignore[no-untyped-def]
+    window.form.set_value(F.PROMPT, "")
+    qtbot.keyClicks(window.form_panel.prompt, prompt)
+    with qtbot.waitSignal(window.image_saved, timeout=TIMEOUT) as blocker:
+        qtbot.mouseClick(window.generate_button, Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
+def test_start_state_focus_and_object_names(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    assert window.focusWidget() is window.form_panel.prompt
+    for name in ("promptEdit", "generateButton", "cancelButton", "resultView", "jobList", "galleryView"):
+        assert window.findChild(object, name) is not None, name
+    assert not window.generate_button.isEnabled()
+    assert window.tabs.tabText(1).replace("&", "") == "Library"
+    for button in window.findChildren(QPushButton):
+        if button.isVisibleTo(window):
+            assert button.accessibleName() or button.text(), button.objectName()
+
+
+def test_generate_shows_images_saved_to_library(qtbot, window: MainWindow, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    window.form.set_value(F.NUM_IMAGES, 3)
+    job = generate(qtbot, window)
+    assert job.state is JobState.DONE
+    cards = window.result_view.cards()
+    assert len(cards) == 3
+    seed = job.output.result.seed
+    assert all(card.seed == seed for card in cards)
+    assert f"Seed {seed}" in window.result_view.meta.text()
+    for card in cards:
+        assert card.path.is_file() and ctx.library_root in card.path.parents
+    assert window.form_panel.reuse_seed.isEnabled()
+    assert "a red fox in snow" in ctx.settings.prompt_history
+
+
+def test_ctrl_return_generates_and_autosave_off(qtbot, window: MainWindow, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ctx.settings.auto_save = False
+    qtbot.keyClicks(window.form_panel.prompt, "ctrl return")
+    with qtbot.waitSignal(window.image_saved, timeout=TIMEOUT) as blocker:
+        qtbot.keyClick(window.form_panel.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    path = blocker.args[0].output.images[0].saved.path
+    assert ctx.paths.unsaved_results in path.parents
+    assert window.form.value(F.PROMPT) == "ctrl return"  # no newline typed
+
+
+def test_viewer_zoom_fit_actual(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    generate(qtbot, window)
+    card = window.result_view.cards()[0]
+    qtbot.mouseDClick(card, Qt.MouseButton.LeftButton)
+    viewer = window.viewer
+    assert viewer is not None
+    qtbot.waitExposed(viewer)
+    v = viewer.viewer
+    assert v.mode == FIT and v.scale_factor == pytest.approx(v.fit_scale())
+    w, h = card.decoded.saved.width, card.decoded.saved.height
+    assert f"{w} × {h} px" in viewer.size_label.text()
+    viewer.actual_action.trigger()
+    assert v.scale_factor == pytest.approx(1.0) and "100%" in viewer.size_label.text()
+    viewer.zoom_in_action.trigger()
+    assert v.scale_factor == pytest.approx(1.25)
+    for _ in range(40):
+        v.zoom_in()
+    assert v.scale_factor == pytest.approx(MAX_SCALE)
+    viewer.fit_action.trigger()
+    viewer.resize(700, 500)
+    qtbot.waitUntil(lambda: v.scale_factor == pytest.approx(v.fit_scale()))
+    viewer.close()
+
+
+def test_save_copy_and_reuse(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window.form.set_value(F.SIZE, F.CUSTOM_SIZE)
+    window.form.set_value(F.WIDTH, 768)
+    window.form.set_value(F.HEIGHT, 512)
+    job = generate(qtbot, window, "Ein Fuchs, im Schnee!")
+    card = window.result_view.cards()[0]
+    name = window.result_view.suggested_name(card)
+    assert name == f"ein-fuchs-im-schnee-{job.output.result.seed}.{card.path.suffix.lstrip('.')}"
+    target = tmp_path / name
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.save_action.trigger()
+    assert target.read_bytes() == card.path.read_bytes()  # the original bytes
+    window.copy_image()
+    mime = QGuiApplication.clipboard().mimeData()
+    assert mime.hasUrls() and mime.urls()[0].toLocalFile() == str(card.path)
+    drag = card.mime_data()
+    assert drag.hasImage() and drag.urls()[0].toLocalFile() == str(card.path)
+    window.form.set_value(F.PROMPT, "something else")
+    window.form.set_value(F.SIZE, "square")
+    window.reuse_action.trigger()
+    assert window.form.value(F.PROMPT) == "Ein Fuchs, im Schnee!"
+    assert window.form.request is not None
+    assert window.form.request.dimensions == (768, 512)
+    assert window.form.request.seed == job.output.result.seed
+
+
+def test_queue_two_jobs_and_cancel(qtbot, window: MainWindow, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    assert ctx.sandbox is not None
+    ctx.sandbox.inference_delay = 0.6
+    window.form.set_value(F.PROMPT, "first")
+    first = window.generate()
+    window.form.set_value(F.PROMPT, "second")
+    second = window.generate()
+    window.form.set_value(F.PROMPT, "third")
+    third = window.generate()
+    assert first.state is JobState.RUNNING and second.state is JobState.QUEUED
+    jobs: QListView = window.findChild(QListView, "jobList")
+    assert jobs.model().rowCount() == 3
+    assert "Queued" in jobs.model().index(0, 0).data()
+    # Cancel the queued third job from the list, and the running first with Esc.
+    window.job_list.setCurrentIndex(window.job_model.index(0))
+    qtbot.mouseClick(window.cancel_job_button, Qt.MouseButton.LeftButton)
+    assert third.state is JobState.CANCELLED
+    qtbot.waitUntil(lambda: "Running" in window.job_model.index(2, 0).data())
+    window.activateWindow()
+    qtbot.keyClick(window.form_panel.prompt, Qt.Key.Key_Escape)
+    assert first.state is JobState.CANCELLED
+    assert second.state is JobState.RUNNING
+    qtbot.waitUntil(lambda: second.state is JobState.DONE, timeout=TIMEOUT)
+    assert window.result_view.result is not None and window.result_view.result.request.prompt == "second"
+    assert first.output is None
+    # A cancelled job can be retried with one click.
+    window.job_list.setCurrentIndex(window.job_model.index(window.job_model.row_of(first)))
+    assert window.retry_button.isEnabled()
+    with qtbot.waitSignal(window.image_saved, timeout=TIMEOUT):
+        qtbot.mouseClick(window.retry_button, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.parametrize(
+    ("fault", "opts", "title", "action"),
+    [
+        ("unauthorized", {}, "API key rejected", Action.OPEN_SETTINGS),
+        ("rate_limit", {"retry_after": 120}, "Rate limited", Action.RETRY),
+        ("server_error", {}, "The API had a problem", Action.RETRY),
+        ("drop_connection", {}, None, Action.RETRY),
+    ],
+)
+def test_error_paths_show_a_message_not_a_dialog(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, ctx: AppContext, fault: str, opts: dict, title: str | None, action: Action
+) -> None:
+    assert ctx.sandbox is not None
+    ctx.sandbox.inject(fault, count=10, **opts)
+    qtbot.keyClicks(window.form_panel.prompt, "will fail")
+    with qtbot.waitSignal(window.queue.job_failed, timeout=TIMEOUT) as blocker:
+        window.generate_button.click()
+    job = blocker.args[0]
+    bar = window.message_bar
+    assert bar.isVisible() and QApplication.activeModalWidget() is None
+    assert bar.message is not None and bar.message.action is action
+    if title:
+        assert bar.title.text() == title
+    if fault == "rate_limit":
+        assert "120 s" in bar.text.text()
+        assert not bar.primary.isEnabled() and "in 1" in bar.primary.text()  # countdown shown
+    assert "Failed" in window.job_model.index(0, 0).data()
+    assert "Traceback" not in bar.text.text()
+    if action is Action.RETRY and fault != "rate_limit":
+        window.job_list.setCurrentIndex(window.job_model.index(0))
+        assert window.retry_button.isEnabled() and job.state is JobState.FAILED
+
+
+def test_offline(qtbot, window: MainWindow, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert ctx.sandbox is not None
+    from fluxdesk.core.client import ApiClient, ClientConfig
+
+    # A loopback port nothing listens on: connection refused, as when offline.
+    closed = ClientConfig(base_url="http://127.0.0.1:9", api_key="k", connect_timeout=1, read_timeout=1)
+    monkeypatch.setattr(window, "_make_client", lambda: ApiClient(closed))
+    qtbot.keyClicks(window.form_panel.prompt, "offline")
+    with qtbot.waitSignal(window.queue.job_failed, timeout=TIMEOUT):
+        window.generate_button.click()
+    assert window.message_bar.title.text() == "Offline"
+    assert window.message_bar.primary.text() == "Retry"
+
+
+def test_server_validation_422(qtbot, window: MainWindow, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    original = GenerationRequest.to_api_json
+    monkeypatch.setattr(GenerationRequest, "to_api_json", lambda self: {**original(self), "num_images": 99})
+    qtbot.keyClicks(window.form_panel.prompt, "refused")
+    with qtbot.waitSignal(window.queue.job_failed, timeout=TIMEOUT):
+        window.generate_button.click()
+    assert window.message_bar.title.text() == "The server refused the request"
+    assert "Images" in window.message_bar.text.text() or "num_images" in window.message_bar.text.text()
+
+
+def test_last_settings_and_history_restored(qtbot, window: MainWindow, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    window.form.set_value(F.STEPS, 12)
+    generate(qtbot, window, "first prompt")
+    generate(qtbot, window, "second prompt")
+    window.close()
+    settings = Settings.load(ctx.paths.settings_file)
+    assert settings.prompt_history[:2] == ["second prompt", "first prompt"]
+    again = MainWindow(AppContext(paths=ctx.paths, settings=settings, keystore=ctx.keystore, sandbox=ctx.sandbox),
+                       check_key=False)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.form.value(F.PROMPT) == "second prompt"
+    assert again.form_panel.steps_spin.value() == 12
+    # Up on the first line walks back through the history; Down comes back to the draft.
+    again.form.set_value(F.PROMPT, "draft")
+    again.form_panel.prompt.setFocus()
+    qtbot.keyClick(again.form_panel.prompt, Qt.Key.Key_Up)
+    assert again.form.value(F.PROMPT) == "second prompt"
+    qtbot.keyClick(again.form_panel.prompt, Qt.Key.Key_Up)
+    assert again.form.value(F.PROMPT) == "first prompt"
+    qtbot.keyClick(again.form_panel.prompt, Qt.Key.Key_Down)
+    qtbot.keyClick(again.form_panel.prompt, Qt.Key.Key_Down)
+    assert again.form.value(F.PROMPT) == "draft"
+    again.close()
+
+
+def test_first_run_without_key_offers_sandbox(qtbot, qapp, fd_home: Path) -> None:  # type: ignore[no-untyped-def]
+    ctx = AppContext.create(use_sandbox=False)
+    win = MainWindow(ctx, use_sandbox=False, check_key=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.message_bar.isVisible(), timeout=5000)
+    assert win.message_bar.title.text() == "Welcome to FluxDesk"
+    assert win.message_bar.secondary.text() == "Try the sandbox"
+    win.message_bar.secondary.click()
+    assert win.use_sandbox and "Sandbox" in win.mode_label.text()
+    qtbot.keyClicks(win.form_panel.prompt, "sandbox now")
+    with qtbot.waitSignal(win.image_saved, timeout=TIMEOUT):
+        win.generate_button.click()
+    win.queue.shutdown()
+    ctx.close()
