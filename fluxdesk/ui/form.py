@@ -388,7 +388,8 @@ class FormPanel(QWidget):
         self.prompt.setAccessibleName("Prompt")
         self.prompt.setToolTip(P.PROMPT_HELP)
         self.prompt.setPlaceholderText("Describe the image: subject, setting, light, lens…")
-        self.prompt.setMinimumHeight(110)
+        self.prompt.setMinimumHeight(96)
+        self.prompt.setMaximumHeight(280)
         self.prompt.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         prompt_label.setBuddy(self.prompt)
         outer.addWidget(self.prompt, 1)
@@ -508,6 +509,7 @@ class FormPanel(QWidget):
         self._add_row(grid, "", SAFETY, self.safety_check)
         self._bind(FORMAT, self.format_combo)
         self._bind(SAFETY, self.safety_check)
+        outer.addStretch(1)
 
         form.changed.connect(self._on_changed)
         form.validated.connect(self._show_problems)

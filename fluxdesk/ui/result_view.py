@@ -59,6 +59,30 @@ def suggested_file_name(prompt: str, seed: int, index: int, extension: str, *, c
     return f"{slug}-{seed}{suffix}.{extension}"
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that elides with "…" instead of growing or clipping."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setAccessibleName(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
+
+
 class ImageCard(QWidget):
     """One result image: fitted pixmap, seed caption, NSFW badge; drag it out."""
 
@@ -96,7 +120,7 @@ class ImageCard(QWidget):
         return self.decoded.saved.nsfw
 
     def image_rect(self) -> QRect:
-        area = self.rect().adjusted(0, 0, 0, -CAPTION_HEIGHT)
+        area = self.rect().adjusted(4, 4, -4, -CAPTION_HEIGHT)
         size = self._pixmap.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
         x = area.x() + (area.width() - size.width()) // 2
         y = area.y() + (area.height() - size.height()) // 2
@@ -237,16 +261,25 @@ class CardGrid(QWidget):
         for rows in range(1, n + 1):
             cols = math.ceil(n / rows)
             cw = (area.width() - GAP * (cols - 1)) / cols
-            ch = (area.height() - GAP * (rows - 1)) / rows - CAPTION_HEIGHT
-            scale = min(cw / iw, ch / ih)
+            ch = (area.height() - GAP * (rows - 1)) / rows - CAPTION_HEIGHT - 4
+            scale = min((cw - 8) / iw, ch / ih)
             if scale > best[0]:
                 best = (scale, rows, cols)
-        _, rows, cols = best
-        cw = (area.width() - GAP * (cols - 1)) // cols
-        ch = (area.height() - GAP * (rows - 1)) // rows
+        scale, rows, cols = best
+        # Cells hug the image (plus the frame inset and caption); the block is centred.
+        cw = max(40, int(iw * scale) + 8)
+        ch = max(40, int(ih * scale) + 4 + CAPTION_HEIGHT)
+        cw = min(cw, (area.width() - GAP * (cols - 1)) // cols)
+        ch = min(ch, (area.height() - GAP * (rows - 1)) // rows)
+        block_w = cols * cw + GAP * (cols - 1)
+        block_h = rows * ch + GAP * (rows - 1)
+        x0 = area.x() + (area.width() - block_w) // 2
+        y0 = area.y() + (area.height() - block_h) // 2
         for i, card in enumerate(self.cards):
             r, c = divmod(i, cols)
-            card.setGeometry(area.x() + c * (cw + GAP), area.y() + r * (ch + GAP), cw, ch)
+            in_row = min(cols, n - r * cols)
+            shift = (cols - in_row) * (cw + GAP) // 2  # centre a short last row
+            card.setGeometry(x0 + shift + c * (cw + GAP), y0 + r * (ch + GAP), cw, ch)
 
 
 class ResultView(QWidget):
@@ -265,15 +298,14 @@ class ResultView(QWidget):
         self.output: JobOutput | None = None
         self.current: ImageCard | None = None
 
-        self.title = QLabel()
+        self.title = ElidedLabel()
         self.title.setObjectName("resultTitle")
         self.title.setProperty("role", "heading")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.meta = QLabel()
+        self.meta = ElidedLabel()
         self.meta.setObjectName("resultMeta")
         self.meta.setProperty("role", "hint")
-        self.meta.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         def button(text: str, name: str, tip: str, signal: Any) -> QPushButton:
             b = QPushButton(text)
@@ -312,17 +344,18 @@ class ResultView(QWidget):
             self.reuse_button,
         ]
 
-        head = QVBoxLayout()
-        head.setSpacing(2)
-        head.addWidget(self.title)
-        head.addWidget(self.meta)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(MARGIN, 12, MARGIN, 6)
-        bar.addLayout(head, 1)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        row.addWidget(self.meta, 1)
         for b in self._buttons:
-            bar.addWidget(b)
+            row.addWidget(b)
+        head = QVBoxLayout()
+        head.setContentsMargins(MARGIN, 12, MARGIN, 8)
+        head.setSpacing(4)
+        head.addWidget(self.title)
+        head.addLayout(row)
         self.header = QWidget()
-        self.header.setLayout(bar)
+        self.header.setLayout(head)
 
         self.grid = CardGrid()
         self.empty = QLabel("Your images will appear here.\n\nWrite a prompt on the left and press Generate.")
@@ -363,7 +396,7 @@ class ResultView(QWidget):
         self.grid.set_cards(cards)
         self.header.show()
         prompt = " ".join(result.request.prompt.split())
-        self.title.setText(prompt)
+        self.title.set_full_text(prompt)
         self.title.setToolTip(result.request.prompt)
         w, h = result.request.dimensions
         nsfw = sum(1 for img in output.images if img.saved.nsfw)
@@ -375,7 +408,8 @@ class ResultView(QWidget):
         ]
         if nsfw:
             parts.append(f"{nsfw} flagged NSFW")
-        self.meta.setText("   ·   ".join(parts))
+        self.meta.set_full_text("  ·  ".join(parts))
+        self.meta.setToolTip(self.meta.full_text())
         self._select(cards[0] if cards else None)
 
     @property

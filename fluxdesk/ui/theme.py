@@ -81,7 +81,7 @@ def stylesheet(dark: bool) -> str:
     hint = "#9aa0a6" if dark else "#6b7280"
     card = "#26282d" if dark else "#ffffff"
     border = "#34363c" if dark else "#dfe2e6"
-    canvas = "#141518" if dark else "#e9ebee"
+    canvas = "#18191c" if dark else "#e4e6e9"
     return f"""
 QLabel[role="error"] {{ color: {error}; }}
 QLabel[role="hint"] {{ color: {hint}; }}

@@ -48,7 +48,7 @@ def test_generate_shows_images_saved_to_library(qtbot, window: MainWindow, ctx: 
     assert len(cards) == 3
     seed = job.output.result.seed
     assert all(card.seed == seed for card in cards)
-    assert f"Seed {seed}" in window.result_view.meta.text()
+    assert f"Seed {seed}" in window.result_view.meta.full_text()
     for card in cards:
         assert card.path.is_file() and ctx.library_root in card.path.parents
     assert window.form_panel.reuse_seed.isEnabled()
@@ -211,8 +211,8 @@ def test_last_settings_and_history_restored(qtbot, window: MainWindow, ctx: AppC
     window.close()
     settings = Settings.load(ctx.paths.settings_file)
     assert settings.prompt_history[:2] == ["second prompt", "first prompt"]
-    again = MainWindow(AppContext(paths=ctx.paths, settings=settings, keystore=ctx.keystore, sandbox=ctx.sandbox),
-                       check_key=False)
+    ctx2 = AppContext(paths=ctx.paths, settings=settings, keystore=ctx.keystore, sandbox=ctx.sandbox)
+    again = MainWindow(ctx2, check_key=False)
     qtbot.addWidget(again)
     again.show()
     assert again.form.value(F.PROMPT) == "second prompt"
