@@ -1,0 +1,246 @@
+"""Contact sheets: a grid of thumbnails with prompt, seed and key parameters, as PNG or PDF.
+
+Rendering is Pillow only (no Qt), so the CLI and the window make identical sheets and
+tests can decode the output. PNG is one tall page (easy to paste into chat); PDF is
+paginated A4 portrait at 150 dpi (easy to print and annotate in a review).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image, ImageDraw, ImageFont
+
+from fluxdesk.core.errors import ErrorKind, FluxDeskError, LibraryError
+
+if TYPE_CHECKING:
+    from fluxdesk.core.library import LibraryItem
+
+DPI = 150
+PAGE_WIDTH = 1240  # A4 at 150 dpi
+PAGE_HEIGHT = 1754
+MARGIN = 48
+GUTTER = 20
+TITLE_SIZE = 26
+PROMPT_SIZE = 15
+DETAIL_SIZE = 13
+PROMPT_LINES = 3
+BACKGROUND = (255, 255, 255)
+INK = (24, 24, 27)
+MUTED = (100, 104, 112)
+BOX = (236, 238, 241)
+FORMATS = {".png": "PNG", ".pdf": "PDF"}
+
+_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "C:/Windows/Fonts/arial.ttf",
+    "DejaVuSans.ttf",  # found on Pillow's own font path on some platforms
+)
+
+
+class SheetFormatError(FluxDeskError):
+    """The output name does not end in a format we can write (nothing was written)."""
+
+    kind = ErrorKind.VALIDATION
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    image: Path
+    prompt: str
+    details: tuple[str, ...] = ()  # short lines under the prompt: seed, size, steps…
+
+
+def entry_for_item(item: LibraryItem) -> SheetEntry:
+    p = item.params
+    parts = [f"{item.width}×{item.height}", item.output_format.upper()]
+    if p.get("guidance_scale") is not None:
+        parts.append(f"guidance {p['guidance_scale']:g}")
+    if p.get("num_inference_steps") is not None:
+        parts.append(f"{p['num_inference_steps']} steps")
+    review = []
+    if item.favourite:
+        review.append("♥")
+    if item.rating:
+        review.append("★" * item.rating)
+    lines = [f"Seed {item.seed}", " · ".join(parts)]
+    if review:
+        lines.append(" ".join(review))
+    return SheetEntry(image=item.path, prompt=item.prompt, details=tuple(lines))
+
+
+@lru_cache(maxsize=8)
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for candidate in _FONT_CANDIDATES:
+        with contextlib.suppress(OSError):
+            return ImageFont.truetype(candidate, size)
+    return ImageFont.load_default(size=size)
+
+
+def _text_width(
+    draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont | ImageFont.ImageFont
+) -> float:
+    return draw.textlength(text, font=face)
+
+
+def wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+         width: float, max_lines: int) -> list[str]:  # fmt: skip
+    """Greedy word wrap into at most ``max_lines``; the last line ends in … when cut."""
+    words = " ".join(text.split()).split(" ")
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        trial = f"{current} {word}".strip()
+        if _text_width(draw, trial, face) <= width or not current:
+            current = trial
+            continue
+        lines.append(current)
+        current = word
+        if len(lines) == max_lines:
+            break
+    else:
+        if current:
+            lines.append(current)
+        return [_fit(draw, line, face, width) for line in lines]
+    last = lines[-1]
+    while last and _text_width(draw, last + "…", face) > width:
+        last = last[:-1]
+    lines[-1] = last.rstrip() + "…"
+    return lines
+
+
+def _fit(draw: ImageDraw.ImageDraw, line: str, face: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+         width: float) -> str:  # fmt: skip
+    if _text_width(draw, line, face) <= width:
+        return line
+    while line and _text_width(draw, line + "…", face) > width:
+        line = line[:-1]
+    return line + "…"
+
+
+@dataclass(frozen=True)
+class _Grid:
+    columns: int
+    cell_w: int
+    box_h: int
+    cell_h: int
+    header_h: int
+
+
+def _grid(columns: int, title: str, detail_lines: int) -> _Grid:
+    columns = max(1, columns)
+    cell_w = (PAGE_WIDTH - 2 * MARGIN - (columns - 1) * GUTTER) // columns
+    box_h = cell_w  # square boxes: portrait and landscape images both fit
+    text_h = 8 + PROMPT_LINES * (PROMPT_SIZE + 4) + detail_lines * (DETAIL_SIZE + 4)
+    header_h = (TITLE_SIZE + 24) if title else 0
+    return _Grid(columns, cell_w, box_h, box_h + text_h + GUTTER, header_h)
+
+
+def _thumbnail(path: Path, box: tuple[int, int]) -> Image.Image | None:
+    try:
+        with Image.open(path) as im:
+            im.draft("RGB", box)  # JPEG: decode at reduced scale, much faster
+            im = im.convert("RGB")
+            im.thumbnail(box, Image.Resampling.LANCZOS)
+            return im
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _draw_cell(page: Image.Image, entry: SheetEntry, x: int, y: int, grid: _Grid) -> None:
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((x, y, x + grid.cell_w - 1, y + grid.box_h - 1), fill=BOX)
+    thumb = _thumbnail(entry.image, (grid.cell_w, grid.box_h))
+    if thumb is None:
+        draw.text((x + grid.cell_w / 2, y + grid.box_h / 2), "image missing", fill=MUTED,
+                  font=font(DETAIL_SIZE), anchor="mm")  # fmt: skip
+    else:
+        page.paste(thumb, (x + (grid.cell_w - thumb.width) // 2, y + (grid.box_h - thumb.height) // 2))
+    ty = y + grid.box_h + 8
+    for line in wrap(draw, entry.prompt, font(PROMPT_SIZE), grid.cell_w, PROMPT_LINES):
+        draw.text((x, ty), line, fill=INK, font=font(PROMPT_SIZE))
+        ty += PROMPT_SIZE + 4
+    ty = y + grid.box_h + 8 + PROMPT_LINES * (PROMPT_SIZE + 4)
+    for line in entry.details:
+        draw.text(
+            (x, ty), _fit(draw, line, font(DETAIL_SIZE), grid.cell_w), fill=MUTED, font=font(DETAIL_SIZE)
+        )
+        ty += DETAIL_SIZE + 4
+
+
+def render_pages(
+    entries: Sequence[SheetEntry], *, title: str = "", columns: int = 4, paginate: bool = False
+) -> list[Image.Image]:
+    """The sheet as RGB pages: one tall page, or A4 pages when ``paginate``."""
+    detail_lines = max((len(e.details) for e in entries), default=0)
+    grid = _grid(columns, title, detail_lines)
+    if paginate:
+        usable = PAGE_HEIGHT - 2 * MARGIN - grid.header_h + GUTTER
+        rows_per_page = max(1, usable // grid.cell_h)
+    else:
+        rows_per_page = max(1, math.ceil(len(entries) / grid.columns))
+    per_page = rows_per_page * grid.columns
+    chunks = [entries[i : i + per_page] for i in range(0, len(entries), per_page)] or [[]]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        rows = rows_per_page if paginate else max(1, math.ceil(len(chunk) / grid.columns))
+        height = PAGE_HEIGHT if paginate else 2 * MARGIN + grid.header_h + rows * grid.cell_h - GUTTER
+        page = Image.new("RGB", (PAGE_WIDTH, height), BACKGROUND)
+        if title:
+            heading = title if len(chunks) == 1 else f"{title}  ({number}/{len(chunks)})"
+            ImageDraw.Draw(page).text((MARGIN, MARGIN), heading, fill=INK, font=font(TITLE_SIZE))
+        for i, entry in enumerate(chunk):
+            row, col = divmod(i, grid.columns)
+            x = MARGIN + col * (grid.cell_w + GUTTER)
+            y = MARGIN + grid.header_h + row * grid.cell_h
+            _draw_cell(page, entry, x, y, grid)
+        pages.append(page)
+    return pages
+
+
+def sheet_format(output: Path) -> str:
+    fmt = FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise SheetFormatError(
+            f"Cannot write a contact sheet as {output.name!r}: the name must end in .png or .pdf."
+        )
+    return fmt
+
+
+def export_sheet(
+    entries: Sequence[SheetEntry], output: str | os.PathLike[str], *, title: str = "", columns: int = 4
+) -> int:
+    """Write the sheet to ``output`` (.png or .pdf) atomically; returns the page count."""
+    target = Path(output)
+    fmt = sheet_format(target)
+    if not entries:
+        raise LibraryError("Nothing to put on the contact sheet: no images were selected.")
+    pages = render_pages(entries, title=title, columns=columns, paginate=fmt == "PDF")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if fmt == "PDF":
+                    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=DPI,
+                                  title=title or "FluxDesk contact sheet")  # fmt: skip
+                else:
+                    pages[0].save(out, "PNG", dpi=(DPI, DPI))
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise LibraryError(f"Cannot write the contact sheet {target}: {exc.strerror or exc}.") from exc
+    return len(pages)

@@ -1,0 +1,142 @@
+"""Parameter sweeps: one base request expanded over one or two axes into a labelled grid.
+
+A designer asks "which guidance scale?" by generating the same prompt over a few values
+and comparing them side by side. Each cell is an ordinary, fully validated
+:class:`GenerationRequest`, so the window submits them as normal jobs; the labels say
+what differs so the grid (and its contact sheet) can be read without the form.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from fluxdesk.core import params as P
+from fluxdesk.core.request import GenerationRequest, RequestInvalid
+
+MAX_CELLS = 64  # a sweep is a review aid, not a batch job: keep the bill predictable
+
+
+@dataclass(frozen=True)
+class AxisKind:
+    field: str
+    label: str
+    integer: bool
+    minimum: float
+    maximum: float
+
+
+AXES: dict[str, AxisKind] = {
+    spec.field: AxisKind(spec.field, spec.label, spec.integer, spec.minimum, spec.maximum)
+    for spec in (P.SEED, P.GUIDANCE_SCALE, P.NUM_INFERENCE_STEPS)
+}
+
+
+@dataclass(frozen=True)
+class Axis:
+    field: str
+    values: tuple[float | int, ...]
+
+    @property
+    def kind(self) -> AxisKind:
+        return AXES[self.field]
+
+    def label(self, value: float | int) -> str:
+        short = {"seed": "seed", "guidance_scale": "guidance", "num_inference_steps": "steps"}[self.field]
+        return f"{short} {value:g}" if isinstance(value, float) else f"{short} {value}"
+
+
+@dataclass(frozen=True)
+class SweepCell:
+    row: int
+    column: int
+    label: str
+    request: GenerationRequest
+
+
+@dataclass(frozen=True)
+class Sweep:
+    rows: Axis | None
+    columns: Axis
+    cells: tuple[SweepCell, ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.rows.values) if self.rows else 1, len(self.columns.values))
+
+
+def parse_values(field: str, text: str) -> tuple[float | int, ...]:
+    """``"2, 3.5, 5"`` or a range ``"20-40 step 10"``; ``seed`` also takes ``"random 4"``.
+
+    ValueError with a message for the form when a value is not allowed.
+    """
+    if field not in AXES:
+        raise ValueError(f"Cannot sweep over {field!r}; choose one of: {', '.join(AXES)}.")
+    kind = AXES[field]
+    words = text.replace(",", " ").split()
+    if not words:
+        raise ValueError(f"{kind.label}: enter at least one value.")
+    if field == "seed" and words[0].lower() == "random":
+        count = int(words[1]) if len(words) > 1 and words[1].isdigit() else 4
+        return tuple(secrets.randbelow(2**31 - 1) + 1 for _ in range(count))
+    values: list[float | int] = []
+    if len(words) == 3 and words[1].lower() == "step" and "-" in words[0][1:]:
+        start_text, _, end_text = words[0].partition("-")
+        start, end, step = (_number(kind, t) for t in (start_text, end_text, words[2]))
+        if step <= 0:
+            raise ValueError(f"{kind.label}: the step must be positive.")
+        value = start
+        while value <= end + 1e-9 and len(values) <= MAX_CELLS:
+            values.append(int(value) if kind.integer else round(value, 4))
+            value += step
+    else:
+        values = [_number(kind, word) for word in words]
+    for value in values:
+        if not kind.minimum <= value <= kind.maximum:
+            lo = int(kind.minimum) if kind.integer else kind.minimum
+            hi = int(kind.maximum) if kind.integer else kind.maximum
+            raise ValueError(f"{kind.label}: {value:g} is outside {lo}–{hi}.")
+    return tuple(dict.fromkeys(values))  # drop repeats, keep order
+
+
+def _number(kind: AxisKind, text: str) -> float | int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{kind.label}: {text!r} is not a number.") from None
+    if kind.integer:
+        if not value.is_integer():
+            raise ValueError(f"{kind.label}: {text} is not a whole number.")
+        return int(value)
+    return value
+
+
+def expand(base: GenerationRequest, columns: Axis, rows: Axis | None = None) -> Sweep:
+    """Every combination as its own request (one image each), row-major."""
+    if rows is not None and rows.field == columns.field:
+        raise ValueError("The two axes must sweep different parameters.")
+    row_values: Sequence[float | int | None] = rows.values if rows else (None,)
+    total = len(row_values) * len(columns.values)
+    if total > MAX_CELLS:
+        raise ValueError(f"A sweep of {total} images is too big (at most {MAX_CELLS}).")
+    # One image per cell, and a fixed seed unless the seed is what varies, so the
+    # only difference between cells is the swept parameter.
+    fixed_seed = base.seed if base.seed is not None else secrets.randbelow(2**31 - 1) + 1
+    cells = []
+    for r, row_value in enumerate(row_values):
+        for c, col_value in enumerate(columns.values):
+            overrides: dict[str, Any] = {"num_images": 1, "seed": fixed_seed}
+            labels = []
+            for axis, value in ((rows, row_value), (columns, col_value)):
+                if axis is None or value is None:
+                    continue
+                overrides[axis.field] = value
+                labels.append(axis.label(value))
+            request = replace(base, **overrides)
+            problems = request.problems()
+            if problems:
+                raise RequestInvalid(problems)
+            cells.append(SweepCell(r, c, " · ".join(labels), request))
+    return Sweep(rows=rows, columns=columns, cells=tuple(cells))
