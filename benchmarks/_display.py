@@ -1,0 +1,21 @@
+"""Run a benchmark under Xvfb when there is no display (real xcb platform)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+
+def ensure_display() -> None:
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("FLUXDESK_BENCH_CHILD"):
+        return
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        return
+    env = dict(os.environ, FLUXDESK_BENCH_CHILD="1")
+    cmd = [xvfb, "-a", "-s", "-screen 0 1920x1080x24", sys.executable, *sys.argv]
+    sys.exit(subprocess.call(cmd, env=env))

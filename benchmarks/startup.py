@@ -1,0 +1,92 @@
+"""Start-up: process start → main window shown, FluxDesk vs a bare PySide6 QMainWindow.
+
+Both are measured in the same run, alternating, as whole processes (interpreter start
+included); the figure is the ratio of the medians. Target: ≤ 1.3×.
+
+    /work/venv/bin/python benchmarks/startup.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _display import ensure_display  # noqa: E402
+
+WAIT_SHOWN = """
+from PySide6.QtGui import QGuiApplication
+def wait_shown(app, w):
+    handle = w.windowHandle()
+    while handle is None or not handle.isExposed():
+        app.processEvents()
+        handle = w.windowHandle()
+    app.processEvents()
+    print("shown", flush=True)
+    import os; os._exit(0)
+"""
+
+BARE = WAIT_SHOWN + """
+import sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow()
+w.resize(1280, 820)
+w.show()
+wait_shown(app, w)
+"""
+
+FLUXDESK = WAIT_SHOWN + """
+from fluxdesk.ui.app import create_application, follow_color_scheme
+from fluxdesk.core.context import AppContext
+from fluxdesk.ui.main_window import MainWindow
+app = create_application()
+follow_color_scheme(app)
+ctx = AppContext.create(use_sandbox=False)
+w = MainWindow(ctx, use_sandbox=True)   # exactly what run_app(use_sandbox=True) does
+w.show()
+wait_shown(app, w)
+"""
+
+
+def measure(code: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=env, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.wait()
+    if line.strip() != "shown":
+        raise RuntimeError("child did not show its window")
+    return elapsed
+
+
+def main() -> int:
+    ensure_display()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    home = tempfile.mkdtemp(prefix="fluxdesk-bench-")
+    env = dict(os.environ, FLUXDESK_HOME=home, PYTHONDONTWRITEBYTECODE="0")
+    measure(BARE, env)  # warm the OS file cache for both
+    measure(FLUXDESK, env)
+    bare, app = [], []
+    for _ in range(args.runs):
+        bare.append(measure(BARE, env))
+        app.append(measure(FLUXDESK, env))
+    mb, ma = statistics.median(bare), statistics.median(app)
+    print(f"bare QMainWindow : median {mb * 1000:.0f} ms  ({', '.join(f'{x * 1000:.0f}' for x in bare)})")
+    print(f"FluxDesk window  : median {ma * 1000:.0f} ms  ({', '.join(f'{x * 1000:.0f}' for x in app)})")
+    ratio = ma / mb
+    print(f"ratio            : {ratio:.2f}x  (target <= 1.30x)")
+    return 0 if ratio <= 1.3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
