@@ -20,6 +20,7 @@ Only Pillow is needed (no numpy).
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def _gradient_palette() -> list[int]:
     pal: list[int] = []
     for i in range(256):
         t = i / 255
-        for (t0, c0), (t1, c1) in zip(GRADIENT_STOPS, GRADIENT_STOPS[1:]):
+        for (t0, c0), (t1, c1) in itertools.pairwise(GRADIENT_STOPS):
             if t0 <= t <= t1:
                 u = (t - t0) / (t1 - t0)
                 # smoothstep for a softer blend between stops
