@@ -9,7 +9,8 @@ import sys
 
 
 def ensure_display() -> None:
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("FLUXDESK_BENCH_CHILD"):
+    env = os.environ
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("FLUXDESK_BENCH_CHILD"):
         return
     if os.environ.get("QT_QPA_PLATFORM"):
         return

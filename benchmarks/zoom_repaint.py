@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _display import ensure_display  # noqa: E402
+from _display import ensure_display
 
 
 def main() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -43,12 +43,14 @@ from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.ui import form as F
 from fluxdesk.ui.form import FormPanel, RequestForm
 from fluxdesk.ui.icons import icon
-from fluxdesk.ui.image_viewer import ViewerWindow
 from fluxdesk.ui.jobs import Job, JobListModel, JobQueue, JobRole, JobState
 from fluxdesk.ui.message_bar import MessageBar
 from fluxdesk.ui.messages import Action, Severity, UserMessage, user_message
 from fluxdesk.ui.result_view import ImageCard, ResultView
 from fluxdesk.ui.worker import GenerateWorker
+
+if TYPE_CHECKING:
+    from fluxdesk.ui.image_viewer import ViewerWindow  # lazily: not needed for the first frame
 
 FORM_MIN_WIDTH = 360
 FORM_MAX_WIDTH = 520
@@ -566,6 +568,8 @@ class MainWindow(QMainWindow):
 
     def open_viewer(self, card: ImageCard) -> ViewerWindow:
         if self.viewer is None:
+            from fluxdesk.ui.image_viewer import ViewerWindow
+
             self.viewer = ViewerWindow()
             self.viewer.setWindowIcon(self.windowIcon())
         self.viewer.show_image(card.decoded.image, card.path.name)
