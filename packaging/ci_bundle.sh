@@ -35,7 +35,7 @@ PYTHON="$PY" bash "$HERE/linux/build.sh" --dist "$DIST" --work "$WORK" --no-tarb
 echo "bundle size: $(du -sh "$DIST/fluxdesk" | cut -f1)"
 
 echo "== keyring backend inside the bundle"
-WSS="${WITH_SECRET_SERVICE:-$ROOT/../shared/recipes/with-secret-service}"
+WSS="${WITH_SECRET_SERVICE:-$ROOT/tests/tools/with-secret-service}"
 if [[ -x "$WSS" ]]; then
     out="$("$WSS" "$DIST/fluxdesk/fluxdesk" key status 2>/dev/null || true)"
     echo "  $out"

@@ -15,7 +15,6 @@ Design choices (each one is a promise to the user):
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -350,8 +349,8 @@ class ApiClient:
                                 )
                             if on_bytes is not None:
                                 on_bytes(done, total)
-                        fh.flush()
-                        os.fsync(fh.fileno())
+                        # No fsync here: the sink rewrites this file with its metadata and
+                        # fsyncs that version before the atomic rename.
                 except OSError as exc:  # our side: disk full, folder gone, read-only
                     raise LibraryError(f"Cannot write {dest}: {exc.strerror or exc}") from None
                 if total and done != total:
