@@ -79,8 +79,10 @@ def main() -> int:
     gaps.sort()
     p99 = gaps[int(len(gaps) * 0.99) - 1]
     print(f"job: {done[0] - start:.2f} s click→saved, {len(gaps)} timer ticks")
-    print(f"gap median {statistics.median(gaps):.1f} ms, p99 {p99:.1f} ms, max {gaps[-1]:.1f} ms "
-          f"(targets p99 <= 16, max <= 50); worst 5: {[round(g, 1) for g in gaps[-5:]]}")
+    print(
+        f"gap median {statistics.median(gaps):.1f} ms, p99 {p99:.1f} ms, max {gaps[-1]:.1f} ms "
+        f"(targets p99 <= 16, max <= 50); worst 5: {[round(g, 1) for g in gaps[-5:]]}"
+    )
     return 0 if p99 <= 16 and gaps[-1] <= 50 else 1
 
 

@@ -32,7 +32,9 @@ def wait_shown(app, w):
     import os; os._exit(0)
 """
 
-BARE = WAIT_SHOWN + """
+BARE = (
+    WAIT_SHOWN
+    + """
 import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
@@ -41,8 +43,11 @@ w.resize(1280, 820)
 w.show()
 wait_shown(app, w)
 """
+)
 
-FLUXDESK = WAIT_SHOWN + """
+FLUXDESK = (
+    WAIT_SHOWN
+    + """
 from fluxdesk.ui.app import create_application, follow_color_scheme
 from fluxdesk.core.context import AppContext
 from fluxdesk.ui.main_window import MainWindow
@@ -53,6 +58,7 @@ w = MainWindow(ctx, use_sandbox=True)   # exactly what run_app(use_sandbox=True)
 w.show()
 wait_shown(app, w)
 """
+)
 
 
 def measure(code: str, env: dict[str, str]) -> float:

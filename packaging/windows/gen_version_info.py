@@ -73,8 +73,10 @@ def main() -> int:
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
-            print(f"{args.out} is out of date; run python packaging/windows/gen_version_info.py",
-                  file=sys.stderr)
+            print(
+                f"{args.out} is out of date; run python packaging/windows/gen_version_info.py",
+                file=sys.stderr,
+            )
             return 1
         print(f"{args.out.name} matches version {version()}")
         return 0

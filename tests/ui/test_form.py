@@ -93,8 +93,16 @@ def test_seed_accepts_64_bit_and_flags_overflow(qtbot) -> None:  # type: ignore[
 
 def test_load_restores_and_ignores_wrong_types(qtbot) -> None:  # type: ignore[no-untyped-def]
     panel = make_panel(qtbot)
-    panel.form.load({F.PROMPT: "saved", F.SIZE: SizePreset.SQUARE.value, F.STEPS: 30, F.GUIDANCE: 4,
-                     F.NUM_IMAGES: "three", F.FORMAT: "gif"})
+    panel.form.load(
+        {
+            F.PROMPT: "saved",
+            F.SIZE: SizePreset.SQUARE.value,
+            F.STEPS: 30,
+            F.GUIDANCE: 4,
+            F.NUM_IMAGES: "three",
+            F.FORMAT: "gif",
+        }
+    )
     assert panel.prompt.toPlainText() == "saved"
     assert panel.size_combo.currentData() == SizePreset.SQUARE.value
     assert panel.steps_spin.value() == 30 and panel.guidance_spin.value() == 4.0
