@@ -309,6 +309,7 @@ class ApiClient:
         cancel: CancelToken | None = None,
         on_bytes: ProgressCallback | None = None,
         session: requests.Session | None = None,
+        on_chunk: Callable[[bytes], None] | None = None,
     ) -> int:
         """Stream ``remote`` into ``dest`` (a temp file the caller owns); return its size.
 
@@ -342,6 +343,8 @@ class ApiClient:
                             if cancel is not None:
                                 cancel.raise_if_cancelled()
                             fh.write(chunk)
+                            if on_chunk is not None:
+                                on_chunk(chunk)
                             done += len(chunk)
                             if done > MAX_DOWNLOAD_BYTES:
                                 raise BadImageError(

@@ -16,17 +16,20 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from fluxdesk import __version__
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
-from fluxdesk.core.images import verify_image
+from fluxdesk.core.images import StreamingVerifier
 from fluxdesk.core.metadata import ImageMetadata, embed, write_atomic
 from fluxdesk.core.params import OutputFormat
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import ApiResponse, GenerationResult, Progress, RemoteImage, SavedImage, Stage
+
+if TYPE_CHECKING:
+    import requests
 
 MAX_PARALLEL_DOWNLOADS = 4
 
@@ -226,7 +229,7 @@ def _fetch_one(
     client: ApiClient,
     sink: ImageSink,
     cancel: CancelToken,
-    session: object,
+    session: requests.Session,
     tracker: _ProgressTracker,
     created: datetime,
     api_seconds: float,
@@ -234,10 +237,17 @@ def _fetch_one(
     final = sink.reserve_path(created, request.prompt, response.seed, index, request.output_format)
     temp = sink.temp_path_for(final)
     download_started = time.monotonic()
+    # Decoding runs beside the download, so verification costs little extra wall time.
+    verifier = StreamingVerifier()
     try:
-        size = client.download(remote, temp, cancel, tracker.on_bytes(index), session=session)  # type: ignore[arg-type]
-        cancel.raise_if_cancelled()
-        check = verify_image(temp)
+        try:
+            size = client.download(
+                remote, temp, cancel, tracker.on_bytes(index), session=session, on_chunk=verifier.feed
+            )
+            cancel.raise_if_cancelled()
+            check = verifier.finish()
+        finally:
+            verifier.abort()  # a no-op after finish(); stops the decoder on any failure
         if check.output_format is not request.output_format:
             # The server chose another format: keep the bytes, name the file truthfully.
             final = sink.reserve_path(created, request.prompt, response.seed, index, check.output_format)
