@@ -9,6 +9,7 @@ are complete) and the error says so.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
 from fluxdesk.core.images import StreamingVerifier
-from fluxdesk.core.metadata import ImageMetadata, embed, write_atomic
+from fluxdesk.core.metadata import ImageMetadata, embed_file, fsync_dir
 from fluxdesk.core.params import OutputFormat
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import ApiResponse, GenerationResult, Progress, RemoteImage, SavedImage, Stage
@@ -80,7 +81,9 @@ class FolderSink:
 
     def commit(self, temp: Path, final: Path, meta: ImageMetadata) -> SavedFile:
         try:
-            write_atomic(final, embed(temp.read_bytes(), meta))
+            embed_file(temp, meta)
+            os.replace(temp, final)
+            fsync_dir(final.parent)
         except OSError as exc:
             raise LibraryError(f"Cannot save {final}: {exc.strerror or exc}") from None
         finally:

@@ -518,18 +518,14 @@ class Library:
         # Built before touching anything so a bad `created` fails with nothing to undo.
         row = self._row_values(meta, rel, size=0, mtime=0.0)
         try:
-            data = md.embed(temp.read_bytes(), meta)
-            with open(temp, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
+            size = md.embed_file(temp, meta)
         except OSError as exc:
             _discard(temp)
             raise LibraryError(_os_message(exc, temp, "write")) from exc
         except ValueError:
             _discard(temp)
             raise
-        row["file_size"] = len(data)
+        row["file_size"] = size
         try:
             with self._write() as conn:
                 # Upsert: a stale row may name this path if its file vanished meanwhile.

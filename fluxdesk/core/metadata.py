@@ -295,6 +295,31 @@ def embed(data: bytes, meta: ImageMetadata) -> bytes:
     raise ValueError("not a PNG or JPEG image")
 
 
+def embed_file(path: str | os.PathLike[str], meta: ImageMetadata) -> int:
+    """Embed ``meta`` into the file at ``path`` in place, fsync it, return its new size.
+
+    For a temp file the caller owns (not atomic). A PNG without a FluxDesk chunk only has
+    its tail rewritten (the chunk goes before IEND), so a multi-megabyte download is not
+    read and written again; anything else is rewritten whole.
+    """
+    with open(path, "r+b") as fh:
+        if fh.read(8) == _PNG_SIGNATURE and _png_find(fh) is None:
+            iend = fh.tell() - 8  # _png_find stops right after IEND's length+type
+            fh.seek(iend)
+            tail = fh.read()
+            fh.seek(iend)
+            fh.write(_png_itxt(meta.dumps()) + tail)
+        else:
+            fh.seek(0)
+            data = embed(fh.read(), meta)
+            fh.seek(0)
+            fh.write(data)
+            fh.truncate()
+        fh.flush()
+        os.fsync(fh.fileno())
+        return fh.tell()
+
+
 def read_bytes(data: bytes) -> ImageMetadata | None:
     """Embedded metadata, or None if the image has none. ValueError if not PNG/JPEG or damaged."""
     return _read_stream(io.BytesIO(data))

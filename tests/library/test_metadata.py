@@ -236,3 +236,21 @@ def test_to_request_with_and_without_seed() -> None:
     assert request.seed == 4134117142 and request.output_format is OutputFormat.JPEG
     assert request.guidance_scale == 3.5 and request.prompt == meta.prompt
     assert meta.to_request(with_seed=False).seed is None
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpeg"])
+def test_embed_file_in_place_matches_embed(tmp_path: Path, fmt: str) -> None:
+    data = image_bytes(fmt, size=(96, 64))
+    meta = make_meta(fmt=fmt)
+    path = tmp_path / f"a.{fmt}"
+    path.write_bytes(data)
+    size = md.embed_file(path, meta)
+    assert path.read_bytes() == md.embed(data, meta)  # the PNG tail-only path gives the same bytes
+    assert size == path.stat().st_size
+    # Embedding again replaces the block (the whole-file path), still one block.
+    again = make_meta(fmt=fmt).with_review(notes="second")
+    md.embed_file(path, again)
+    assert path.read_bytes() == md.embed(data, again)
+    read = md.read_file(path)
+    assert read is not None and read.notes == "second"
+    assert pixels(path.read_bytes()) == pixels(data)
