@@ -1,0 +1,278 @@
+"""Compare two library images: side by side with synchronised zoom/pan, or a swipe slider,
+above a table of their parameters with the differing ones highlighted."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fluxdesk.core.library import LibraryItem
+from fluxdesk.core.param_diff import ParamRow, diff_params
+from fluxdesk.ui.image_viewer import ImageViewer
+
+
+def load_image(item: LibraryItem) -> QImage:
+    image = QImage(str(item.path))
+    if image.isNull():  # missing or damaged: a neutral stand-in, never a crash
+        image = QImage(item.width or 512, item.height or 512, QImage.Format.Format_RGB32)
+        image.fill(QColor("#3a3d44"))
+    return image
+
+
+class SyncedViewers(QWidget):
+    """Two viewers that mirror each other's zoom and scroll position (proportionally, so
+    images of different sizes stay aligned on the same relative spot)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.left = ImageViewer()
+        self.left.setObjectName("compareLeft")
+        self.right = ImageViewer()
+        self.right.setObjectName("compareRight")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.left, 1)
+        row.addWidget(self.right, 1)
+        self._syncing = False
+        for a, b in ((self.left, self.right), (self.right, self.left)):
+            a.zoom_changed.connect(lambda _s, a=a, b=b: self._sync_zoom(a, b))
+            for bar_a, bar_b in (
+                (a.horizontalScrollBar(), b.horizontalScrollBar()),
+                (a.verticalScrollBar(), b.verticalScrollBar()),
+            ):
+                bar_a.valueChanged.connect(lambda _v, x=bar_a, y=bar_b: self._sync_bar(x, y))
+
+    def set_images(self, left: QImage, right: QImage) -> None:
+        self.left.set_image(left)
+        self.right.set_image(right)
+
+    def _sync_zoom(self, source: ImageViewer, target: ImageViewer) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            target.mode = source.mode
+            sw, _ = source.image_size()
+            tw, _ = target.image_size()
+            # Same *displayed* size when fitted; same relative zoom otherwise.
+            ratio = (sw / tw) if sw and tw and source.mode != "fit" else 1.0
+            if source.mode == "fit":
+                target.apply_mode()
+            else:
+                target.set_zoom(source.scale_factor * ratio)
+                target.mode = source.mode
+        finally:
+            self._syncing = False
+        self._sync_bar(source.horizontalScrollBar(), target.horizontalScrollBar())
+        self._sync_bar(source.verticalScrollBar(), target.verticalScrollBar())
+
+    def _sync_bar(self, source: object, target: object) -> None:
+        from PySide6.QtWidgets import QScrollBar
+
+        if self._syncing or not isinstance(source, QScrollBar) or not isinstance(target, QScrollBar):
+            return
+        self._syncing = True
+        try:
+            span = source.maximum() - source.minimum()
+            fraction = (source.value() - source.minimum()) / span if span else 0.5
+            target.setValue(round(target.minimum() + fraction * (target.maximum() - target.minimum())))
+        finally:
+            self._syncing = False
+
+
+class SwipeView(QWidget):
+    """Both images fitted in the same rectangle; left of the divider A, right of it B."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("swipeView")
+        self.setMinimumSize(200, 200)
+        self.left = QImage()
+        self.right = QImage()
+        self.split = 0.5
+
+    def set_images(self, left: QImage, right: QImage) -> None:
+        self.left, self.right = left, right
+        self.update()
+
+    def set_split(self, fraction: float) -> None:
+        self.split = max(0.0, min(1.0, fraction))
+        self.update()
+
+    def image_rect(self) -> QRectF:
+        if self.left.isNull():
+            return QRectF(self.rect())
+        size = self.left.size().toSizeF().scaled(self.size().toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
+        rect = QRectF(QPointF(0, 0), size)
+        rect.moveCenter(QRectF(self.rect()).center())
+        return rect
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        target = self.image_rect()
+        x = target.left() + target.width() * self.split
+        painter.save()
+        painter.setClipRect(QRectF(target.left(), target.top(), x - target.left(), target.height()))
+        painter.drawImage(target, self.left)
+        painter.restore()
+        painter.save()
+        painter.setClipRect(QRectF(x, target.top(), target.right() - x, target.height()))
+        painter.drawImage(target, self.right)
+        painter.restore()
+        painter.setPen(QPen(QColor("white"), 2))
+        painter.drawLine(QPointF(x, target.top()), QPointF(x, target.bottom()))
+        painter.setBrush(QColor("white"))
+        painter.drawEllipse(QPointF(x, target.center().y()), 7, 7)
+        painter.setPen(QColor("white"))
+        painter.drawText(
+            target.adjusted(8, 6, -8, -6), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, "A"
+        )
+        painter.drawText(
+            target.adjusted(8, 6, -8, -6), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, "B"
+        )
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._drag(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._drag(event)
+
+    def _drag(self, event: QMouseEvent) -> None:
+        rect = self.image_rect()
+        if rect.width() > 0:
+            self.set_split((event.position().x() - rect.left()) / rect.width())
+            parent = self.parent()
+            while parent is not None and not isinstance(parent, CompareDialog):
+                parent = parent.parent()
+            if isinstance(parent, CompareDialog):
+                parent.slider.setValue(round(self.split * 1000))
+
+
+class CompareDialog(QDialog):
+    def __init__(self, left: LibraryItem, right: LibraryItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compareDialog")
+        self.setWindowTitle("Compare — FluxDesk")
+        self.items = (left, right)
+        images = (load_image(left), load_image(right))
+
+        self.side_by_side = SyncedViewers()
+        self.side_by_side.set_images(*images)
+        self.swipe = SwipeView()
+        self.swipe.set_images(*images)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.side_by_side)
+        self.stack.addWidget(self.swipe)
+
+        self.side_button = QPushButton("Side by side")
+        self.side_button.setObjectName("compareSideBySide")
+        self.swipe_button = QPushButton("Swipe")
+        self.swipe_button.setObjectName("compareSwipe")
+        group = QButtonGroup(self)
+        for n, button in enumerate((self.side_button, self.swipe_button)):
+            button.setCheckable(True)
+            group.addButton(button, n)
+        self.side_button.setChecked(True)
+        group.idClicked.connect(self.set_mode)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("swipeSlider")
+        self.slider.setAccessibleName("Swipe position")
+        self.slider.setRange(0, 1000)
+        self.slider.setValue(500)
+        self.slider.valueChanged.connect(lambda v: self.swipe.set_split(v / 1000))
+        self.slider.setEnabled(False)
+        fit = QPushButton("Fit")
+        fit.clicked.connect(self.side_by_side.left.fit)
+        actual = QPushButton("1:1")
+        actual.clicked.connect(self.side_by_side.left.actual_size)
+        bar = QHBoxLayout()
+        bar.addWidget(self.side_button)
+        bar.addWidget(self.swipe_button)
+        bar.addSpacing(12)
+        bar.addWidget(fit)
+        bar.addWidget(actual)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("A"))
+        bar.addWidget(self.slider, 1)
+        bar.addWidget(QLabel("B"))
+
+        self.rows = diff_params({**left.params, "model": left.model}, {**right.params, "model": right.model})
+        self.table = self._table(self.rows)
+        differing = sum(r.differs for r in self.rows)
+        summary = QLabel(
+            f"{differing} parameter{'s differ' if differing != 1 else ' differs'} (highlighted)"
+            if differing
+            else "All parameters are the same."
+        )
+        summary.setObjectName("compareSummary")
+        summary.setProperty("role", "hint")
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(bar)
+        top_layout.addWidget(self.stack, 1)
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(summary)
+        bottom_layout.addWidget(self.table, 1)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self.resize(1200, 820)
+
+    def set_mode(self, mode: int) -> None:
+        self.stack.setCurrentIndex(mode)
+        self.slider.setEnabled(mode == 1)
+        (self.swipe_button if mode else self.side_button).setChecked(True)
+
+    def _table(self, rows: list[ParamRow]) -> QTableWidget:
+        table = QTableWidget(len(rows), 3)
+        table.setObjectName("compareTable")
+        table.setHorizontalHeaderLabels(["Parameter", "A (left)", "B (right)"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        highlight = QColor("#e0a100")
+        highlight.setAlpha(70)
+        for r, row in enumerate(rows):
+            for c, text in enumerate((row.label, row.left, row.right)):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                if row.differs:
+                    font = QFont(cell.font())
+                    font.setBold(True)
+                    cell.setFont(font)
+                    cell.setBackground(QBrush(highlight))
+                table.setItem(r, c, cell)
+        table.resizeRowsToContents()
+        return table

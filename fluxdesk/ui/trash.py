@@ -1,0 +1,73 @@
+"""Deleting library images reversibly: the OS trash when there is one, else our own.
+
+``QFile.moveToTrash`` needs a desktop trash (XDG, Finder, Recycle Bin); headless Linux,
+some network drives and containers have none. Then files go to ``<library>/.trash``
+(a hidden folder the library scan skips, on the same disk so the move is a rename) and
+are purged after :data:`KEEP_DAYS`. Either way :func:`restore` puts them back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QFile
+
+from fluxdesk.core.errors import LibraryError
+
+OWN_TRASH = ".trash"
+KEEP_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Trashed:
+    original: Path
+    location: Path
+    system: bool  # True: in the OS trash
+
+
+def move_to_trash(path: Path, library_root: Path) -> Trashed:
+    handle = QFile(str(path))
+    # On success Qt renames the QFile to its place in the trash: that is how undo finds it.
+    if handle.moveToTrash() and handle.fileName() != str(path):
+        return Trashed(path, Path(handle.fileName()), True)
+    folder = library_root / OWN_TRASH
+    try:
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{int(time.time() * 1000)}_{path.name}"
+        shutil.move(str(path), target)
+    except OSError as exc:
+        raise LibraryError(f"Cannot delete {path.name}: {exc.strerror or exc}.") from exc
+    return Trashed(path, target, False)
+
+
+def restore(entry: Trashed) -> None:
+    try:
+        entry.original.parent.mkdir(parents=True, exist_ok=True)
+        if entry.original.exists():
+            raise LibraryError(f"Cannot undo: {entry.original.name} exists again.")
+        shutil.move(str(entry.location), entry.original)
+    except OSError as exc:
+        raise LibraryError(f"Cannot restore {entry.original.name}: {exc.strerror or exc}.") from exc
+    if entry.system:
+        # XDG trash: drop the now dangling .trashinfo so the trash does not list a ghost.
+        info = entry.location.parent.parent / "info" / f"{entry.location.name}.trashinfo"
+        with contextlib.suppress(OSError):
+            info.unlink()
+
+
+def purge_old(library_root: Path, keep_days: float = KEEP_DAYS) -> int:
+    folder = library_root / OWN_TRASH
+    removed = 0
+    cutoff = time.time() - keep_days * 86400
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            with contextlib.suppress(OSError):
+                if entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
