@@ -59,6 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--limit", type=int, metavar="N", help="at most N images")
     lst.add_argument("--json", action="store_true", help="print a JSON array")
     lib_commands.add_parser("reindex", help="rebuild the index from the image files alone")
+    find = lib_commands.add_parser("search", help="list images whose prompt, notes or tags match TEXT")
+    find.add_argument("search", metavar="TEXT", help="words to look for (prefix match, all words)")
+    find.add_argument("--limit", type=int, metavar="N", help="at most N images")
+    find.add_argument("--json", action="store_true", help="print a JSON array")
+    sheet = lib_commands.add_parser("export-sheet", help="write a contact sheet (PNG or PDF) of saved images")
+    sheet.add_argument("output", metavar="OUTPUT", help="file to write; .png (one page) or .pdf (A4 pages)")
+    sheet.add_argument("--search", metavar="TEXT", help="only images matching TEXT")
+    sheet.add_argument("--limit", type=int, metavar="N", help="at most N images (newest first)")
+    sheet.add_argument("--ids", metavar="1,2,3", help="exactly these image ids, in this order")
+    sheet.add_argument("--title", metavar="TEXT", help="heading printed on the sheet")
+    sheet.add_argument("--columns", type=int, default=4, metavar="N", help="thumbnails per row (default 4)")
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -313,6 +324,8 @@ def _library(ctx: AppContext, args: argparse.Namespace) -> int:
             f"{report.skipped_without_metadata} without FluxDesk metadata skipped."
         )
         return 0
+    if args.library_command == "export-sheet":
+        return _export_sheet(library, args)
     items = library.items(search=args.search, limit=args.limit)
     if args.json:
         print(json.dumps([item.to_json() for item in items], ensure_ascii=False, indent=1))
@@ -324,6 +337,36 @@ def _library(ctx: AppContext, args: argparse.Namespace) -> int:
         prompt = " ".join(item.prompt.split())
         prompt = prompt if len(prompt) <= 60 else prompt[:59] + "…"
         print(f"{item.created[:19]}  {item.seed:>20}  {item.width}×{item.height}  {item.path}  {prompt}")
+    return 0
+
+
+def _export_sheet(library: Any, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fluxdesk.core import contact_sheet as cs
+
+    output = Path(args.output)
+    cs.sheet_format(output)  # a bad extension exits 2 before any work
+    if args.ids:
+        try:
+            ids = [int(part) for part in args.ids.split(",") if part.strip()]
+        except ValueError:
+            print(f"{PROG} library export-sheet: --ids takes numbers like 1,2,3", file=sys.stderr)
+            return EXIT_CODES[ErrorKind.VALIDATION]
+        found = {i: library.get(i) for i in ids}
+        missing = [str(i) for i, item in found.items() if item is None]
+        if missing:
+            print(f"{PROG} library export-sheet: no image with id {', '.join(missing)}", file=sys.stderr)
+            return EXIT_CODES[ErrorKind.VALIDATION]
+        items = [found[i] for i in ids]
+    else:
+        items = library.items(search=args.search, limit=args.limit)
+    if not items:
+        print(f"{PROG} library export-sheet: no images to put on the sheet.", file=sys.stderr)
+        return 1
+    title = args.title if args.title is not None else f"FluxDesk · {len(items)} images"
+    pages = cs.export_sheet([cs.entry_for_item(i) for i in items], output, title=title, columns=args.columns)
+    print(f"Wrote {output} ({len(items)} images, {pages} page{'s' if pages != 1 else ''}).")
     return 0
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from fluxdesk.core.errors import ErrorKind, FluxDeskError, LibraryError
 
@@ -150,9 +150,8 @@ def _thumbnail(path: Path, box: tuple[int, int]) -> Image.Image | None:
     try:
         with Image.open(path) as im:
             im.draft("RGB", box)  # JPEG: decode at reduced scale, much faster
-            im = im.convert("RGB")
-            im.thumbnail(box, Image.Resampling.LANCZOS)
-            return im
+            # contain(), not thumbnail(): small images are scaled *up* to fill the box too.
+            return ImageOps.contain(im.convert("RGB"), box, Image.Resampling.LANCZOS)
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
 
