@@ -167,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _configure_logging(args.debug)
     if args.command is None:
+        problem = _no_display_problem()
+        if problem:
+            print(f"{PROG}: {problem}", file=sys.stderr)
+            return 1
         from fluxdesk.ui.app import run_app
 
         return run_app(use_sandbox=args.sandbox, smoke_test=args.smoke_test)
@@ -192,6 +196,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _no_display_problem(env: dict[str, str] | None = None, platform: str = sys.platform) -> str | None:
+    """Qt aborts the process (core dump) when it finds no display; say it in one line."""
+    import os
+
+    env = dict(os.environ) if env is None else env
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset). "
+        "Start it from a desktop session, or use the command line (see `fluxdesk --help`)."
+    )
 
 
 def _configure_logging(debug: bool) -> None:

@@ -305,3 +305,14 @@ def test_sandbox_command_serves_and_takes_faults_over_http(home: Path) -> None:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
     assert proc.returncode == 0
+
+
+def test_no_display_is_one_clear_line(home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["FLUXDESK_HOME"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-m", "fluxdesk", "--sandbox"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 1
+    assert "no display" in result.stderr and "fluxdesk --help" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
