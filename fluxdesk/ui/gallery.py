@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -94,6 +94,7 @@ class GalleryWidget(QWidget):
         self.compare_dialog: CompareDialog | None = None
         self._last_trashed: list[trash.Trashed] = []
         self._opening = False
+        self._stale = False
         self._build()
         self._build_actions()
         self.model.error.connect(self._show_error)
@@ -323,6 +324,19 @@ class GalleryWidget(QWidget):
         self.model.refresh()
         if current is not None:
             self.select_ids([current.id])
+
+    def notify_saved(self) -> None:
+        """New images were saved: show them now if visible, else on the next show."""
+        if self.isVisible() and self.library is not None:
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.library is not None:
+            self._stale = False
+            self.refresh()
 
     def shutdown(self) -> None:
         self.details.flush_notes()
