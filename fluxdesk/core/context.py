@@ -7,7 +7,6 @@ those themselves, so the CLI and the GUI cannot drift apart.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +39,8 @@ class AppContext:
         return ctx
 
     def start_sandbox(self, *, inference_delay: float = 0.6) -> Sandbox:
+        import secrets  # lazily: not needed to open the window
+
         from fluxdesk.core.sandbox import Sandbox
 
         if self.sandbox is None:

@@ -7,10 +7,8 @@ Secrets never live here: the API key is in the OS keyring (see keystore.py).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -58,10 +56,17 @@ class Settings:
         path = path or app_paths().settings_file
         defaults = cls()
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return defaults
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError) as exc:  # ValueError: not UTF-8
+            log.warning("Ignoring unreadable settings file %s: %s", path, exc)
+            return defaults
+        import json  # lazily: a first run has no settings file
+
+        try:
+            raw = json.loads(text)
+        except ValueError as exc:
             log.warning("Ignoring unreadable settings file %s: %s", path, exc)
             return defaults
         if not isinstance(raw, dict):
@@ -82,6 +87,9 @@ class Settings:
 
     def save(self, path: Path | None = None) -> None:
         """Write atomically: a crash never leaves a half-written settings file."""
+        import json  # lazily (with tempfile): only needed when saving
+        import tempfile
+
         path = path or app_paths().settings_file
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         try:

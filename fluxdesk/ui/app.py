@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -12,6 +13,8 @@ from PySide6.QtWidgets import QApplication
 from fluxdesk import APP_NAME, __version__
 
 SMOKE_TIMEOUT_S = 60.0
+# Start-up benchmark hook: print "shown" and exit as soon as the first frame is on screen.
+EXIT_WHEN_SHOWN_ENV = "FLUXDESK_EXIT_WHEN_SHOWN"
 SMOKE_PROMPT = "a lighthouse on a cliff at dusk, smoke test"
 
 
@@ -49,6 +52,8 @@ def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
     # The sandbox (if any) starts after the first frame, off the GUI thread.
     ctx = AppContext.create(use_sandbox=False)
     window = MainWindow(ctx, use_sandbox=use_sandbox, check_key=not smoke_test)
+    if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
+        window.first_frame_shown.connect(_exit_when_shown)
     window.show()
     code = _smoke(app, window) if smoke_test else app.exec()
     window.queue.shutdown()
@@ -56,11 +61,17 @@ def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
     return code
 
 
+def _exit_when_shown() -> None:
+    print("shown", flush=True)
+    os._exit(0)
+
+
 def _smoke(app: QApplication, window: object) -> int:
     from fluxdesk.ui import form as F
     from fluxdesk.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
+    window.ensure_built()
     result = {"code": 1}
     started = time.monotonic()
 

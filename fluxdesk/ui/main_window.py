@@ -1,4 +1,11 @@
-"""The main window: form on the left, results and jobs on the right, status below."""
+"""The main window: form on the left, results and jobs on the right, status below.
+
+Start-up: the first frame shows only what it needs (the form with the prompt focused,
+the Generate button, the empty result area, the tabs, the menu titles and the status
+line). Everything else — job panel, message bar, result view, menu actions, the Library
+page, the job queue — is built right after that frame (``ensure_built``), or earlier
+on first use. Their modules are imported then too.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +13,14 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QByteArray,
-    QItemSelection,
-    QModelIndex,
-    QObject,
-    QRunnable,
-    QSize,
-    Qt,
-    QThreadPool,
-    QTimer,
-    QUrl,
-    Signal,
-)
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListView,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -42,18 +35,21 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.ui import form as F
 from fluxdesk.ui.form import FormPanel, RequestForm
-from fluxdesk.ui.icons import icon
-from fluxdesk.ui.jobs import Job, JobListModel, JobQueue, JobRole, JobState
-from fluxdesk.ui.message_bar import MessageBar
-from fluxdesk.ui.messages import Action, Severity, UserMessage, user_message
-from fluxdesk.ui.result_view import ImageCard, ResultView
-from fluxdesk.ui.worker import GenerateWorker
+from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT, Action, Severity, UserMessage, user_message
 
 if TYPE_CHECKING:
-    from fluxdesk.ui.image_viewer import ViewerWindow  # lazily: not needed for the first frame
+    # Imported lazily at run time: not needed for the first frame.
+    from PySide6.QtCore import QItemSelection, QModelIndex
+
+    from fluxdesk.ui.image_viewer import ViewerWindow
+    from fluxdesk.ui.jobs import Job, JobListModel, JobQueue
+    from fluxdesk.ui.message_bar import MessageBar
+    from fluxdesk.ui.result_view import ImageCard, ResultView
+    from fluxdesk.ui.worker import GenerateWorker
 
 FORM_MIN_WIDTH = 360
 FORM_MAX_WIDTH = 520
+STARTUP_FALLBACK_MS = 1000
 
 
 class _KeyCheck(QRunnable):
@@ -75,8 +71,21 @@ class _KeyCheck(QRunnable):
         self.signals.done.emit(has_key)
 
 
+def _generate_keys() -> list[QKeySequence]:
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    return [QKeySequence(ctrl | Qt.Key.Key_Return), QKeySequence(ctrl | Qt.Key.Key_Enter)]
+
+
 class MainWindow(QMainWindow):
     image_saved = Signal(object)  # Job, when its images are on disk (smoke test, benchmarks)
+    first_frame_shown = Signal()  # the first frame is on screen (start-up benchmark)
+
+    # Built by ensure_built(), right after the first frame (or on first use).
+    message_bar: MessageBar
+    result_view: ResultView
+    job_list: Any  # QListView
+    job_model: JobListModel
+    gallery_view: QWidget
 
     def __init__(
         self,
@@ -94,25 +103,58 @@ class MainWindow(QMainWindow):
         self._history_pos = -1
         self._draft = ""
         self.viewer: ViewerWindow | None = None
+        self._pool = pool
+        self._built = False
+        self._painted = False
+        self._started_up = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("FluxDesk")
 
         self.form = RequestForm(self)
         self.form.load(ctx.settings.last_request)
-        self.queue = JobQueue(self._make_worker, pool, self)
         self._build_ui()
-        self._build_actions()
-        self._connect()
+        self._connect_first_frame()
         self._restore_state()
         self._update_generate()
         self._update_mode_label()
 
+    @property
+    def queue(self) -> JobQueue:
+        """The job queue (building the rest of the window if that has not happened yet)."""
+        self.ensure_built()
+        return self._queue
+
+    @property
+    def built(self) -> bool:
+        return self._built
+
+    def ensure_built(self) -> None:
+        """Build everything the first frame does not show; idempotent.
+
+        Runs right after the first frame; anything that needs these parts earlier
+        (Generate, the queue, messages) calls it first.
+        """
+        if self._built:
+            return
+        self._built = True
+        from fluxdesk.ui.jobs import JobQueue
+
+        self._queue = JobQueue(self._make_worker, self._pool, self)
+        self.setUpdatesEnabled(False)  # one repaint for all the new parts
+        try:
+            self._build_rest()
+            self._build_actions()
+            self._connect()
+        finally:
+            self.setUpdatesEnabled(True)
+        self._update_generate()
         self._tick = QTimer(self)
         self._tick.setInterval(100)
         self._tick.timeout.connect(self._on_tick)
 
     # --- construction -------------------------------------------------------------------
     def _build_ui(self) -> None:
+        """What the first frame shows."""
         # Left: the form in a scroll area, the buttons always visible below it.
         self.form_panel = FormPanel(self.form)
         self.form_panel.setObjectName("formPanel")
@@ -154,7 +196,111 @@ class MainWindow(QMainWindow):
         left.setMinimumWidth(FORM_MIN_WIDTH)
         left.setMaximumWidth(FORM_MAX_WIDTH)
 
-        # Right: tabs. "Generate" = messages + results + jobs; "Library" = gallery (later).
+        # Right: tabs. "Generate" = messages + results + jobs; "Library" = gallery. The first
+        # frame has the splitter with look-alike placeholders (an empty result canvas, a
+        # blank job panel): the real parts replace them in place, so nothing moves.
+        self._results_placeholder = self._empty_results()
+        self._jobs_placeholder = QWidget()
+        self._jobs_placeholder.setMinimumHeight(110)
+        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split.setObjectName("resultSplitter")
+        self.right_split.setChildrenCollapsible(False)
+        self.right_split.addWidget(self._results_placeholder)
+        self.right_split.addWidget(self._jobs_placeholder)
+        self.right_split.setStretchFactor(0, 5)
+        self.right_split.setStretchFactor(1, 1)
+        self.right_split.setSizes([600, 150])
+
+        generate_tab = QWidget()
+        generate_tab.setObjectName("generateTab")
+        self._tab_layout = QVBoxLayout(generate_tab)
+        self._tab_layout.setContentsMargins(0, 0, 0, 0)
+        self._tab_layout.setSpacing(0)
+        self._tab_layout.addWidget(self.right_split, 1)
+
+        self._library_page = QWidget()
+        self._library_page.setObjectName("libraryPage")
+        self._library_layout = QVBoxLayout(self._library_page)
+        self._library_layout.setContentsMargins(0, 0, 0, 0)
+        self._library_layout.setSpacing(0)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(generate_tab, "&Generate")
+        self.tabs.addTab(self._library_page, "&Library")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([400, 1000])
+        self.setCentralWidget(self.splitter)
+
+        # Status line: text, progress, elapsed, target.
+        self.status_label = QLabel("Ready")
+        self.status_label.setObjectName("statusLabel")
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progressBar")
+        self.progress.setAccessibleName("Progress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setMaximumHeight(14)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.elapsed_label = QLabel()
+        self.elapsed_label.setObjectName("elapsedLabel")
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("modeLabel")
+        self.mode_label.setProperty("role", "hint")
+        status = self.statusBar()
+        status.setSizeGripEnabled(True)
+        status.addWidget(self.status_label, 1)
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.elapsed_label)
+        status.addPermanentWidget(self.mode_label)
+        self.setMinimumSize(900, 600)
+
+        # Menu titles now (the bar's height is part of the layout); their actions later.
+        bar = self.menuBar()
+        self._menus: dict[str, QMenu] = {
+            key: bar.addMenu(title)
+            for key, title in (
+                ("file", "&File"),
+                ("edit", "&Edit"),
+                ("generation", "&Generation"),
+                ("view", "&View"),
+            )
+        }
+
+    @staticmethod
+    def _empty_results() -> QWidget:
+        """Looks exactly like an empty ResultView (same style hooks), at a fraction of the cost."""
+        canvas = QWidget()
+        canvas.setObjectName("resultCanvas")
+        canvas.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        canvas.setMinimumSize(200, 160)
+        empty = QLabel(EMPTY_RESULTS_TEXT)
+        empty.setProperty("role", "hint")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setWordWrap(True)
+        QVBoxLayout(canvas).addWidget(empty)
+        return canvas
+
+    def _build_rest(self) -> None:
+        """The parts the first frame does not need, swapped in for their placeholders."""
+        from PySide6.QtCore import QSize
+        from PySide6.QtWidgets import QAbstractItemView, QListView
+
+        from fluxdesk.ui.icons import icon
+        from fluxdesk.ui.jobs import JobListModel, JobState
+        from fluxdesk.ui.message_bar import MessageBar
+        from fluxdesk.ui.result_view import ResultView
+
         self.message_bar = MessageBar()
         self.result_view = ResultView()
         self.job_list = QListView()
@@ -202,25 +348,23 @@ class MainWindow(QMainWindow):
         jobs_layout.addWidget(self.job_list, 1)
         jobs.setMinimumHeight(110)
 
-        self.right_split = QSplitter(Qt.Orientation.Vertical)
-        self.right_split.setObjectName("resultSplitter")
-        self.right_split.setChildrenCollapsible(False)
-        self.right_split.addWidget(self.result_view)
-        self.right_split.addWidget(jobs)
+        # Into the placeholders' places, with the same splitter sizes (restored or not).
+        sizes = self.right_split.sizes()
+        for index, (placeholder, real) in enumerate(
+            ((self._results_placeholder, self.result_view), (self._jobs_placeholder, jobs))
+        ):
+            self.right_split.insertWidget(index, real)  # (replaceWidget keeps Python ownership)
+            placeholder.hide()
+            placeholder.setParent(None)
+            placeholder.deleteLater()
         self.right_split.setStretchFactor(0, 5)
         self.right_split.setStretchFactor(1, 1)
-        self.right_split.setSizes([600, 150])
+        self.right_split.setSizes(sizes)
 
-        generate_tab = QWidget()
-        generate_tab.setObjectName("generateTab")
-        tab_layout = QVBoxLayout(generate_tab)
-        tab_layout.setContentsMargins(0, 0, 0, 0)
-        tab_layout.setSpacing(0)
         bar_box = QHBoxLayout()
         bar_box.setContentsMargins(14, 10, 14, 0)
-        bar_box.addWidget(self.message_bar)
-        tab_layout.addLayout(bar_box)
-        tab_layout.addWidget(self.right_split, 1)
+        bar_box.addWidget(self.message_bar)  # hidden until there is a message
+        self._tab_layout.insertLayout(0, bar_box)
 
         # >>> GALLERY: a colleague replaces this placeholder with the library gallery. <<<
         self.gallery_view = QLabel("The library gallery will live here.")
@@ -228,46 +372,9 @@ class MainWindow(QMainWindow):
         self.gallery_view.setProperty("role", "hint")
         self.gallery_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # <<< GALLERY >>>
-
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("mainTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(generate_tab, "&Generate")
-        self.tabs.addTab(self.gallery_view, "&Library")
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([400, 1000])
-        self.setCentralWidget(self.splitter)
-
-        # Status line: text, progress, elapsed, target.
-        self.status_label = QLabel("Ready")
-        self.status_label.setObjectName("statusLabel")
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("progressBar")
-        self.progress.setAccessibleName("Progress")
-        self.progress.setMaximumWidth(180)
-        self.progress.setMaximumHeight(14)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.elapsed_label = QLabel()
-        self.elapsed_label.setObjectName("elapsedLabel")
-        self.mode_label = QLabel()
-        self.mode_label.setObjectName("modeLabel")
-        self.mode_label.setProperty("role", "hint")
-        status = self.statusBar()
-        status.setSizeGripEnabled(True)
-        status.addWidget(self.status_label, 1)
-        status.addPermanentWidget(self.progress)
-        status.addPermanentWidget(self.elapsed_label)
-        status.addPermanentWidget(self.mode_label)
-        self.setMinimumSize(900, 600)
+        # (Built after the first frame; it fills the Library tab's page, whose tab exists
+        # from the first frame on.)
+        self._library_layout.addWidget(self.gallery_view)
 
     def _build_actions(self) -> None:
         std = QKeySequence.StandardKey
@@ -284,11 +391,7 @@ class MainWindow(QMainWindow):
             return a
 
         ctrl = Qt.KeyboardModifier.ControlModifier
-        self.generate_action = action(
-            "&Generate",
-            self.generate,
-            [QKeySequence(ctrl | Qt.Key.Key_Return), QKeySequence(ctrl | Qt.Key.Key_Enter)],
-        )
+        self.generate_action = action("&Generate", self.generate, _generate_keys())
         self.cancel_action = action(
             "&Cancel running job", self.cancel_running, [QKeySequence(Qt.Key.Key_Escape)]
         )
@@ -325,28 +428,29 @@ class MainWindow(QMainWindow):
         self.job_list.addAction(self.cancel_job_action)
         self.job_list.addAction(self.retry_action)
 
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self._menus["file"]
         file_menu.addActions([self.save_action, self.folder_action])
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = self._menus["edit"]
         edit_menu.addActions([self.copy_action, self.reuse_action, self.history_action])
-        gen_menu = bar.addMenu("&Generation")
+        gen_menu = self._menus["generation"]
         gen_menu.addActions([self.generate_action, self.cancel_action])
-        view_menu = bar.addMenu("&View")
+        view_menu = self._menus["view"]
         view_menu.addActions([self.view_action, self.full_action])
 
-    def _connect(self) -> None:
+    def _connect_first_frame(self) -> None:
         self.generate_button.clicked.connect(self.generate)
         self.cancel_button.clicked.connect(self.cancel_running)
-        self.cancel_job_button.clicked.connect(self.cancel_selected)
-        self.retry_button.clicked.connect(self.retry_selected)
         self.form.validated.connect(self._update_generate)
         self.form_panel.history_requested.connect(self.show_history)
         self.form_panel.prompt.history_step.connect(self._history_step)
+
+    def _connect(self) -> None:
+        self.cancel_job_button.clicked.connect(self.cancel_selected)
+        self.retry_button.clicked.connect(self.retry_selected)
         self.queue.job_started.connect(self._on_started)
         self.queue.job_changed.connect(self._on_changed)
         self.queue.job_done.connect(self._on_done)
@@ -371,6 +475,7 @@ class MainWindow(QMainWindow):
         if request is None:
             self._show_form_problem()
             return None
+        self.ensure_built()
         self.ctx.settings.remember_prompt(request.prompt)
         self.ctx.settings.last_request = self.form.values()
         self._history_pos = -1
@@ -392,6 +497,8 @@ class MainWindow(QMainWindow):
         self.queue.cancel_running()
 
     def _selected_job(self) -> Job | None:
+        from fluxdesk.ui.jobs import Job, JobRole
+
         index = self.job_list.currentIndex()
         job = index.data(JobRole) if index.isValid() else None
         return job if isinstance(job, Job) else None
@@ -402,6 +509,8 @@ class MainWindow(QMainWindow):
             self.queue.cancel(job)
 
     def retry_selected(self) -> None:
+        from fluxdesk.ui.jobs import JobState
+
         job = self._selected_job()
         if job is not None and job.state in (JobState.FAILED, JobState.CANCELLED):
             self.queue.retry(job)
@@ -414,6 +523,7 @@ class MainWindow(QMainWindow):
 
     def warm_up(self) -> None:
         """After the first frame: start the sandbox, check for a key (both off-thread)."""
+        self.ensure_built()
         if self.use_sandbox:
             self.queue.pool.start(self._ensure_sandbox)
         elif self._check_key:
@@ -434,6 +544,8 @@ class MainWindow(QMainWindow):
         return FolderSink(self.ctx.paths.unsaved_results)
 
     def _make_worker(self, job: Job) -> GenerateWorker:
+        from fluxdesk.ui.worker import GenerateWorker
+
         return GenerateWorker(job.request, self._make_client, self._make_sink, job.cancel_token)
 
     # --- queue events -------------------------------------------------------------------
@@ -496,6 +608,7 @@ class MainWindow(QMainWindow):
             self.job_model.refresh_running()
 
     def show_message(self, message: UserMessage, job: Job | None = None) -> None:
+        self.ensure_built()
         primary = None
         if message.action is Action.RETRY and job is not None:
 
@@ -521,11 +634,15 @@ class MainWindow(QMainWindow):
         self._update_job_buttons()
 
     def _on_job_activated(self, index: QModelIndex) -> None:
+        from fluxdesk.ui.jobs import Job, JobRole, JobState
+
         job = index.data(JobRole)
         if isinstance(job, Job) and job.state is JobState.FAILED:
             self.queue.retry(job)
 
     def _update_job_buttons(self) -> None:
+        from fluxdesk.ui.jobs import JobState
+
         job = self._selected_job()
         can_cancel = job is not None and not job.state.finished
         can_retry = job is not None and job.state in (JobState.FAILED, JobState.CANCELLED)
@@ -537,8 +654,9 @@ class MainWindow(QMainWindow):
     def _update_generate(self) -> None:
         valid = self.form.valid
         self.generate_button.setEnabled(valid)
-        self.generate_action.setEnabled(valid)
-        shortcut = self.generate_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        if self._built:
+            self.generate_action.setEnabled(valid)
+        shortcut = _generate_keys()[0].toString(QKeySequence.SequenceFormat.NativeText)
         if valid:
             self.generate_button.setToolTip(f"Generate ({shortcut}); while a job runs, this queues another")
         else:
@@ -559,7 +677,7 @@ class MainWindow(QMainWindow):
 
     # --- result actions -------------------------------------------------------------------
     def _current_card(self) -> ImageCard | None:
-        return self.result_view.current
+        return self.result_view.current if self._built else None
 
     def _view_current(self) -> None:
         card = self._current_card()
@@ -585,6 +703,8 @@ class MainWindow(QMainWindow):
         folder = self.ctx.settings.ui_state.get("save_dir") or str(Path.home())
         suggested = str(Path(folder) / self.result_view.suggested_name(card))
         ext = card.path.suffix.lstrip(".")
+        from PySide6.QtWidgets import QFileDialog
+
         target, _ = QFileDialog.getSaveFileName(self, "Save image as", suggested, f"Image (*.{ext})")
         if not target:
             return None
@@ -594,6 +714,8 @@ class MainWindow(QMainWindow):
         card = card or self._current_card()
         if card is None:
             return None
+        from fluxdesk.ui.result_view import ResultView
+
         try:
             ResultView.save_copy(card, target)
         except OSError as exc:
@@ -606,6 +728,8 @@ class MainWindow(QMainWindow):
     def copy_image(self) -> None:
         card = self._current_card()
         if card is not None:
+            from fluxdesk.ui.result_view import ResultView
+
             ResultView.copy_to_clipboard(card)
             self.status_label.setText("Image copied to the clipboard")
 
@@ -615,6 +739,8 @@ class MainWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(card.path.parent)))
 
     def reuse_settings(self) -> None:
+        if not self._built:
+            return
         result = self.result_view.result
         if result is not None:
             self.form.load_request(result.request.with_seed(result.seed))
@@ -649,7 +775,11 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self._save_settings()
             self._update_mode_label()
-            if self.message_bar.message and self.message_bar.message.action is Action.OPEN_SETTINGS:
+            if (
+                self._built
+                and self.message_bar.message
+                and self.message_bar.message.action is Action.OPEN_SETTINGS
+            ):
                 self.message_bar.dismiss()
 
     def switch_to_sandbox(self) -> None:
@@ -661,6 +791,7 @@ class MainWindow(QMainWindow):
     def _on_key_checked(self, has_key: bool) -> None:
         if has_key or self.use_sandbox:
             return
+        self.ensure_built()
         welcome = UserMessage(
             "Welcome to FluxDesk",
             "Add your AI/ML API key to generate images, or try everything first with the "
@@ -694,7 +825,28 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_shown_once", False):
             self._shown_once = True
             self.form_panel.prompt.setFocus()
-            QTimer.singleShot(0, self.warm_up)
+            # Normally the first paint finishes start-up; this covers a window that is
+            # shown but not painted for a while (e.g. started minimised).
+            QTimer.singleShot(STARTUP_FALLBACK_MS, self._finish_startup)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # Runs once this frame has been flushed to the screen.
+            QTimer.singleShot(0, self._on_first_frame)
+
+    def _on_first_frame(self) -> None:
+        self.first_frame_shown.emit()
+        self._finish_startup()
+
+    def _finish_startup(self) -> None:
+        """Right after the first frame: build the rest, then warm up (sandbox, key check)."""
+        if self._started_up:
+            return
+        self._started_up = True
+        self.ensure_built()
+        self.warm_up()
 
     def _restore_state(self) -> None:
         state = self.ctx.settings.ui_state
@@ -720,7 +872,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_settings()
-        self.queue.shutdown(timeout_ms=3000)
+        if self._built:
+            self.queue.shutdown(timeout_ms=3000)
         if self.viewer is not None:
             self.viewer.close()
         super().closeEvent(event)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core.results import GenerationResult
+from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT
 from fluxdesk.ui.worker import DecodedImage, JobOutput
 
 CAPTION_HEIGHT = 26
@@ -358,7 +359,7 @@ class ResultView(QWidget):
         self.header.setLayout(head)
 
         self.grid = CardGrid()
-        self.empty = QLabel("Your images will appear here.\n\nWrite a prompt on the left and press Generate.")
+        self.empty = QLabel(EMPTY_RESULTS_TEXT)
         self.empty.setObjectName("emptyState")
         self.empty.setProperty("role", "hint")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -37,6 +37,7 @@ def window(qtbot, qapp: QApplication, ctx: AppContext) -> Iterator[MainWindow]: 
     win.resize(1280, 820)
     win.show()
     qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.built, timeout=3000)  # the rest is built right after the first frame
     win.activateWindow()  # shortcuts (Ctrl+Return, Esc) need the active window
     qtbot.waitUntil(win.isActiveWindow, timeout=3000)
     yield win

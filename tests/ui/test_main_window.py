@@ -235,6 +235,7 @@ def test_first_run_without_key_offers_sandbox(qtbot, qapp, fd_home: Path) -> Non
     win = MainWindow(ctx, use_sandbox=False, check_key=True)
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitUntil(lambda: win.built, timeout=5000)  # the message bar is built after the first frame
     qtbot.waitUntil(lambda: win.message_bar.isVisible(), timeout=5000)
     assert win.message_bar.title.text() == "Welcome to FluxDesk"
     assert win.message_bar.secondary.text() == "Try the sandbox"
