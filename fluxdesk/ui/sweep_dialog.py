@@ -31,7 +31,7 @@ from fluxdesk.core import contact_sheet as cs
 from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.request import GenerationRequest, RequestInvalid
 from fluxdesk.core.sweep import AXES, Axis, Sweep, SweepCell, expand, parse_values
-from fluxdesk.ui.jobs import Job, JobQueue
+from fluxdesk.ui.jobs import Job, JobQueue, JobState
 
 CELL = 200
 DEFAULT_VALUES = {"guidance_scale": "2, 3.5, 5, 7", "num_inference_steps": "12, 20, 28", "seed": "random 4"}
@@ -155,6 +155,7 @@ class SweepGridWindow(QWidget):
         self.queue = queue
         self.cells: list[_Cell] = []
         self._jobs: dict[int, _Cell] = {}
+        self._submitting = False
         grid = QGridLayout()
         grid.setSpacing(10)
         rows, cols = sweep.shape
@@ -192,10 +193,14 @@ class SweepGridWindow(QWidget):
 
     def submit(self) -> list[Job]:
         jobs = []
+        self._submitting = True
         for widget in self.cells:
             job = self.queue.submit(widget.cell.request)
             self._jobs[job.id] = widget
             jobs.append(job)
+            if job.state.finished:  # an inline runner finished it inside submit()
+                (self._done if job.state is JobState.DONE else self._failed)(job)
+        self._submitting = False
         self._update_status()
         return jobs
 
@@ -224,7 +229,7 @@ class SweepGridWindow(QWidget):
         left = len(self._jobs)
         self.status.setText(f"{done} of {len(self.cells)} done" + (f", {left} to go" if left else ""))
         self.export_button.setEnabled(done > 0)
-        if not left:
+        if not left and not self._submitting:
             self.finished.emit()
 
     def entries(self) -> list[cs.SheetEntry]:

@@ -41,7 +41,8 @@ def picture(n: int, size: tuple[int, int], fmt: str) -> bytes:
     draw = ImageDraw.Draw(im)
     for y in range(h):
         t = y / max(1, h - 1)
-        draw.line([(0, y), (w, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
+        colour = tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        draw.line([(0, y), (w, y)], fill=colour)
     r = h // 6
     cx, cy = int(w * (0.2 + 0.6 * ((n * 0.31) % 1))), h // 3
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(255, 236, 180))

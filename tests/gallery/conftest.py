@@ -1,0 +1,53 @@
+"""Fixtures: a throw-away FLUXDESK_HOME with a generated library, and a gallery on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from fluxdesk.core.context import AppContext
+from fluxdesk.core.library import Library
+from fluxdesk.ui.gallery import GalleryWidget
+from fluxdesk.ui.theme import apply_theme
+
+from .factory import build_library
+
+COUNT = 24
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppContext]:
+    monkeypatch.setenv("FLUXDESK_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # an OS trash, if any, stays here
+    monkeypatch.delenv("FLUXDESK_API_KEY", raising=False)
+    context = AppContext.create()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def library(ctx: AppContext) -> Iterator[Library]:
+    lib = build_library(ctx.library_root, COUNT)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def gallery(qtbot, qapp: QApplication, ctx: AppContext, library: Library) -> Iterator[GalleryWidget]:  # type: ignore[no-untyped-def]
+    apply_theme(qapp)
+    widget = GalleryWidget(ctx, library=library, rescan_on_open=False)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 820)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()  # the grid's key shortcuts need an active window
+    qtbot.waitUntil(widget.isActiveWindow, timeout=3000)
+    yield widget
+    widget.shutdown()
+    if widget.viewer is not None:
+        widget.viewer.close()
+    if widget.compare_dialog is not None:
+        widget.compare_dialog.close()
