@@ -243,7 +243,7 @@ class GalleryWidget(QWidget):
         self.favourite_action = action("Toggle favourite", self.toggle_favourite, ["F"])
         for n in range(6):
 
-            def rate(n: int = n) -> None:
+            def rate(_checked: bool = False, n: int = n) -> None:
                 self.rate_selected(n)
 
             action(f"Rate {n}", rate, [str(n)])
