@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
+from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui import form as F
 from fluxdesk.ui.form import FormPanel, RequestForm
 from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT, Action, Severity, UserMessage, user_message
@@ -366,11 +367,17 @@ class MainWindow(QMainWindow):
         bar_box.addWidget(self.message_bar)  # hidden until there is a message
         self._tab_layout.insertLayout(0, bar_box)
 
-        # >>> GALLERY: a colleague replaces this placeholder with the library gallery. <<<
-        self.gallery_view = QLabel("The library gallery will live here.")
-        self.gallery_view.setObjectName("galleryView")
-        self.gallery_view.setProperty("role", "hint")
-        self.gallery_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # >>> GALLERY <<<
+        from fluxdesk.ui.gallery import GalleryWidget
+        from fluxdesk.ui.image_drop import ImageDropFilter
+
+        gallery = GalleryWidget(self.ctx)
+        gallery.use_request.connect(self.apply_request)
+        self.image_saved.connect(lambda _job: gallery.notify_saved())
+        self.gallery_view = gallery
+        self._image_drop = ImageDropFilter(
+            self, lambda request, message: self.apply_request(request, message.text), self._show_drop_message
+        )
         # <<< GALLERY >>>
         # (Built after the first frame; it fills the Library tab's page, whose tab exists
         # from the first frame on.)
@@ -438,6 +445,8 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.copy_action, self.reuse_action, self.history_action])
         gen_menu = self._menus["generation"]
         gen_menu.addActions([self.generate_action, self.cancel_action])
+        self.sweep_action = action("Parameter &sweep…", self.open_sweep)
+        gen_menu.addAction(self.sweep_action)
         view_menu = self._menus["view"]
         view_menu.addActions([self.view_action, self.full_action])
 
@@ -737,6 +746,25 @@ class MainWindow(QMainWindow):
         card = self._current_card()
         if card is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(card.path.parent)))
+
+    def apply_request(self, request: GenerationRequest, text: str) -> None:
+        """Fill the form from a library image or a dropped file ("use these settings")."""
+        self.form.load_request(request, with_seed=request.seed is not None)
+        self.tabs.setCurrentIndex(0)
+        self.form_panel.prompt.setFocus()
+        self.status_label.setText(text)
+
+    def _show_drop_message(self, message: UserMessage) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.show_message(message)
+
+    def open_sweep(self) -> None:
+        from fluxdesk.ui.sweep_dialog import run_sweep
+
+        if self.form.request is None:
+            self._show_form_problem()
+            return
+        self._sweep_window = run_sweep(self, self.form.request, self.queue)
 
     def reuse_settings(self) -> None:
         if not self._built:
