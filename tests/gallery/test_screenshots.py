@@ -1,0 +1,45 @@
+"""Screenshots of the Library tab under Xvfb for a designer's eye: ``screenshots/`` (gitignored)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from fluxdesk.ui.gallery import GalleryWidget
+
+OUT = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def test_screenshots(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-untyped-def]
+    OUT.mkdir(exist_ok=True)
+    items = [gallery.model.item(r) for r in range(12)]
+    ids = [i.id for i in items if i]
+    gallery.save_review(ids[1], {"favourite": True, "rating": 4, "notes": "warmer", "tags": ["client A"]})
+    gallery.save_review(ids[4], {"rating": 2})
+    for r in range(12):
+        gallery.model.data(gallery.model.index(r), Qt.ItemDataRole.UserRole + 2)  # asks for thumbnails
+    qtbot.waitUntil(lambda: all(gallery.loader.pixmap(i) for i in ids), timeout=10_000)
+    gallery.select_ids([ids[1]])
+    qtbot.wait(50)
+    assert gallery.grab().save(str(OUT / "gallery.png"))
+    assert gallery.details.grab().save(str(OUT / "gallery-details.png"))
+
+    gallery.select_ids([ids[1], ids[2]])
+    dialog = gallery.compare_selected()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+    assert dialog.grab().save(str(OUT / "compare.png"))
+    dialog.set_mode(1)
+    dialog.slider.setValue(380)
+    qtbot.wait(50)
+    assert dialog.grab().save(str(OUT / "compare-swipe.png"))
+
+    sheet = OUT / "contact-sheet.png"
+    gallery.select_ids(ids[:8])
+    with qtbot.waitSignal(gallery.sheet_exported, timeout=10_000):
+        gallery.export_contact_sheet(gallery.selected_items(), sheet, title="Review · 8 images")
+    with Image.open(sheet) as im:
+        assert im.width > 1000
