@@ -116,10 +116,12 @@ class SwipeView(QWidget):
         self.split = max(0.0, min(1.0, fraction))
         self.update()
 
-    def image_rect(self) -> QRectF:
-        if self.left.isNull():
+    def image_rect(self, image: QImage | None = None) -> QRectF:
+        """Where ``image`` (default: A) is drawn: fitted and centred, its own aspect kept."""
+        image = self.left if image is None else image
+        if image.isNull():
             return QRectF(self.rect())
-        size = self.left.size().toSizeF().scaled(self.size().toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
+        size = image.size().toSizeF().scaled(self.size().toSizeF(), Qt.AspectRatioMode.KeepAspectRatio)
         rect = QRectF(QPointF(0, 0), size)
         rect.moveCenter(QRectF(self.rect()).center())
         return rect
@@ -129,15 +131,18 @@ class SwipeView(QWidget):
         painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = self.image_rect()
+        other = self.image_rect(self.right)  # B keeps its own aspect ratio, never stretched
         x = target.left() + target.width() * self.split
+        full = QRectF(self.rect())
         painter.save()
-        painter.setClipRect(QRectF(target.left(), target.top(), x - target.left(), target.height()))
+        painter.setClipRect(QRectF(full.left(), full.top(), x - full.left(), full.height()))
         painter.drawImage(target, self.left)
         painter.restore()
         painter.save()
-        painter.setClipRect(QRectF(x, target.top(), target.right() - x, target.height()))
-        painter.drawImage(target, self.right)
+        painter.setClipRect(QRectF(x, full.top(), full.right() - x, full.height()))
+        painter.drawImage(other, self.right)
         painter.restore()
+        target = target.united(other)
         painter.setPen(QPen(QColor("white"), 2))
         painter.drawLine(QPointF(x, target.top()), QPointF(x, target.bottom()))
         painter.setBrush(QColor("white"))
@@ -242,6 +247,7 @@ class CompareDialog(QDialog):
         split.addWidget(bottom)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
+        split.setSizes([560, 230])  # room for the parameter table's rows
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.resize(1200, 820)
