@@ -18,7 +18,9 @@ EXIT_WHEN_SHOWN_ENV = "FLUXDESK_EXIT_WHEN_SHOWN"
 SMOKE_PROMPT = "a lighthouse on a cliff at dusk, smoke test"
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
+def create_application(argv: list[str] | None = None, *, with_stylesheet: bool = True) -> QApplication:
+    """The QApplication with FluxDesk's theme. ``with_stylesheet=False``: the caller applies
+    the style sheet itself (``theme.apply_stylesheet``) once its window is built."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -30,7 +32,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     from fluxdesk.ui.icons import app_icon
     from fluxdesk.ui.theme import apply_theme
 
-    apply_theme(app)
+    apply_theme(app, with_stylesheet=with_stylesheet)
     icon = app_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)
@@ -44,14 +46,16 @@ def follow_color_scheme(app: QApplication) -> None:
 
 
 def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
-    app = create_application()
+    app = create_application(with_stylesheet=False)  # applied below, once the window is built
     follow_color_scheme(app)
     from fluxdesk.core.context import AppContext
     from fluxdesk.ui.main_window import MainWindow
+    from fluxdesk.ui.theme import apply_stylesheet
 
     # The sandbox (if any) starts after the first frame, off the GUI thread.
     ctx = AppContext.create(use_sandbox=False)
     window = MainWindow(ctx, use_sandbox=use_sandbox, check_key=not smoke_test)
+    apply_stylesheet(app)
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         window.first_frame_shown.connect(_exit_when_shown)
     window.show()

@@ -103,10 +103,21 @@ QPushButton#generateButton:disabled {{ background: {"#3a3d44" if dark else "#c7c
 """
 
 
-def apply_theme(app: QApplication) -> bool:
-    """Fusion + a palette matching the scheme; returns True when dark."""
+def apply_theme(app: QApplication, *, with_stylesheet: bool = True) -> bool:
+    """Fusion + a palette matching the scheme (+ the style sheet); returns True when dark.
+
+    ``with_stylesheet=False`` leaves the style sheet to :func:`apply_stylesheet`: set
+    once over a finished widget tree it costs far less than while the tree is built
+    (every widget reparented under an app-wide style sheet is re-styled, subtree and all).
+    """
     dark = wants_dark()
     app.setStyle("Fusion")
     app.setPalette(dark_palette() if dark else light_palette())
-    app.setStyleSheet(stylesheet(dark))
+    if with_stylesheet:
+        app.setStyleSheet(stylesheet(dark))
     return dark
+
+
+def apply_stylesheet(app: QApplication) -> None:
+    """The style sheet for the current scheme (see ``apply_theme(with_stylesheet=False)``)."""
+    app.setStyleSheet(stylesheet(wants_dark()))

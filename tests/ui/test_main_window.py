@@ -246,3 +246,41 @@ def test_first_run_without_key_offers_sandbox(qtbot, qapp, fd_home: Path) -> Non
         win.generate_button.click()
     win.queue.shutdown()
     ctx.close()
+
+
+def _settle(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Let the Library tab's background work (opened right after the first frame) finish
+    before the window goes: its results are delivered to the gallery's widgets."""
+    with qtbot.waitSignal(win.gallery_view.rescanned, timeout=10_000):
+        pass
+
+
+def test_first_frame_then_the_rest(qtbot, qapp, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    assert not win.built  # only the first frame's parts so far
+    for name in ("promptEdit", "generateButton", "cancelButton"):
+        assert win.findChild(object, name) is not None, name
+    assert win.tabs.count() == 2 and win.findChild(object, "jobList") is None
+    sizes: list[list[int]] = []
+    win.first_frame_shown.connect(lambda: sizes.append(win.right_split.sizes()))  # before the rest
+    with qtbot.waitSignal(win.first_frame_shown, timeout=5000):
+        win.resize(1280, 820)
+        win.show()
+    assert win.built  # right after the first frame
+    assert win.right_split.count() == 2 and win.right_split.widget(0) is win.result_view
+    assert win.right_split.sizes() == sizes[0]  # the real parts took the placeholders' places
+    for name in ("resultView", "jobList", "galleryView"):
+        assert win.findChild(object, name) is not None, name
+    assert win.save_action in win.menuBar().actions()[0].menu().actions()
+    _settle(qtbot, win)
+    win.queue.shutdown()
+
+
+def test_queue_builds_the_window_on_demand(qtbot, qapp, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    assert not win.built
+    assert win.queue.jobs == [] and win.built
+    assert win.findChild(object, "jobList") is not None
+    _settle(qtbot, win)
