@@ -28,6 +28,11 @@ def create_application(argv: list[str] | None = None, *, with_stylesheet: bool =
     QGuiApplication.setOrganizationName(APP_NAME)
     QGuiApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName("fluxdesk")
+    from fluxdesk.ui.none_guard import protect_none
+
+    # A safety net: pyproject excludes the PySide6 release known to leak references to
+    # None, but an installed one that does would otherwise crash the app after a while.
+    protect_none()
     app = QApplication(argv if argv is not None else sys.argv[:1])
     from fluxdesk.ui.icons import app_icon
     from fluxdesk.ui.theme import apply_theme

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from fluxdesk.core.library import LibraryItem
 from fluxdesk.ui.gallery_model import GalleryModel, ItemRole, MissingRole, PixmapRole
-from fluxdesk.ui.none_guard import protect_none
 
 TILE_W = 188
 TILE_H = 236
@@ -135,8 +134,6 @@ class TileDelegate(QStyledItemDelegate):
 
 class GalleryView(QAbstractItemView):
     def __init__(self, parent: QWidget | None = None) -> None:
-        # The delegate makes many void PySide calls per tile (see none_guard).
-        protect_none()
         # Layout state first: Qt calls our virtuals (updateGeometries…) from setters below.
         self.empty_text = "No images yet. Generated images appear here."
         self._cols = 1

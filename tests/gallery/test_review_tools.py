@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from fluxdesk.core import contact_sheet as cs
@@ -190,13 +190,13 @@ def test_drop_an_image_fills_the_form_or_explains(qtbot, library: Library, tmp_p
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(path))])
         args = (QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton)
-        enter = QDragEnterEvent(args[0], *args[1:], Qt.KeyboardModifier.NoModifier)
+        enter = QDragEnterEvent(QPoint(5, 5), *args[1:], Qt.KeyboardModifier.NoModifier)
         assert drop.eventFilter(target, enter) and enter.isAccepted()
         assert drop.eventFilter(target, QDropEvent(*args, Qt.KeyboardModifier.NoModifier))
     assert isinstance(got[0], GenerationRequest) and got[0].prompt == "dropped fox"
     assert got[1] == "No FluxDesk settings in this image"
     text_only = QMimeData()
     text_only.setText("hello")
-    enter = QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, text_only,
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, text_only,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
     assert not drop.eventFilter(target, enter)
