@@ -345,7 +345,7 @@ def _library(ctx: AppContext, args: argparse.Namespace) -> int:
         return 0
     if args.library_command == "export-sheet":
         return _export_sheet(library, args)
-    items = library.items(search=args.search, limit=args.limit)
+    items = library.items(args.search, limit=args.limit)
     if args.json:
         print(json.dumps([item.to_json() for item in items], ensure_ascii=False, indent=1))
         return 0
@@ -379,7 +379,7 @@ def _export_sheet(library: Any, args: argparse.Namespace) -> int:
             return EXIT_CODES[ErrorKind.VALIDATION]
         items = [found[i] for i in ids]
     else:
-        items = library.items(search=args.search, limit=args.limit)
+        items = library.items(args.search, limit=args.limit)
     if not items:
         print(f"{PROG} library export-sheet: no images to put on the sheet.", file=sys.stderr)
         return 1

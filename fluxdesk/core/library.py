@@ -28,7 +28,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -374,6 +374,29 @@ _COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which images to list; None (or empty search) means "any". Shared by the CLI and the gallery."""
+
+    search: str | None = None
+    date_from: DateLike | None = None
+    date_to: DateLike | None = None
+    width: int | None = None
+    height: int | None = None
+    output_format: OutputFormat | str | None = None
+    favourite: bool | None = None
+    min_rating: int | None = None
+    nsfw: bool | None = None
+
+    @classmethod
+    def of(cls, query: ItemFilter | str | None) -> ItemFilter:
+        return query if isinstance(query, ItemFilter) else cls(search=query)
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) not in (None, "") for f in fields(self))
+
+
 class Library:
     def __init__(self, root: str | os.PathLike[str], *, stale_after: float = DEFAULT_STALE_AFTER_S) -> None:
         self.root = Path(root).expanduser().absolute()
@@ -632,20 +655,10 @@ class Library:
 
     # ------------------------------------------------------------------------ read
 
-    def _where(
-        self,
-        search: str | None,
-        date_from: DateLike | None,
-        date_to: DateLike | None,
-        width: int | None,
-        height: int | None,
-        output_format: OutputFormat | str | None,
-        favourite: bool | None,
-        min_rating: int | None,
-        nsfw: bool | None,
-        *,
-        use_fts: bool,
-    ) -> tuple[str, list[Any]]:
+    def _where(self, flt: ItemFilter, *, use_fts: bool) -> tuple[str, list[Any]]:
+        search, date_from, date_to = flt.search, flt.date_from, flt.date_to
+        width, height, output_format = flt.width, flt.height, flt.output_format
+        favourite, min_rating, nsfw = flt.favourite, flt.min_rating, flt.nsfw
         clauses = ["state = 'done'"]
         args: list[Any] = []
         if search and search.strip():
@@ -686,12 +699,10 @@ class Library:
             args.append(int(nsfw))
         return " AND ".join(clauses), args
 
-    def _query(
-        self, select: str, tail: str, tail_args: list[Any], filters: dict[str, Any]
-    ) -> list[sqlite3.Row]:
-        search = filters.get("search")
+    def _query(self, select: str, tail: str, tail_args: list[Any], flt: ItemFilter) -> list[sqlite3.Row]:
+        search = flt.search
         for use_fts in (True, False):
-            where, args = self._where(use_fts=use_fts, **filters)
+            where, args = self._where(flt, use_fts=use_fts)
             try:
                 with self._sql():
                     return self._conn().execute(f"{select} WHERE {where} {tail}", args + tail_args).fetchall()
@@ -702,51 +713,19 @@ class Library:
         raise AssertionError("unreachable")
 
     def items(
-        self,
-        search: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        *,
-        date_from: DateLike | None = None,
-        date_to: DateLike | None = None,
-        width: int | None = None,
-        height: int | None = None,
-        output_format: OutputFormat | str | None = None,
-        favourite: bool | None = None,
-        min_rating: int | None = None,
-        nsfw: bool | None = None,
+        self, query: ItemFilter | str | None = None, limit: int | None = None, offset: int = 0
     ) -> list[LibraryItem]:
-        """Saved images, newest first. Filters left at None do not filter."""
-        filters = dict(
-            search=search, date_from=date_from, date_to=date_to, width=width, height=height,
-            output_format=output_format, favourite=favourite, min_rating=min_rating, nsfw=nsfw,
-        )  # fmt: skip
+        """Saved images, newest first; ``query`` is a filter or just search text."""
         rows = self._query(
             f"SELECT {_COLUMNS} FROM images",
             "ORDER BY created_ts DESC, id DESC LIMIT ? OFFSET ?",
             [-1 if limit is None else limit, offset],
-            filters,
+            ItemFilter.of(query),
         )
         return [self._item(row) for row in rows]
 
-    def count(
-        self,
-        search: str | None = None,
-        *,
-        date_from: DateLike | None = None,
-        date_to: DateLike | None = None,
-        width: int | None = None,
-        height: int | None = None,
-        output_format: OutputFormat | str | None = None,
-        favourite: bool | None = None,
-        min_rating: int | None = None,
-        nsfw: bool | None = None,
-    ) -> int:
-        filters = dict(
-            search=search, date_from=date_from, date_to=date_to, width=width, height=height,
-            output_format=output_format, favourite=favourite, min_rating=min_rating, nsfw=nsfw,
-        )  # fmt: skip
-        return int(self._query("SELECT count(*) FROM images", "", [], filters)[0][0])
+    def count(self, query: ItemFilter | str | None = None) -> int:
+        return int(self._query("SELECT count(*) FROM images", "", [], ItemFilter.of(query))[0][0])
 
     def get(self, item_id: int) -> LibraryItem | None:
         with self._sql():

@@ -9,14 +9,14 @@ sections here (local time) so the view can draw headers without asking per row.
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from fluxdesk.core.errors import LibraryError
-from fluxdesk.core.library import Library, LibraryItem
+from fluxdesk.core.library import ItemFilter, Library, LibraryItem
 from fluxdesk.core.metadata import parse_iso
 from fluxdesk.ui.thumbnails import ThumbnailLoader
 
@@ -26,26 +26,8 @@ PixmapRole = Qt.ItemDataRole.UserRole + 2
 MissingRole = Qt.ItemDataRole.UserRole + 3
 
 
-@dataclass(frozen=True)
-class GalleryFilter:
-    """The search box and filter bar; None means "any". Field names are Library.items' keywords."""
-
-    search: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    width: int | None = None
-    height: int | None = None
-    output_format: str | None = None
-    favourite: bool | None = None
-    min_rating: int | None = None
-    nsfw: bool | None = None
-
-    def kwargs(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @property
-    def active(self) -> bool:
-        return any(v not in (None, "") for v in asdict(self).values())
+# The search box and filter bar state is the library's own filter: one definition.
+GalleryFilter = ItemFilter
 
 
 @dataclass
@@ -108,8 +90,8 @@ class GalleryModel(QAbstractListModel):
         self.loader.cancel_pending()
         if self.library is not None:
             try:
-                self.total = self.library.count(**self.filter.kwargs())
-                self._append(self.library.items(limit=PAGE, offset=0, **self.filter.kwargs()))
+                self.total = self.library.count(self.filter)
+                self._append(self.library.items(self.filter, limit=PAGE, offset=0))
             except LibraryError as exc:
                 self.total = len(self._items)
                 self.error.emit(str(exc))
@@ -124,7 +106,7 @@ class GalleryModel(QAbstractListModel):
             return
         assert self.library is not None
         try:
-            page = self.library.items(limit=PAGE, offset=len(self._items), **self.filter.kwargs())
+            page = self.library.items(self.filter, limit=PAGE, offset=len(self._items))
         except LibraryError as exc:
             self.total = len(self._items)
             self.error.emit(str(exc))

@@ -18,7 +18,7 @@ from libhelpers import image_bytes, make_meta, pixels
 from fluxdesk.core import library as library_module
 from fluxdesk.core import metadata as md
 from fluxdesk.core.errors import LibraryError
-from fluxdesk.core.library import Library, LibraryItem, fts_query, slugify
+from fluxdesk.core.library import ItemFilter, Library, LibraryItem, fts_query, slugify
 from fluxdesk.core.metadata import ImageMetadata
 from fluxdesk.core.params import OutputFormat
 
@@ -169,8 +169,9 @@ def test_filters(lib: Library) -> None:
     lib.update_review(b.id, rating=3)
 
     def ids(**filters: object) -> list[int]:
-        assert lib.count(**filters) == len(lib.items(**filters))  # type: ignore[arg-type]
-        return sorted(i.id for i in lib.items(**filters))  # type: ignore[arg-type]
+        flt = ItemFilter(**filters)  # type: ignore[arg-type]
+        assert lib.count(flt) == len(lib.items(flt))
+        return sorted(i.id for i in lib.items(flt))
 
     assert ids(date_from=date(2026, 11, 2)) == [b.id, c.id]
     assert ids(date_to="2026-11-02") == [a.id, b.id]
@@ -189,7 +190,8 @@ def test_filters(lib: Library) -> None:
     assert (
         ids(nsfw=True) == [b.id] and ids(nsfw=False) == [a.id, c.id] and ids(nsfw=None) == [a.id, b.id, c.id]
     )
-    assert lib.items("b", nsfw=True, output_format="jpeg")[0].id == b.id
+    assert lib.items(ItemFilter(search="b", nsfw=True, output_format="jpeg"))[0].id == b.id
+    assert ItemFilter(search="fox", favourite=True).active and not ItemFilter(search="").active
 
 
 @pytest.mark.parametrize("seed", [1, 4134117142, 2**63 - 1])
@@ -231,7 +233,7 @@ def test_update_review_survives_reindex_from_scratch(lib: Library) -> None:
         "hero shot",
         ("fox", "snow"),
     )
-    assert fresh.items(favourite=True) == [again]
+    assert fresh.items(ItemFilter(favourite=True)) == [again]
     fresh.close()
 
 
