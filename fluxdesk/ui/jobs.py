@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.errors import CancelledError
+from fluxdesk.core.errors import CancelledError, FluxDeskError
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import Progress
 from fluxdesk.ui.worker import JobOutput, WorkerSignals
@@ -81,10 +81,22 @@ class Job:
             n = len(self.output.images) if self.output else 0
             return f"Done · {n} image{'s' if n != 1 else ''} · {self.elapsed:.1f} s"
         if self.state is JobState.FAILED:
-            return "Failed · " + (str(self.error) if self.error else "")
+            return "Failed · " + self.failure_reason()
         if self.state is JobState.CANCELLED:
             return "Cancelled"
         return "Queued"
+
+    def failure_reason(self) -> str:
+        """One line a person can read: the error's own message, or its kind for a bug."""
+        error = self.error
+        if error is None:
+            return ""
+        if isinstance(error, FluxDeskError):
+            text = str(error)
+        else:
+            text = f"Unexpected error ({type(error).__name__})"
+        lines = [line for line in (" ".join(part.split()) for part in text.splitlines()) if line]
+        return lines[0] if lines else type(error).__name__
 
 
 class RunnableWithSignals(Protocol):

@@ -297,8 +297,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import QSize
         from PySide6.QtWidgets import QAbstractItemView, QListView
 
-        from fluxdesk.ui.icons import icon
-        from fluxdesk.ui.jobs import JobListModel, JobState
+        from fluxdesk.ui.job_delegate import JobDelegate, state_icons
+        from fluxdesk.ui.jobs import JobListModel
         from fluxdesk.ui.message_bar import MessageBar
         from fluxdesk.ui.result_view import ResultView
 
@@ -307,22 +307,14 @@ class MainWindow(QMainWindow):
         self.job_list = QListView()
         self.job_list.setObjectName("jobList")
         self.job_list.setAccessibleName("Jobs")
-        self.job_model = JobListModel(
-            self.queue,
-            {
-                JobState.QUEUED: icon("queued"),
-                JobState.RUNNING: icon("running"),
-                JobState.DONE: icon("done"),
-                JobState.FAILED: icon("error"),
-                JobState.CANCELLED: icon("cancelled"),
-            },
-            self,
-        )
+        self.job_model = JobListModel(self.queue, state_icons(self.palette()), self)
         self.job_list.setModel(self.job_model)
+        self.job_list.setItemDelegate(JobDelegate(self.job_list))
+        self.job_list.setMouseTracking(True)  # hover tint
         self.job_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.job_list.setUniformItemSizes(True)
         self.job_list.setIconSize(QSize(16, 16))
-        self.job_list.setSpacing(2)
+        self.job_list.setSpacing(1)
         self.job_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.job_list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.cancel_job_button = QPushButton("Cancel job")

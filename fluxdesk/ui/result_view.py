@@ -6,6 +6,7 @@ import math
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core.results import GenerationResult
+from fluxdesk.ui.line_icons import line_icon
 from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT
 from fluxdesk.ui.worker import DecodedImage, JobOutput
 
@@ -164,12 +166,19 @@ class ImageCard(QWidget):
         caption = QRect(0, self.height() - CAPTION_HEIGHT, self.width(), CAPTION_HEIGHT)
         painter.setFont(self.font())
         painter.setPen(pal.color(QPalette.ColorRole.WindowText))
-        text = f"Seed {self.seed}"
-        if self.decoded.saved.width:
-            text += f"   ·   {self.decoded.saved.width} × {self.decoded.saved.height}"
+        text = self.caption_text(painter.fontMetrics().horizontalAdvance, caption.width())
         elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, caption.width())
         painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, elided)
         painter.end()
+
+    def caption_text(self, advance: Callable[[str], int], width: int) -> str:
+        """ "Seed N · W × H", or just "Seed N" when narrow (the header shows the size)."""
+        text = f"Seed {self.seed}"
+        if self.decoded.saved.width:
+            full = f"{text}   ·   {self.decoded.saved.width} × {self.decoded.saved.height}"
+            if advance(full) <= width - 8:
+                return full
+        return text
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -308,35 +317,43 @@ class ResultView(QWidget):
         self.meta.setObjectName("resultMeta")
         self.meta.setProperty("role", "hint")
 
-        def button(text: str, name: str, tip: str, signal: Any) -> QPushButton:
+        self._labels: dict[QPushButton, str] = {}
+
+        def button(text: str, name: str, tip: str, signal: Any, icon: str) -> QPushButton:
             b = QPushButton(text)
             b.setObjectName(name)
             b.setToolTip(tip)
             b.setAccessibleName(text.replace("…", "").replace("&", ""))
+            b.setIcon(line_icon(icon, self.palette()))
             b.clicked.connect(signal)
+            self._labels[b] = text
             return b
 
         self.save_button = button(
-            "Save as…", "saveAsButton", "Save the selected image (Ctrl+S)", self.save_requested
+            "Save as…", "saveAsButton", "Save the selected image (Ctrl+S)", self.save_requested, "save"
         )
         self.copy_button = button(
-            "Copy", "copyButton", "Copy the selected image (Ctrl+C)", self.copy_requested
+            "Copy", "copyButton", "Copy the selected image (Ctrl+C)", self.copy_requested, "copy"
         )
         self.folder_button = button(
             "Show in folder",
             "openFolderButton",
             "Open the folder that holds the image",
             self.open_folder_requested,
+            "folder",
         )
         self.reuse_button = button(
             "Use these settings",
             "reuseButton",
             "Put this job's prompt, size and seed back in the form (Ctrl+R)",
             self.reuse_requested,
+            "reuse",
         )
         self.view_button = button(
-            "View", "viewButton", "Open the selected image in the viewer (Enter)", self._view_current
+            "View", "viewButton", "Open the selected image in the viewer (Enter)", self._view_current, "view"
         )
+        self.compact = False  # icon-only buttons (tooltips keep the words) when the header is narrow
+        self._full_buttons_width = 0
         self._buttons = [
             self.view_button,
             self.save_button,
@@ -345,7 +362,7 @@ class ResultView(QWidget):
             self.reuse_button,
         ]
 
-        row = QHBoxLayout()
+        row = self._button_row = QHBoxLayout()
         row.setSpacing(6)
         row.addWidget(self.meta, 1)
         for b in self._buttons:
@@ -411,7 +428,31 @@ class ResultView(QWidget):
             parts.append(f"{nsfw} flagged NSFW")
         self.meta.set_full_text("  ·  ".join(parts))
         self.meta.setToolTip(self.meta.full_text())
+        self._update_compact()
         self._select(cards[0] if cards else None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_compact()
+
+    def _update_compact(self) -> None:
+        """Icon-only buttons when the labelled ones would squeeze the seed in the header."""
+        spacing = self._button_row.spacing()
+        if not self.compact:
+            self._full_buttons_width = sum(b.sizeHint().width() + spacing for b in self._buttons)
+        meta = self.meta.fontMetrics().horizontalAdvance(self.meta.full_text()) + 12
+        available = self.width() - 2 * MARGIN
+        compact = meta + self._full_buttons_width > available
+        if compact == self.compact:
+            return
+        self.compact = compact
+        for b in self._buttons:
+            b.setText("" if compact else self._labels[b])
+            if compact:
+                b.setFixedWidth(b.sizeHint().height() + 6)
+            else:
+                b.setMinimumWidth(0)
+                b.setMaximumWidth(16777215)
 
     @property
     def result(self) -> GenerationResult | None:

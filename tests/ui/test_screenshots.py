@@ -67,6 +67,13 @@ def test_screenshots(qtbot, qapp: QApplication, ctx: AppContext, scheme: str, mo
         win.show_message(user_message(RateLimitedError(30)), win.queue.jobs[-1])
         shot("05-message")
         win.message_bar.dismiss()
+        ctx.sandbox.inject("unauthorized", count=10)
+        with qtbot.waitSignal(win.queue.job_failed, timeout=20_000):
+            win.generate()
+        ctx.sandbox.clear_faults()
+        win.message_bar.dismiss()
+        win.job_list.setCurrentIndex(win.job_model.index(1))  # a cancelled row, selected
+        shot("09-job-states")
 
         card = win.result_view.cards()[0]
         viewer = win.open_viewer(card)
