@@ -105,7 +105,7 @@ class GalleryWidget(QWidget):
         if library is not None:
             self._on_opened(library)
         else:
-            QTimer.singleShot(0, self.open_library)
+            QTimer.singleShot(0, self, self.open_library)  # (dropped if self is deleted first)
 
     # --- construction -------------------------------------------------------------------
     def _build(self) -> None:
@@ -273,7 +273,7 @@ class GalleryWidget(QWidget):
                     Severity.WARNING,
                 )
 
-        QTimer.singleShot(SLOW_OPEN_MS, slow)
+        QTimer.singleShot(SLOW_OPEN_MS, self, slow)
         run_task(self.io_pool, self.ctx.library, self._on_opened, self._on_open_failed)
 
     def _on_opened(self, library: Library) -> None:
@@ -285,7 +285,7 @@ class GalleryWidget(QWidget):
         self.model.set_library(library)
         self.library_ready.emit()
         if self.rescan_on_open:
-            QTimer.singleShot(0, self.rescan)
+            QTimer.singleShot(0, self, self.rescan)
 
     def _on_open_failed(self, error: BaseException) -> None:
         self._opening = False
@@ -648,7 +648,11 @@ class GalleryWidget(QWidget):
             self.sheet_exported.emit(path, pages)
 
         run_task(
-            self.io_pool, lambda: cs.export_sheet(entries, path, title=title), done, self._on_worker_error
+            self.io_pool,
+            lambda: cs.export_sheet(entries, path, title=title),
+            done,
+            self._on_worker_error,
+            receiver=self,
         )
 
     @staticmethod
@@ -706,7 +710,7 @@ class GalleryWidget(QWidget):
             self.select_ids(ids)
             self.restored.emit()
 
-        run_task(self.io_pool, work, done, self._on_worker_error)
+        run_task(self.io_pool, work, done, self._on_worker_error, receiver=self)
 
     # --- messages -----------------------------------------------------------------------
     def _message(self, title: str, text: str, severity: Severity) -> None:
