@@ -128,6 +128,29 @@ def _fit(draw: ImageDraw.ImageDraw, line: str, face: ImageFont.FreeTypeFont | Im
     return line + "…"
 
 
+def wrap_details(draw: ImageDraw.ImageDraw, line: str,
+                 face: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: float) -> list[str]:  # fmt: skip
+    """A "a · b · c" detail line on as many lines as it needs, broken only at the " · "
+    separators (a single part too wide for the cell is cut with …)."""
+    lines: list[str] = []
+    current = ""
+    for part in line.split(" · "):
+        trial = f"{current} · {part}" if current else part
+        if current and _text_width(draw, trial, face) > width:
+            lines.append(current)
+            current = part
+        else:
+            current = trial
+    if current or not lines:
+        lines.append(current)
+    return [_fit(draw, text, face, width) for text in lines]
+
+
+def _details(draw: ImageDraw.ImageDraw, entry: SheetEntry, width: float) -> list[str]:
+    face = font(DETAIL_SIZE)
+    return [wrapped for line in entry.details for wrapped in wrap_details(draw, line, face, width)]
+
+
 @dataclass(frozen=True)
 class _Grid:
     columns: int
@@ -170,10 +193,8 @@ def _draw_cell(page: Image.Image, entry: SheetEntry, x: int, y: int, grid: _Grid
         draw.text((x, ty), line, fill=INK, font=font(PROMPT_SIZE))
         ty += PROMPT_SIZE + 4
     ty = y + grid.box_h + 8 + PROMPT_LINES * (PROMPT_SIZE + 4)
-    for line in entry.details:
-        draw.text(
-            (x, ty), _fit(draw, line, font(DETAIL_SIZE), grid.cell_w), fill=MUTED, font=font(DETAIL_SIZE)
-        )
+    for line in _details(draw, entry, grid.cell_w):
+        draw.text((x, ty), line, fill=MUTED, font=font(DETAIL_SIZE))
         ty += DETAIL_SIZE + 4
 
 
@@ -181,7 +202,9 @@ def render_pages(
     entries: Sequence[SheetEntry], *, title: str = "", columns: int = 4, paginate: bool = False
 ) -> list[Image.Image]:
     """The sheet as RGB pages: one tall page, or A4 pages when ``paginate``."""
-    detail_lines = max((len(e.details) for e in entries), default=0)
+    cell_w = _grid(columns, title, 0).cell_w
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    detail_lines = max((len(_details(measure, e, cell_w)) for e in entries), default=0)
     grid = _grid(columns, title, detail_lines)
     if paginate:
         usable = PAGE_HEIGHT - 2 * MARGIN - grid.header_h + GUTTER

@@ -4,7 +4,18 @@ above a table of their parameters with the differing ones highlighted."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -247,10 +258,34 @@ class CompareDialog(QDialog):
         split.addWidget(bottom)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
-        split.setSizes([560, 230])  # room for the parameter table's rows
+        self._summary, self._bottom, self._split = summary, bottom, split
+        self.table.horizontalHeader().sectionResized.connect(self._fit_table)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.resize(1200, 820)
+        self._fit_table()
+        self._sized = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # the table gets its rows' height, the images the rest
+            self._sized = True
+            total = sum(self._split.sizes())
+            bottom = min(self._bottom.maximumHeight(), total // 2)
+            self._split.setSizes([total - bottom, bottom])
+
+    def _fit_table(self, *_: object) -> None:
+        """The table as tall as its rows (no empty band below the last one)."""
+        table = self.table
+        table.resizeRowsToContents()
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        height = table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth()
+        if table.horizontalScrollBar().isVisible():
+            height += table.horizontalScrollBar().sizeHint().height()
+        table.setMaximumHeight(height)
+        layout = self._bottom.layout()
+        spacing = max(0, layout.spacing()) if layout is not None else 6
+        self._bottom.setMaximumHeight(self._summary.sizeHint().height() + spacing + height)
 
     def set_mode(self, mode: int) -> None:
         self.stack.setCurrentIndex(mode)
