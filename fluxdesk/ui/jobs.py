@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     Qt,
     QThreadPool,
     Signal,
+    Slot,
 )
 
 from fluxdesk.core.cancel import CancelToken
@@ -183,9 +184,7 @@ class JobQueue(QObject):
         worker = self._make_worker(job)
         signals: WorkerSignals = worker.signals
         job.signals = signals
-        signals.progress.connect(lambda p, j=job: self._on_progress(j, p))
-        signals.finished.connect(lambda out, j=job: self._on_finished(j, out))
-        signals.failed.connect(lambda exc, j=job: self._on_failed(j, exc))
+        _JobRelay(self, job, signals)  # dies with the queue: no late signals into a deleted queue
         self.job_started.emit(job)
         self.job_changed.emit(job)
         self.idle_changed.emit(False)
@@ -230,6 +229,37 @@ class JobQueue(QObject):
         finished = [j for j in self.jobs if j.state.finished]
         for job in finished[: max(0, len(finished) - KEEP_FINISHED)]:
             self.jobs.remove(job)
+
+
+class _JobRelay(QObject):
+    """Delivers one worker's signals to its queue, as a child of the queue.
+
+    Slots of a QObject (not lambdas): when the queue (say, with its window) is deleted,
+    the relay goes with it and Qt drops results still queued from the worker thread,
+    instead of calling into a deleted object in whatever runs the event loop next.
+    """
+
+    def __init__(self, queue: JobQueue, job: Job, signals: WorkerSignals) -> None:
+        super().__init__(queue)
+        self._queue = queue
+        self._job = job
+        signals.progress.connect(self._progress)
+        signals.finished.connect(self._finished)
+        signals.failed.connect(self._failed)
+
+    @Slot(object)
+    def _progress(self, progress: Progress) -> None:
+        self._queue._on_progress(self._job, progress)
+
+    @Slot(object)
+    def _finished(self, output: JobOutput) -> None:
+        self.deleteLater()
+        self._queue._on_finished(self._job, output)
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        self.deleteLater()
+        self._queue._on_failed(self._job, error)
 
 
 JobRole = Qt.ItemDataRole.UserRole + 1
