@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -23,7 +24,6 @@ from PySide6.QtCore import (
     Qt,
     QThreadPool,
     Signal,
-    Slot,
 )
 
 from fluxdesk.core.cancel import CancelToken
@@ -184,7 +184,9 @@ class JobQueue(QObject):
         worker = self._make_worker(job)
         signals: WorkerSignals = worker.signals
         job.signals = signals
-        _JobRelay(self, job, signals)  # dies with the queue: no late signals into a deleted queue
+        signals.progress.connect(lambda p, j=job: self._on_progress(j, p))
+        signals.finished.connect(lambda out, j=job: self._on_finished(j, out))
+        signals.failed.connect(lambda exc, j=job: self._on_failed(j, exc))
         self.job_started.emit(job)
         self.job_changed.emit(job)
         self.idle_changed.emit(False)
@@ -194,11 +196,15 @@ class JobQueue(QObject):
             worker.run()
 
     def _on_progress(self, job: Job, progress: Progress) -> None:
+        if not shiboken6.isValid(self):  # the window (and queue) went while the worker ran:
+            return  # a result still queued from the worker thread is dropped
         if job.state is JobState.RUNNING:
             job.progress = progress
             self.job_changed.emit(job)
 
     def _on_finished(self, job: Job, output: JobOutput) -> None:
+        if not shiboken6.isValid(self):  # the window (and queue) went while the worker ran:
+            return  # a result still queued from the worker thread is dropped
         if job.state is not JobState.RUNNING:
             return  # cancelled meanwhile: ignore the late result
         job.output = output
@@ -206,6 +212,8 @@ class JobQueue(QObject):
         self._start_next()
 
     def _on_failed(self, job: Job, error: BaseException) -> None:
+        if not shiboken6.isValid(self):  # the window (and queue) went while the worker ran:
+            return  # a result still queued from the worker thread is dropped
         if job.state is not JobState.RUNNING:
             return
         state = JobState.CANCELLED if isinstance(error, CancelledError) else JobState.FAILED
@@ -229,37 +237,6 @@ class JobQueue(QObject):
         finished = [j for j in self.jobs if j.state.finished]
         for job in finished[: max(0, len(finished) - KEEP_FINISHED)]:
             self.jobs.remove(job)
-
-
-class _JobRelay(QObject):
-    """Delivers one worker's signals to its queue, as a child of the queue.
-
-    Slots of a QObject (not lambdas): when the queue (say, with its window) is deleted,
-    the relay goes with it and Qt drops results still queued from the worker thread,
-    instead of calling into a deleted object in whatever runs the event loop next.
-    """
-
-    def __init__(self, queue: JobQueue, job: Job, signals: WorkerSignals) -> None:
-        super().__init__(queue)
-        self._queue = queue
-        self._job = job
-        signals.progress.connect(self._progress)
-        signals.finished.connect(self._finished)
-        signals.failed.connect(self._failed)
-
-    @Slot(object)
-    def _progress(self, progress: Progress) -> None:
-        self._queue._on_progress(self._job, progress)
-
-    @Slot(object)
-    def _finished(self, output: JobOutput) -> None:
-        self.deleteLater()
-        self._queue._on_finished(self._job, output)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        self.deleteLater()
-        self._queue._on_failed(self._job, error)
 
 
 JobRole = Qt.ItemDataRole.UserRole + 1
