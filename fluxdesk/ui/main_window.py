@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -70,6 +70,20 @@ class _KeyCheck(QRunnable):
         except FluxDeskError:
             has_key = False
         self.signals.done.emit(has_key)
+
+
+class _FormScroll(QScrollArea):
+    """Scrolls the form vertically only, so it must be at least as wide as the form."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        width = max(
+            FORM_MIN_WIDTH, inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        )
+        return QSize(width, hint.height())
 
 
 def _generate_keys() -> list[QKeySequence]:
@@ -159,7 +173,7 @@ class MainWindow(QMainWindow):
         # Left: the form in a scroll area, the buttons always visible below it.
         self.form_panel = FormPanel(self.form)
         self.form_panel.setObjectName("formPanel")
-        scroll = QScrollArea()
+        scroll = _FormScroll()
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -194,7 +208,8 @@ class MainWindow(QMainWindow):
         left_layout.setSpacing(0)
         left_layout.addWidget(scroll, 1)
         left_layout.addLayout(buttons)
-        left.setMinimumWidth(FORM_MIN_WIDTH)
+        # No fixed minimum width: the scroll area reports the form's own minimum, so the
+        # splitter can never squeeze (and clip) the form, whatever the font or language.
         left.setMaximumWidth(FORM_MAX_WIDTH)
 
         # Right: tabs. "Generate" = messages + results + jobs; "Library" = gallery. The first
@@ -294,7 +309,6 @@ class MainWindow(QMainWindow):
 
     def _build_rest(self) -> None:
         """The parts the first frame does not need, swapped in for their placeholders."""
-        from PySide6.QtCore import QSize
         from PySide6.QtWidgets import QAbstractItemView, QListView
 
         from fluxdesk.ui.job_delegate import JobDelegate, state_icons

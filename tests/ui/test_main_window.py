@@ -284,3 +284,19 @@ def test_queue_builds_the_window_on_demand(qtbot, qapp, ctx: AppContext) -> None
     assert win.queue.jobs == [] and win.built
     assert win.findChild(object, "jobList") is not None
     _settle(qtbot, win)
+
+
+def test_small_window_never_clips_the_form(qtbot, qapp, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    win.resize(1920, 1080)
+    win.show()
+    qtbot.waitUntil(lambda: win.built, timeout=5000)
+    win.splitter.setSizes([200, 1720])  # a user drags the handle too far left
+    win.resize(1024, 700)
+    qtbot.waitUntil(lambda: win.width() == 1024, timeout=5000)
+    panel = win.form_panel
+    # Every row of the form is fully inside the visible part of the left panel.
+    assert panel.width() >= panel.minimumSizeHint().width()
+    left = win.splitter.widget(0)
+    assert left.width() >= panel.minimumSizeHint().width()
