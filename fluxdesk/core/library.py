@@ -402,9 +402,11 @@ class Library:
         self.root = Path(root).expanduser().absolute()
         self.db_path = self.root / INDEX_NAME
         self.stale_after = stale_after
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
+        # One connection per OS thread, keyed by thread id, not threading.local: PySide
+        # runs each QThreadPool task under a fresh Python thread state, so a thread-local
+        # was empty on every task and each one opened (and kept) another connection.
+        self._connections: dict[int, sqlite3.Connection] = {}
         self._pid = os.getpid()
         self._writer = f"{socket.gethostname()}:{os.getpid()}"
         try:
@@ -423,11 +425,11 @@ class Library:
     def _conn(self) -> sqlite3.Connection:
         if self._pid != os.getpid():
             # Forked child: the parent's connections must not be used here.
-            self._local = threading.local()
-            self._connections = []
+            self._connections = {}
             self._pid = os.getpid()
             self._writer = f"{socket.gethostname()}:{os.getpid()}"
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        thread = threading.get_ident()
+        conn = self._connections.get(thread)
         if conn is None:
             # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a write never
             # starts as a read and fails to upgrade (SQLITE_BUSY without waiting).
@@ -439,18 +441,16 @@ class Library:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA synchronous = FULL")
-            self._local.conn = conn
             with self._lock:
-                self._connections.append(conn)
+                self._connections[thread] = conn
         return conn
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._connections:
+            for conn in self._connections.values():
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()
             self._connections.clear()
-        self._local = threading.local()
 
     def __enter__(self) -> Library:
         return self
