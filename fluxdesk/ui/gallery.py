@@ -341,6 +341,7 @@ class GalleryWidget(QWidget):
     def shutdown(self) -> None:
         self.details.flush_notes()
         self.loader.shutdown()
+        self.model.shutdown()
         self.io_pool.waitForDone(5000)
 
     # --- filters ------------------------------------------------------------------------

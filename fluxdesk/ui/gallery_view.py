@@ -209,8 +209,11 @@ class GalleryView(QAbstractItemView):
         if model is None or not model.canFetchMore():
             return
         bar = self.verticalScrollBar()
-        if bar.value() >= bar.maximum() - 2 * self.viewport().height():
+        left = bar.maximum() - bar.value()
+        if left <= 2 * self.viewport().height():
             model.fetchMore()
+        elif left <= 8 * self.viewport().height():
+            model.prefetch()  # on a worker: the fetchMore above then finds the page ready
 
     def _x0(self) -> int:
         return MARGIN

@@ -2,8 +2,15 @@
 
 Workers (``QRunnable`` in a dedicated pool) only ever produce ``QImage`` — painting on
 ``QPixmap`` outside the GUI thread is unsupported — and the GUI thread turns each one
-into a pixmap kept in a small LRU. Disk files are keyed by item id + file mtime + size
-(:mod:`fluxdesk.core.thumbnail_cache`), so a changed image is re-rendered by itself.
+into a pixmap kept in an LRU with a byte budget. Disk files are keyed by item id + file
+mtime + size (:mod:`fluxdesk.core.thumbnail_cache`), so a changed image is re-rendered by
+itself.
+
+Requests wait in a short most-recent-first queue and only a few jobs are in the pool at a
+time: a fast scroll through thousands of tiles asks for each one as it passes, and
+queueing them all made the pool busy for minutes on tiles long gone, then delivered
+thousands of images in one burst (hundreds of MB in posted events, a 100+ ms frame).
+Requests that fall off the queue are simply asked for again if their tile is painted.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from PySide6.QtGui import QImage, QImageReader, QImageWriter, QPixmap
 
 from fluxdesk.core import thumbnail_cache as tc
 
-MEMORY_ITEMS = 600  # ~600 × 256² × 4 B ≈ 150 MB worst case; tiles are usually smaller
+MEMORY_BYTES = 48 << 20  # in-memory pixmaps: ~190 full 256² tiles (RGB32), far more small ones
+WAITING = 96  # requests not yet started, newest first; older ones are dropped (tile scrolled away)
 JPEG_QUALITY = 85
 
 
@@ -106,7 +114,9 @@ class ThumbnailLoader(QObject):
         self._signals.ready.connect(self._on_ready)
         self._signals.missing.connect(self._on_missing)
         self._lru: OrderedDict[int, QPixmap] = OrderedDict()
-        self._pending: set[int] = set()
+        self._lru_bytes = 0
+        self._waiting: OrderedDict[int, tuple[Path, int]] = OrderedDict()  # id → path, priority
+        self._running: set[int] = set()  # handed to the pool, result not delivered yet
         self.missing_ids: set[int] = set()
 
     def pixmap(self, item_id: int) -> QPixmap | None:
@@ -116,23 +126,38 @@ class ThumbnailLoader(QObject):
         return pixmap
 
     def request(self, item_id: int, path: Path, *, priority: int = 0) -> None:
-        if item_id in self._lru or item_id in self._pending or item_id in self.missing_ids:
+        if item_id in self._lru or item_id in self._running or item_id in self.missing_ids:
             return
-        self._pending.add(item_id)
-        self.pool.start(ThumbnailJob(item_id, path, self.cache_dir, self.side, self._signals), priority)
+        self._waiting[item_id] = (path, priority)
+        self._waiting.move_to_end(item_id)  # asked again: its tile is still being painted
+        while len(self._waiting) > WAITING:
+            self._waiting.popitem(last=False)
+        self._start_jobs()
+
+    def _start_jobs(self) -> None:
+        # A job or two beyond the threads keeps them busy without committing to stale tiles.
+        limit = self.pool.maxThreadCount() + 1
+        while self._waiting and len(self._running) < limit:
+            item_id, (path, priority) = self._waiting.popitem(last=True)
+            self._running.add(item_id)
+            self.pool.start(ThumbnailJob(item_id, path, self.cache_dir, self.side, self._signals), priority)
 
     def cancel_pending(self) -> None:
         """Drop queued (not yet running) jobs, e.g. when a new search replaces the list."""
         self.pool.clear()
-        self._pending.clear()
+        self._waiting.clear()
+        self._running.clear()
 
     def forget(self, item_id: int) -> None:
-        self._lru.pop(item_id, None)
+        pixmap = self._lru.pop(item_id, None)
+        if pixmap is not None:
+            self._lru_bytes -= _nbytes(pixmap)
         self.missing_ids.discard(item_id)
 
     def clear(self) -> None:
         self.cancel_pending()
         self._lru.clear()
+        self._lru_bytes = 0
         self.missing_ids.clear()
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
@@ -140,14 +165,25 @@ class ThumbnailLoader(QObject):
         self.pool.waitForDone(timeout_ms)
 
     def _on_ready(self, item_id: int, image: QImage) -> None:
-        self._pending.discard(item_id)
-        self._lru[item_id] = QPixmap.fromImage(image)
-        self._lru.move_to_end(item_id)
-        while len(self._lru) > MEMORY_ITEMS:
-            self._lru.popitem(last=False)
+        self._running.discard(item_id)
+        self._waiting.pop(item_id, None)
+        self.forget(item_id)
+        pixmap = QPixmap.fromImage(image)
+        self._lru[item_id] = pixmap
+        self._lru_bytes += _nbytes(pixmap)
+        while self._lru_bytes > MEMORY_BYTES and len(self._lru) > 1:
+            _, old = self._lru.popitem(last=False)
+            self._lru_bytes -= _nbytes(old)
+        self._start_jobs()
         self.ready.emit(item_id)
 
     def _on_missing(self, item_id: int) -> None:
-        self._pending.discard(item_id)
+        self._running.discard(item_id)
+        self._waiting.pop(item_id, None)
         self.missing_ids.add(item_id)
+        self._start_jobs()
         self.missing.emit(item_id)
+
+
+def _nbytes(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * max(1, pixmap.depth()) // 8
