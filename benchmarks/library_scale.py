@@ -119,7 +119,7 @@ def main() -> int:
 
     from fluxdesk.core.context import AppContext
     from fluxdesk.core.library import Library
-    from fluxdesk.ui.app import create_application
+    from fluxdesk.ui.app import create_application, freeze_startup_objects
     from fluxdesk.ui.gallery import GalleryWidget
 
     create_application()
@@ -147,6 +147,7 @@ def main() -> int:
         loop.processEvents()
     first_paint = (time.perf_counter() - t0) * 1000
     assert gallery.model.total == args.count
+    freeze_startup_objects()  # as run_app does right after its first frame
 
     # --- search as you type: each keystroke → query, model reset, repaint -----------------
     timings = []
