@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-from types import TracebackType
 
-import pytest
 import shiboken6
 from PySide6.QtCore import QObject, QThreadPool
 from PySide6.QtWidgets import QApplication
@@ -18,18 +15,6 @@ from fluxdesk.ui.tasks import pending_count, run_task
 from fluxdesk.ui.theme import apply_theme
 
 TIMEOUT = 10_000
-
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    """Exceptions raised in slots (PySide reports them through sys.excepthook)."""
-    seen: list[BaseException] = []
-
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        seen.append(exc)
-
-    monkeypatch.setattr(sys, "excepthook", hook)
-    return seen
 
 
 def test_rescan_result_after_the_gallery_was_deleted(  # type: ignore[no-untyped-def]

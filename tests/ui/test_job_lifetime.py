@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from types import TracebackType
-
-import pytest
 import shiboken6
 from PySide6.QtWidgets import QApplication
 
@@ -13,17 +9,6 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.ui import form as F
 from fluxdesk.ui.main_window import MainWindow
 from fluxdesk.ui.theme import apply_theme
-
-
-@pytest.fixture
-def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    seen: list[BaseException] = []
-
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        seen.append(exc)
-
-    monkeypatch.setattr(sys, "excepthook", hook)
-    return seen
 
 
 def test_window_deleted_while_a_job_runs(qtbot, qapp: QApplication, ctx: AppContext, errors) -> None:  # type: ignore[no-untyped-def]
