@@ -116,7 +116,9 @@ class ThumbnailLoader(QObject):
         self._lru: OrderedDict[int, QPixmap] = OrderedDict()
         self._lru_bytes = 0
         self._waiting: OrderedDict[int, tuple[Path, int]] = OrderedDict()  # id → path, priority
-        self._running: set[int] = set()  # handed to the pool, result not delivered yet
+        self._running: dict[int, Path] = {}  # handed to the pool, result not delivered yet
+        # Forgotten while a job was on its way: that result describes the old file.
+        self._stale: set[int] = set()
         self.missing_ids: set[int] = set()
 
     def pixmap(self, item_id: int) -> QPixmap | None:
@@ -139,7 +141,7 @@ class ThumbnailLoader(QObject):
         limit = self.pool.maxThreadCount() + 1
         while self._waiting and len(self._running) < limit:
             item_id, (path, priority) = self._waiting.popitem(last=True)
-            self._running.add(item_id)
+            self._running[item_id] = path
             self.pool.start(ThumbnailJob(item_id, path, self.cache_dir, self.side, self._signals), priority)
 
     def cancel_pending(self) -> None:
@@ -147,8 +149,11 @@ class ThumbnailLoader(QObject):
         self.pool.clear()
         self._waiting.clear()
         self._running.clear()
+        self._stale.clear()
 
     def forget(self, item_id: int) -> None:
+        if item_id in self._running:
+            self._stale.add(item_id)
         pixmap = self._lru.pop(item_id, None)
         if pixmap is not None:
             self._lru_bytes -= _nbytes(pixmap)
@@ -164,8 +169,19 @@ class ThumbnailLoader(QObject):
         self.pool.clear()
         self.pool.waitForDone(timeout_ms)
 
+    def _restart_if_stale(self, item_id: int) -> bool:
+        """A result for a forgotten item is dropped and the thumbnail asked for again."""
+        path = self._running.pop(item_id, None)
+        if item_id not in self._stale:
+            return False
+        self._stale.discard(item_id)
+        if path is not None:
+            self.request(item_id, path)
+        return True
+
     def _on_ready(self, item_id: int, image: QImage) -> None:
-        self._running.discard(item_id)
+        if self._restart_if_stale(item_id):
+            return
         self._waiting.pop(item_id, None)
         self.forget(item_id)
         pixmap = QPixmap.fromImage(image)
@@ -178,7 +194,8 @@ class ThumbnailLoader(QObject):
         self.ready.emit(item_id)
 
     def _on_missing(self, item_id: int) -> None:
-        self._running.discard(item_id)
+        if self._restart_if_stale(item_id):
+            return
         self._waiting.pop(item_id, None)
         self.missing_ids.add(item_id)
         self._start_jobs()
