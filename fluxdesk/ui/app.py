@@ -6,6 +6,15 @@ import os
 import sys
 import time
 
+# isort: off
+# The non-Qt modules the first frame needs, imported before PySide6: shiboken's import
+# hook reads the whole source of every module imported after PySide6 (inspect.getsource,
+# to see whether it uses __feature__), which cost ~5 ms at start-up for these.
+import fluxdesk.core.context
+import fluxdesk.core.request
+import fluxdesk.ui.messages  # noqa: F401
+
+# isort: on
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication

@@ -11,7 +11,6 @@ to each, but only after measuring that the installed binding really leaks.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 
 _BUMP = 1 << 40
@@ -36,6 +35,8 @@ def protect_none() -> bool:
     if _applied or sys.version_info >= (3, 12) or not hasattr(sys, "getrefcount"):
         return _applied
     if leaks_none():
+        import ctypes  # lazily: only for a binding that leaks (~2 ms to import)
+
         for singleton in (None, True, False):
             # ob_refcnt is the first field of every CPython object.
             ctypes.c_ssize_t.from_address(id(singleton)).value += _BUMP
