@@ -79,6 +79,9 @@ def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
         window.first_frame_shown.connect(_exit_when_shown)
     # Queued: runs once the rest of the window has been built after the first frame.
     window.first_frame_shown.connect(lambda: QTimer.singleShot(0, freeze_startup_objects))
+    from fluxdesk.ui import crash
+
+    crash.install(ctx.paths.cache, window.show_message)
     window.show()
     code = _smoke(app, window) if smoke_test else app.exec()
     window.queue.shutdown()
