@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 # isort: off
 # The non-Qt modules the first frame needs, imported before PySide6: shiboken's import
@@ -20,6 +21,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from fluxdesk import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from fluxdesk.core.context import AppContext
+    from fluxdesk.ui.main_window import MainWindow
 
 SMOKE_TIMEOUT_S = 60.0
 GIL_SWITCH_INTERVAL_S = 0.001
@@ -79,14 +84,19 @@ def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
         window.first_frame_shown.connect(_exit_when_shown)
     # Queued: runs once the rest of the window has been built after the first frame.
     window.first_frame_shown.connect(lambda: QTimer.singleShot(0, freeze_startup_objects))
-    from fluxdesk.ui import crash
-
-    crash.install(ctx.paths.cache, window.show_message)
+    # Installed after the first frame: its imports (logging.handlers) need not delay it.
+    window.first_frame_shown.connect(lambda: _install_crash_handler(ctx, window))
     window.show()
     code = _smoke(app, window) if smoke_test else app.exec()
     window.queue.shutdown()
     ctx.close()
     return code
+
+
+def _install_crash_handler(ctx: AppContext, window: MainWindow) -> None:
+    from fluxdesk.ui import crash
+
+    crash.install(ctx.paths.cache, window.show_message)
 
 
 def freeze_startup_objects() -> None:
