@@ -106,6 +106,8 @@ class RunnableWithSignals(Protocol):
     def run(self) -> None: ...
 
 
+_IN_FLIGHT: set[WorkerSignals] = set()  # see JobQueue._start_next
+
 WorkerFactory = Callable[[Job], Any]  # returns a QRunnable with a ``signals`` WorkerSignals
 
 
@@ -187,6 +189,12 @@ class JobQueue(QObject):
         signals.progress.connect(lambda p, j=job: self._on_progress(j, p))
         signals.finished.connect(lambda out, j=job: self._on_finished(j, out))
         signals.failed.connect(lambda exc, j=job: self._on_failed(j, exc))
+        # The signals object must never be destroyed by the worker thread dropping the last
+        # reference (a QObject of the GUI thread, with deliveries still queued): keep it
+        # until its final signal has been delivered here, on the GUI thread.
+        _IN_FLIGHT.add(signals)
+        signals.finished.connect(lambda *_, s=signals: _IN_FLIGHT.discard(s))
+        signals.failed.connect(lambda *_, s=signals: _IN_FLIGHT.discard(s))
         self.job_started.emit(job)
         self.job_changed.emit(job)
         self.idle_changed.emit(False)

@@ -5,91 +5,82 @@ a worker and must not touch widgets; then exactly one callback runs on the GUI t
 unless ``receiver`` was deleted meanwhile: then neither runs.
 
 The callbacks are tied to ``receiver`` (by default the object whose bound method
-``on_done`` is): results are delivered through a relay QObject that is a child of the
-receiver, so when the receiver dies the relay dies with it and Qt drops the queued
-result instead of calling into a deleted widget ("Internal C++ object already deleted").
+``on_done`` is). Results travel through ONE dispatcher QObject that lives in the GUI
+thread for the whole process: workers emit its signal (a queued connection), and the
+GUI thread looks the task up and checks that its receiver still exists before calling
+back. No QObject is made per task, so none is ever destroyed from a worker thread or
+with a delivery still queued: per-task signal objects did exactly that, and crashed
+(a segfault about once in ten test runs) when a window closed with a task in flight.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-_alive: dict[int, _Relay] = {}  # keeps relays (and their signals) alive until they are destroyed
+
+@dataclass
+class _Pending:
+    on_done: Callable[[Any], None]
+    on_error: Callable[[BaseException], None]
+    receiver: QObject | None
+
+
+class _Dispatcher(QObject):
+    """Created once, in the GUI thread, never deleted; workers only emit its signal."""
+
+    finished = Signal(int, object, bool)  # task key, result or error, ok
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: dict[int, _Pending] = {}
+        self.finished.connect(self._deliver)
+
+    @Slot(int, object, bool)
+    def _deliver(self, key: int, value: Any, ok: bool) -> None:
+        task = self.pending.pop(key, None)
+        if task is None:
+            return
+        if task.receiver is not None and not shiboken6.isValid(task.receiver):
+            return  # the widget that asked is gone: nobody to tell
+        if ok:
+            task.on_done(value)
+        else:
+            task.on_error(value)
+
+
+_dispatcher: _Dispatcher | None = None
 _keys = itertools.count()
+_lock = threading.Lock()
 
 
-class _Signals(QObject):
-    """Emitted from the worker; has no parent, so it outlives any receiver."""
-
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Relay(QObject):
-    """Lives in the GUI thread as a child of the receiver and calls the callbacks there."""
-
-    def __init__(
-        self,
-        signals: _Signals,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        receiver: QObject | None,
-    ) -> None:
-        super().__init__(receiver)
-        self._signals = signals
-        self._on_done = on_done
-        self._on_error = on_error
-        self._receiver = receiver
-        # Bound methods of this QObject: Qt disconnects them when the relay is destroyed.
-        signals.done.connect(self._deliver_done)
-        signals.failed.connect(self._deliver_failed)
-        key = next(_keys)
-        _alive[key] = self
-        # Destroyed after delivery (deleteLater) or with its parent, the receiver.
-        self.destroyed.connect(functools.partial(_forget, key))
-
-    def _receiver_gone(self) -> bool:
-        return self._receiver is not None and not shiboken6.isValid(self._receiver)
-
-    def _finish(self) -> bool:
-        gone = self._receiver_gone()
-        self.deleteLater()
-        return not gone
-
-    @Slot(object)
-    def _deliver_done(self, result: Any) -> None:
-        if self._finish():
-            self._on_done(result)
-
-    @Slot(object)
-    def _deliver_failed(self, error: BaseException) -> None:
-        if self._finish():
-            self._on_error(error)
+def _get_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    if _dispatcher is None:
+        _dispatcher = _Dispatcher()  # run_task is called from the GUI thread
+    return _dispatcher
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(self, fn: Callable[[], Any], key: int, dispatcher: _Dispatcher) -> None:
         super().__init__()
         self.fn = fn
-        self.signals = signals
+        self.key = key
+        self.dispatcher = dispatcher
 
     def run(self) -> None:
         try:
             result = self.fn()
         except BaseException as exc:  # delivered to on_error, never lost in a thread
-            self.signals.failed.emit(exc)
+            self.dispatcher.finished.emit(self.key, exc, False)
         else:
-            self.signals.done.emit(result)
-
-
-def _forget(key: int, *_: object) -> None:
-    _alive.pop(key, None)
+            self.dispatcher.finished.emit(self.key, result, True)
 
 
 def _owner(callback: Callable[..., Any]) -> QObject | None:
@@ -111,11 +102,13 @@ def run_task(
     bound methods of a QObject are tied to their object without it.
     """
     receiver = receiver or _owner(on_done) or _owner(on_error)
-    signals = _Signals()
-    _Relay(signals, on_done, on_error, receiver)  # a child of the receiver, kept in _alive
-    pool.start(_Task(fn, signals))
+    dispatcher = _get_dispatcher()
+    with _lock:
+        key = next(_keys)
+    dispatcher.pending[key] = _Pending(on_done, on_error, receiver)
+    pool.start(_Task(fn, key, dispatcher))
 
 
 def pending_count() -> int:
-    """Tasks whose result has not been delivered yet (and whose receiver still lives)."""
-    return len(_alive)
+    """Tasks whose result has not been delivered (or dropped) yet."""
+    return len(_dispatcher.pending) if _dispatcher is not None else 0
