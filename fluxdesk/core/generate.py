@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from fluxdesk import __version__
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
@@ -254,16 +253,12 @@ def _fetch_one(
         if check.output_format is not request.output_format:
             # The server chose another format: keep the bytes, name the file truthfully.
             final = sink.reserve_path(created, request.prompt, response.seed, index, check.output_format)
-        fields = request.to_fields()
-        fields["seed"] = response.seed
-        meta = ImageMetadata(
-            request=fields,
+        meta = ImageMetadata.for_image(
+            request,
             seed=response.seed,
-            model=request.model,
             index=index,
             width=check.width,
             height=check.height,
-            output_format=check.output_format.value,
             nsfw=remote.nsfw,
             timings={
                 **response.timings,
@@ -271,7 +266,7 @@ def _fetch_one(
                 "download": round(time.monotonic() - download_started, 3),
             },
             created=created.isoformat(),
-            app_version=__version__,
+            output_format=check.output_format,
         )
         item = sink.commit(temp, final, meta)
     except BaseException:

@@ -96,8 +96,13 @@ class ImageMetadata:
         nsfw: bool = False,
         timings: Mapping[str, float] | None = None,
         created: str | None = None,
+        output_format: OutputFormat | None = None,
     ) -> ImageMetadata:
-        """Metadata for one freshly generated image (the generation code's entry point)."""
+        """Metadata for one freshly generated image (the generation code's entry point).
+
+        ``output_format`` is the format the file really has, when the server chose
+        another than the request asked for.
+        """
         fields = request.to_fields()
         fields["seed"] = seed  # the seed actually used, so the file alone can re-run it
         return cls(
@@ -107,7 +112,7 @@ class ImageMetadata:
             index=index,
             width=width,
             height=height,
-            output_format=request.output_format.value,
+            output_format=(output_format or request.output_format).value,
             nsfw=nsfw,
             timings=dict(timings or {}),
             created=created or utc_now_iso(),
