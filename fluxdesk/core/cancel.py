@@ -8,29 +8,11 @@ from fluxdesk.core.errors import CancelledError
 
 
 class CancelToken:
-    """Set once, seen by every thread. ``child()`` tokens are also cancelled by their
-    parent, so a job can stop its own sibling downloads on the first failure without
-    marking the whole job as cancelled by the user."""
-
     def __init__(self) -> None:
         self._event = threading.Event()
-        self._children: list[CancelToken] = []
-        self._lock = threading.Lock()
-
-    def child(self) -> CancelToken:
-        token = CancelToken()
-        with self._lock:
-            self._children.append(token)
-            if self._event.is_set():
-                token.cancel()
-        return token
 
     def cancel(self) -> None:
-        with self._lock:
-            self._event.set()
-            children = list(self._children)
-        for child in children:
-            child.cancel()
+        self._event.set()
 
     @property
     def cancelled(self) -> bool:

@@ -34,8 +34,6 @@ from fluxdesk.core.errors import (
     AuthenticationError,
     BadImageError,
     BadResponseError,
-    CancelledError,
-    FluxDeskError,
     LibraryError,
     NetworkError,
     RateLimitedError,
@@ -416,7 +414,3 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
     )
     prompt = data.get("prompt") if isinstance(data.get("prompt"), str) else request.prompt
     return ApiResponse(images=tuple(remotes), seed=seed, timings=timings, prompt=str(prompt))
-
-
-def is_retryable(error: FluxDeskError) -> bool:
-    return error.retryable and not isinstance(error, CancelledError)

@@ -78,7 +78,6 @@ class Progress:
     images_done: int = 0
     bytes_done: int = 0
     bytes_total: int = 0  # 0 when unknown
-    attempts: int = 1
     note: str = field(default="")
 
     def describe(self) -> str:
