@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from fluxdesk.core import params as P
@@ -25,12 +24,6 @@ class ImageCheck:
     output_format: OutputFormat
     width: int
     height: int
-
-
-def verify_image(path: Path, max_pixels: int = P.MAX_IMAGE_PIXELS) -> ImageCheck:
-    """Decode ``path`` fully; return its format and size or raise BadImageError."""
-    with open(path, "rb") as fh:
-        return _decode(fh, max_pixels)
 
 
 def _decode(stream: BinaryIO, max_pixels: int) -> ImageCheck:

@@ -727,6 +727,11 @@ class Library:
     def count(self, query: ItemFilter | str | None = None) -> int:
         return int(self._query("SELECT count(*) FROM images", "", [], ItemFilter.of(query))[0][0])
 
+    def ids(self) -> set[int]:
+        """Every indexed image id (cheap: no rows are built)."""
+        with self._sql():
+            return {row[0] for row in self._conn().execute("SELECT id FROM images")}
+
     def get(self, item_id: int) -> LibraryItem | None:
         with self._sql():
             row = self._conn().execute(f"SELECT {_COLUMNS} FROM images WHERE id = ?", (item_id,)).fetchone()

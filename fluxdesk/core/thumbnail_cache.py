@@ -48,10 +48,6 @@ def cache_path(cache_dir: Path, key: ThumbKey) -> Path:
     return shard(cache_dir, key.item_id) / key.name
 
 
-def is_fresh(cache_dir: Path, key: ThumbKey) -> bool:
-    return cache_path(cache_dir, key).is_file()
-
-
 def temp_path(target: Path) -> Path:
     """A per-writer temp name beside ``target`` (two threads may render the same item)."""
     return target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident():x}.part")

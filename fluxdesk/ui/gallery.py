@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core import contact_sheet as cs
+from fluxdesk.core import thumbnail_cache
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.core.library import Library, LibraryItem, ReindexReport
@@ -304,7 +305,15 @@ class GalleryWidget(QWidget):
         if library is None:
             return
         self.count_label.setText("Rescanning…")
-        run_task(self.io_pool, library.reindex, self._on_rescanned, self._on_worker_error)
+        cache_dir = self.loader.cache_dir
+
+        def work() -> ReindexReport:
+            report = library.reindex()
+            # Thumbnails of images that are gone would otherwise stay in the cache forever.
+            thumbnail_cache.prune(cache_dir, library.ids())
+            return report
+
+        run_task(self.io_pool, work, self._on_rescanned, self._on_worker_error)
 
     def _on_rescanned(self, report: ReindexReport) -> None:
         if report.added or report.removed or report.updated:

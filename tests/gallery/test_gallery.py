@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
 from fluxdesk.core import metadata as md
+from fluxdesk.core import thumbnail_cache as tc
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.library import ItemFilter, Library
 from fluxdesk.core.thumbnail_cache import ThumbKey, cache_path
@@ -205,9 +206,14 @@ def test_external_changes_are_noticed_by_rescan(qtbot, gallery: GalleryWidget, l
     gallery.loader.forget(deleted.id)  # type: ignore[union-attr]
     gallery.model.data(gallery.model.index(1), Qt.ItemDataRole.UserRole + 2)
     qtbot.waitUntil(lambda: deleted.id in gallery.loader.missing_ids, timeout=TIMEOUT)  # type: ignore[union-attr]
+    # A cached thumbnail of the deleted image, as an earlier session would have left it.
+    stale_thumb = tc.cache_path(gallery.loader.cache_dir, tc.ThumbKey(deleted.id, 1, 1))  # type: ignore[union-attr]
+    stale_thumb.parent.mkdir(parents=True, exist_ok=True)
+    stale_thumb.write_bytes(b"old thumbnail")
     with qtbot.waitSignal(gallery.rescanned, timeout=TIMEOUT) as blocker:
         gallery.rescan()
     report = blocker.args[0]
+    assert not stale_thumb.exists()  # the rescan also cleans the thumbnail cache
     # The moved file is re-added, the moved and deleted paths removed; the image the other
     # process saved was indexed by it and shows up with the refresh.
     assert (report.added, report.removed) == (1, 2)
