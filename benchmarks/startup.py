@@ -75,7 +75,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="fluxdesk-bench-")
-    env = dict(os.environ, FLUXDESK_HOME=home, PYTHONDONTWRITEBYTECODE="0", FLUXDESK_EXIT_WHEN_SHOWN="1")
+    env = dict(os.environ, FLUXDESK_HOME=home, FLUXDESK_EXIT_WHEN_SHOWN="1")
+    # Bytecode caches as on an installed system: any value of this variable (even "0")
+    # stops Python writing them, and every run would then compile the edited modules.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     measure(BARE, env)  # warm the OS file cache for both
     measure(FLUXDESK, env)
     bare, app = [], []

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fluxdesk.core.keystore import KeyStore
 from fluxdesk.core.paths import AppPaths, app_paths
 from fluxdesk.core.settings import Settings
 
 if TYPE_CHECKING:
     from fluxdesk.core.client import ApiClient
+    from fluxdesk.core.keystore import KeyStore
     from fluxdesk.core.library import Library
     from fluxdesk.core.sandbox import Sandbox
 
@@ -25,15 +25,15 @@ if TYPE_CHECKING:
 class AppContext:
     paths: AppPaths
     settings: Settings
-    keystore: KeyStore
     sandbox: Sandbox | None = None
     _library: Library | None = field(default=None, repr=False)
+    _keystore: KeyStore | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls, *, use_sandbox: bool = False, inference_delay: float = 0.6) -> AppContext:
         paths = app_paths()
         settings = Settings.load(paths.settings_file)
-        ctx = cls(paths=paths, settings=settings, keystore=KeyStore())
+        ctx = cls(paths=paths, settings=settings)
         if use_sandbox:
             ctx.start_sandbox(inference_delay=inference_delay)
         return ctx
@@ -54,6 +54,15 @@ class AppContext:
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
+
+    @property
+    def keystore(self) -> KeyStore:
+        # Created on first use: the window's first frame does not need it.
+        if self._keystore is None:
+            from fluxdesk.core.keystore import KeyStore
+
+            self._keystore = KeyStore()
+        return self._keystore
 
     @property
     def base_url(self) -> str:

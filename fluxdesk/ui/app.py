@@ -33,9 +33,13 @@ EXIT_WHEN_SHOWN_ENV = "FLUXDESK_EXIT_WHEN_SHOWN"
 SMOKE_PROMPT = "a lighthouse on a cliff at dusk, smoke test"
 
 
-def create_application(argv: list[str] | None = None, *, with_stylesheet: bool = True) -> QApplication:
-    """The QApplication with FluxDesk's theme. ``with_stylesheet=False``: the caller applies
-    the style sheet itself (``theme.apply_stylesheet``) once its window is built."""
+def create_application(argv: list[str] | None = None, *, startup: bool = False) -> QApplication:
+    """The QApplication with FluxDesk's style, palette, style sheet and icon.
+
+    ``startup=True`` (``run_app``): only what the first frame needs; the caller applies the
+    style sheet once its window is built (``theme.apply_stylesheet``) and the window icon
+    after the first frame (``set_window_icon``).
+    """
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -52,26 +56,33 @@ def create_application(argv: list[str] | None = None, *, with_stylesheet: bool =
     # the default 5 ms switch interval a GUI thread waiting for the GIL behind several of
     # them lost 5 ms per round and stalled for 30–80 ms. 1 ms rounds keep it responsive.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    from fluxdesk.ui.icons import app_icon
-    from fluxdesk.ui.theme import apply_theme
+    from fluxdesk.ui.theme import STYLE_ARGS, set_palette, startup_prefers_dark
 
-    apply_theme(app, with_stylesheet=with_stylesheet)
-    icon = app_icon()
-    if not icon.isNull():
-        app.setWindowIcon(icon)
+    app = QApplication([*(argv if argv is not None else sys.argv[:1]), *STYLE_ARGS])
+    set_palette(app, startup_prefers_dark(), with_stylesheet=not startup)
+    if not startup:
+        set_window_icon(app)
     return app
 
 
-def follow_color_scheme(app: QApplication) -> None:
-    from fluxdesk.ui.theme import apply_theme
+def set_window_icon(app: QApplication) -> None:
+    from fluxdesk.ui.icons import app_icon
 
-    QGuiApplication.styleHints().colorSchemeChanged.connect(lambda *_: apply_theme(app))
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+
+
+def follow_color_scheme(app: QApplication) -> None:
+    from fluxdesk.ui.theme import apply_theme, scheme_is_dark
+
+    QGuiApplication.styleHints().colorSchemeChanged.connect(
+        lambda scheme: apply_theme(app, dark=scheme_is_dark(scheme))
+    )
 
 
 def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
-    app = create_application(with_stylesheet=False)  # applied below, once the window is built
-    follow_color_scheme(app)
+    app = create_application(startup=True)
     from fluxdesk.core.context import AppContext
     from fluxdesk.ui.main_window import MainWindow
     from fluxdesk.ui.theme import apply_stylesheet
@@ -84,8 +95,11 @@ def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
         window.first_frame_shown.connect(_exit_when_shown)
     # Queued: runs once the rest of the window has been built after the first frame.
     window.first_frame_shown.connect(lambda: QTimer.singleShot(0, freeze_startup_objects))
-    # Installed after the first frame: its imports (logging.handlers) need not delay it.
+    # Right after the first frame: what it does not need. (The crash handler's imports,
+    # logging.handlers, and the icon's files; the scheme signal touches the Qt namespace.)
     window.first_frame_shown.connect(lambda: _install_crash_handler(ctx, window))
+    window.first_frame_shown.connect(lambda: set_window_icon(app))
+    window.first_frame_shown.connect(lambda: follow_color_scheme(app))
     window.show()
     code = _smoke(app, window) if smoke_test else app.exec()
     window.queue.shutdown()

@@ -8,10 +8,9 @@ core says, next to the field it concerns.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QRegularExpression, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator, QTextCursor
+from PySide6.QtCore import QObject, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -32,6 +31,13 @@ from PySide6.QtWidgets import (
 from fluxdesk.core import params as P
 from fluxdesk.core.params import NumberSpec, OutputFormat, SizePreset
 from fluxdesk.core.request import CustomSize, GenerationRequest, Problem, build_request
+from fluxdesk.ui.lazy_qt import set_enum
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeyEvent
+else:
+    from fluxdesk.ui.lazy_qt import Qt  # the first frame is built without the Qt enums
 
 CUSTOM_SIZE = "custom"
 
@@ -211,6 +217,8 @@ def bind(form: RequestForm, key: str, widget: QWidget) -> _Binding:
 
         def write_text(value: Any) -> None:
             if edit.toPlainText() != value:
+                from PySide6.QtGui import QTextCursor
+
                 edit.setPlainText(value)
                 edit.moveCursor(QTextCursor.MoveOperation.End)
 
@@ -298,6 +306,8 @@ class PromptEdit(QPlainTextEdit):
     history_step = Signal(int)  # -1 older, +1 newer
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        from PySide6.QtGui import QTextCursor
+
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if mods == Qt.KeyboardModifier.NoModifier and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             cursor = self.textCursor()
@@ -311,22 +321,10 @@ class PromptEdit(QPlainTextEdit):
                 return
         super().keyPressEvent(event)
 
-    def event(self, event: QEvent) -> bool:
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         # Tab moves focus instead of inserting a tab character (keyboard reachability).
-        if (
-            isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key()
-            in (
-                Qt.Key.Key_Tab,
-                Qt.Key.Key_Backtab,
-            )
-        ):
-            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-                return super().event(event)
-            self.focusNextPrevChild(event.key() == Qt.Key.Key_Tab)
-            return True
-        return super().event(event)
+        self.setTabChangesFocus(True)
 
 
 class ErrorLabel(QLabel):
@@ -337,7 +335,7 @@ class ErrorLabel(QLabel):
         self.setObjectName(f"{key}Error")
         self.setProperty("role", "error")
         self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum(self, "textFormat", "PlainText")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hide()
 
@@ -395,13 +393,14 @@ class FormPanel(QWidget):
         outer.addWidget(self.prompt, 1)
         below = QHBoxLayout()
         below.addWidget(self._error_label(PROMPT), 1)
-        below.addWidget(self.char_count, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+        set_enum(self.char_count, "alignment", "AlignTop|AlignRight")
+        below.addWidget(self.char_count)
         outer.addLayout(below)
         self._bind(PROMPT, self.prompt)
 
         grid = QFormLayout()
         grid.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        grid.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        set_enum(grid, "labelAlignment", "AlignLeft|AlignVCenter")
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(8)
         outer.addSpacing(6)
@@ -467,11 +466,6 @@ class FormPanel(QWidget):
         self.seed_edit = QLineEdit()
         self.seed_edit.setObjectName("seedEdit")
         self.seed_edit.setPlaceholderText("Random")
-        digits = len(str(P.SEED_MAX))
-        self.seed_edit.setValidator(
-            QRegularExpressionValidator(QRegularExpression(rf"\d{{0,{digits}}}"), self)
-        )
-        self.seed_edit.setClearButtonEnabled(True)
         self.reuse_seed = QToolButton()
         self.reuse_seed.setObjectName("reuseSeedButton")
         self.reuse_seed.setText("Use last")
@@ -516,6 +510,18 @@ class FormPanel(QWidget):
         self._on_changed(SIZE)
         self._on_changed(PROMPT)
         self._show_problems()
+
+    def finish_after_first_frame(self) -> None:
+        """Details the first frame can do without (nobody can type before it): the seed's
+        clear button, which loads the icon theme (~6 ms), and its digits-only validator.
+        The main window calls this right after its first frame."""
+        from PySide6.QtCore import QRegularExpression
+        from PySide6.QtGui import QRegularExpressionValidator
+
+        self.seed_edit.setClearButtonEnabled(True)
+        digits = len(str(P.SEED_MAX))
+        digits_only = QRegularExpression(rf"\d{{0,{digits}}}")
+        self.seed_edit.setValidator(QRegularExpressionValidator(digits_only, self))
 
     # --- construction helpers -----------------------------------------------------------
     def _error_label(self, key: str) -> ErrorLabel:
@@ -564,9 +570,11 @@ class FormPanel(QWidget):
         if key == PROMPT:
             n = len(self.form.value(PROMPT))
             self.char_count.setText(f"{n} / {P.PROMPT_MAX_CHARS}")
-            self.char_count.setProperty("role", "error" if n > P.PROMPT_MAX_CHARS else "hint")
-            self.char_count.style().unpolish(self.char_count)
-            self.char_count.style().polish(self.char_count)
+            role = "error" if n > P.PROMPT_MAX_CHARS else "hint"
+            if self.char_count.property("role") != role:
+                self.char_count.setProperty("role", role)
+                self.char_count.style().unpolish(self.char_count)  # re-read the style sheet
+                self.char_count.style().polish(self.char_count)
         elif key == SIZE:
             size = self.form.value(SIZE)
             custom = size == CUSTOM_SIZE

@@ -9,19 +9,19 @@ on first use. Their modules are imported then too.
 
 from __future__ import annotations
 
+import base64
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QPaintEvent, QShowEvent
+from PySide6.QtCore import QObject, QRunnable, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -36,21 +36,26 @@ from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui import form as F
 from fluxdesk.ui.form import FormPanel, RequestForm
+from fluxdesk.ui.lazy_qt import set_enum
 from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT, Action, Severity, UserMessage, user_message
 
 if TYPE_CHECKING:
-    # Imported lazily at run time: not needed for the first frame.
-    from PySide6.QtCore import QItemSelection, QModelIndex
+    # Imported lazily at run time: not needed for the first frame (see lazy_qt).
+    from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QThreadPool
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+    from PySide6.QtWidgets import QProgressBar
 
     from fluxdesk.ui.image_viewer import ViewerWindow
     from fluxdesk.ui.jobs import Job, JobListModel, JobQueue
     from fluxdesk.ui.message_bar import MessageBar
     from fluxdesk.ui.result_view import ImageCard, ResultView
     from fluxdesk.ui.worker import GenerateWorker
+else:
+    from fluxdesk.ui.lazy_qt import Qt
 
 FORM_MIN_WIDTH = 360
 FORM_MAX_WIDTH = 520
-STARTUP_FALLBACK_MS = 1000
+STARTUP_FALLBACK_S = 1.0
 
 
 class _KeyCheck(QRunnable):
@@ -86,9 +91,19 @@ class _FormScroll(QScrollArea):
         return QSize(width, hint.height())
 
 
+def _decode_state(text: str) -> bytes | None:
+    """A saved geometry or splitter state (base64); None when the settings file was mangled."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (ValueError, TypeError):  # binascii.Error is a ValueError
+        return None
+
+
 def _generate_keys() -> list[QKeySequence]:
-    ctrl = Qt.KeyboardModifier.ControlModifier
-    return [QKeySequence(ctrl | Qt.Key.Key_Return), QKeySequence(ctrl | Qt.Key.Key_Enter)]
+    from PySide6.QtGui import QKeySequence
+
+    # "Ctrl" is Cmd on macOS.
+    return [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +116,7 @@ class MainWindow(QMainWindow):
     job_list: Any  # QListView
     job_model: JobListModel
     gallery_view: QWidget
+    progress: QProgressBar
 
     def __init__(
         self,
@@ -120,7 +136,7 @@ class MainWindow(QMainWindow):
         self.viewer: ViewerWindow | None = None
         self._pool = pool
         self._built = False
-        self._painted = False
+        self._first_shown: float | None = None  # time.monotonic() of the first show()
         self._started_up = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("FluxDesk")
@@ -157,6 +173,7 @@ class MainWindow(QMainWindow):
         self._queue = JobQueue(self._make_worker, self._pool, self)
         self.setUpdatesEnabled(False)  # one repaint for all the new parts
         try:
+            self.form_panel.finish_after_first_frame()
             self._build_rest()
             self._build_actions()
             self._connect()
@@ -177,7 +194,7 @@ class MainWindow(QMainWindow):
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_enum(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(16, 14, 12, 8)
@@ -218,7 +235,8 @@ class MainWindow(QMainWindow):
         self._results_placeholder = self._empty_results()
         self._jobs_placeholder = QWidget()
         self._jobs_placeholder.setMinimumHeight(110)
-        self.right_split = QSplitter(Qt.Orientation.Vertical)
+        self.right_split = QSplitter()
+        set_enum(self.right_split, "orientation", "Vertical")
         self.right_split.setObjectName("resultSplitter")
         self.right_split.setChildrenCollapsible(False)
         self.right_split.addWidget(self._results_placeholder)
@@ -246,7 +264,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(generate_tab, "&Generate")
         self.tabs.addTab(self._library_page, "&Library")
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()  # horizontal
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
@@ -256,17 +274,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([400, 1000])
         self.setCentralWidget(self.splitter)
 
-        # Status line: text, progress, elapsed, target.
+        # Status line: text, (progress, built later: hidden until a job runs), elapsed, target.
         self.status_label = QLabel("Ready")
         self.status_label.setObjectName("statusLabel")
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("progressBar")
-        self.progress.setAccessibleName("Progress")
-        self.progress.setMaximumWidth(180)
-        self.progress.setMaximumHeight(14)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
         self.elapsed_label = QLabel()
         self.elapsed_label.setObjectName("elapsedLabel")
         self.mode_label = QLabel()
@@ -275,7 +286,6 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         status.setSizeGripEnabled(True)
         status.addWidget(self.status_label, 1)
-        status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.elapsed_label)
         status.addPermanentWidget(self.mode_label)
         self.setMinimumSize(900, 600)
@@ -297,19 +307,18 @@ class MainWindow(QMainWindow):
         """Looks exactly like an empty ResultView (same style hooks), at a fraction of the cost."""
         canvas = QWidget()
         canvas.setObjectName("resultCanvas")
-        canvas.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         canvas.setMinimumSize(200, 160)
         empty = QLabel(EMPTY_RESULTS_TEXT)
         empty.setProperty("role", "hint")
-        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum(empty, "alignment", "AlignCenter")
         empty.setWordWrap(True)
         QVBoxLayout(canvas).addWidget(empty)
         return canvas
 
     def _build_rest(self) -> None:
         """The parts the first frame does not need, swapped in for their placeholders."""
-        from PySide6.QtWidgets import QAbstractItemView, QListView
+        from PySide6.QtWidgets import QAbstractItemView, QListView, QProgressBar
 
         from fluxdesk.ui.job_delegate import JobDelegate, state_icons
         from fluxdesk.ui.jobs import JobListModel
@@ -368,10 +377,18 @@ class MainWindow(QMainWindow):
         self.right_split.setStretchFactor(1, 1)
         self.right_split.setSizes(sizes)
 
-        bar_box = QHBoxLayout()
-        bar_box.setContentsMargins(14, 10, 14, 0)
-        bar_box.addWidget(self.message_bar)  # hidden until there is a message
-        self._tab_layout.insertLayout(0, bar_box)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progressBar")
+        self.progress.setAccessibleName("Progress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setMaximumHeight(14)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.statusBar().insertPermanentWidget(1, self.progress)  # after the status text
+
+        # Hidden until there is a message; its gap to the tabs is its own (style sheet
+        # margin), so the results do not move when it is built or hidden.
+        self._tab_layout.insertWidget(0, self.message_bar)
 
         # >>> GALLERY <<<
         from fluxdesk.ui.gallery import GalleryWidget
@@ -390,6 +407,8 @@ class MainWindow(QMainWindow):
         self._library_layout.addWidget(self.gallery_view)
 
     def _build_actions(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         std = QKeySequence.StandardKey
 
         def action(text: str, slot: Any, keys: list[QKeySequence] | None = None, tip: str = "") -> QAction:
@@ -669,8 +688,11 @@ class MainWindow(QMainWindow):
     def _update_generate(self) -> None:
         valid = self.form.valid
         self.generate_button.setEnabled(valid)
-        if self._built:
-            self.generate_action.setEnabled(valid)
+        if not self._built:
+            return  # the tooltip follows once the rest is built (its key text needs the Qt enums)
+        from PySide6.QtGui import QKeySequence
+
+        self.generate_action.setEnabled(valid)
         shortcut = _generate_keys()[0].toString(QKeySequence.SequenceFormat.NativeText)
         if valid:
             self.generate_button.setToolTip(f"Generate ({shortcut}); while a job runs, this queues another")
@@ -751,6 +773,9 @@ class MainWindow(QMainWindow):
     def open_folder(self) -> None:
         card = self._current_card()
         if card is not None:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(card.path.parent)))
 
     def apply_request(self, request: GenerationRequest, text: str) -> None:
@@ -854,25 +879,34 @@ class MainWindow(QMainWindow):
         else:
             self.showFullScreen()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not getattr(self, "_shown_once", False):
-            self._shown_once = True
+    def setVisible(self, visible: bool) -> None:
+        # (Not showEvent/paintEvent: a Python event handler makes PySide create the event
+        # classes' enums, ~2 ms, before the first frame.)
+        super().setVisible(visible)
+        if visible and self._first_shown is None:
+            self._first_shown = time.monotonic()
             self.form_panel.prompt.setFocus()
-            # Normally the first paint finishes start-up; this covers a window that is
-            # shown but not painted for a while (e.g. started minimised).
-            QTimer.singleShot(STARTUP_FALLBACK_MS, self._finish_startup)
+            self._await_first_frame()
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            # Runs once this frame has been flushed to the screen.
-            QTimer.singleShot(0, self._on_first_frame)
-
-    def _on_first_frame(self) -> None:
-        self.first_frame_shown.emit()
-        self._finish_startup()
+    def _await_first_frame(self) -> None:
+        """Poll until the window system has exposed the window: Qt paints a widget window
+        while handling its expose event, so one more round of events later the first
+        frame is on screen (the bare-window baseline of benchmarks/startup.py waits the
+        same way). A window not exposed for a while (started minimised) finishes
+        start-up anyway, and is polled less often until it is."""
+        handle = self.windowHandle()
+        if handle is not None and handle.isExposed():
+            QTimer.singleShot(0, self.first_frame_shown.emit)
+            QTimer.singleShot(0, self._finish_startup)
+            return
+        assert self._first_shown is not None
+        waiting = time.monotonic() - self._first_shown < STARTUP_FALLBACK_S
+        if not waiting:
+            self._finish_startup()
+        if self.isVisible():
+            QTimer.singleShot(1 if waiting else 100, self._await_first_frame)
+        else:
+            self._first_shown = None  # hidden before it was ever exposed: poll on the next show
 
     def _finish_startup(self) -> None:
         """Right after the first frame: build the rest, then warm up (sandbox, key check)."""
@@ -883,15 +917,14 @@ class MainWindow(QMainWindow):
         self.warm_up()
 
     def _restore_state(self) -> None:
-        state = self.ctx.settings.ui_state
+        state = {key: _decode_state(value) for key, value in self.ctx.settings.ui_state.items()}
         geometry = state.get("geometry")
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
-        else:
+        if not (geometry and self.restoreGeometry(geometry)):
             self.resize(1280, 820)
         for key, splitter in (("splitter", self.splitter), ("result_splitter", self.right_split)):
-            if state.get(key):
-                splitter.restoreState(QByteArray.fromBase64(state[key].encode()))
+            saved = state.get(key)
+            if saved:
+                splitter.restoreState(saved)
 
     def _save_settings(self) -> None:
         s = self.ctx.settings

@@ -17,6 +17,7 @@ def make_panel(qtbot) -> FormPanel:  # type: ignore[no-untyped-def]
     panel = FormPanel(form)
     qtbot.addWidget(panel)
     panel.show()
+    panel.finish_after_first_frame()  # as the main window does right after its first frame
     return panel
 
 

@@ -208,13 +208,17 @@ def test_last_settings_and_history_restored(qtbot, window: MainWindow, ctx: AppC
     window.form.set_value(F.STEPS, 12)
     generate(qtbot, window, "first prompt")
     generate(qtbot, window, "second prompt")
+    window.resize(1111, 707)
+    window.splitter.setSizes([420, 691])
     window.close()
     settings = Settings.load(ctx.paths.settings_file)
     assert settings.prompt_history[:2] == ["second prompt", "first prompt"]
-    ctx2 = AppContext(paths=ctx.paths, settings=settings, keystore=ctx.keystore, sandbox=ctx.sandbox)
+    ctx2 = AppContext(paths=ctx.paths, settings=settings, sandbox=ctx.sandbox)
     again = MainWindow(ctx2, check_key=False)
     qtbot.addWidget(again)
     again.show()
+    assert (again.width(), again.height()) == (1111, 707)  # geometry and splitter restored
+    assert again.splitter.sizes()[0] == 420
     assert again.form.value(F.PROMPT) == "second prompt"
     assert again.form_panel.steps_spin.value() == 12
     # Up on the first line walks back through the history; Down comes back to the draft.
@@ -228,6 +232,13 @@ def test_last_settings_and_history_restored(qtbot, window: MainWindow, ctx: AppC
     qtbot.keyClick(again.form_panel.prompt, Qt.Key.Key_Down)
     assert again.form.value(F.PROMPT) == "draft"
     again.close()
+
+
+def test_mangled_window_state_is_ignored(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    ctx.settings.ui_state = {"geometry": "not base64!", "splitter": "AAAA"}
+    win = MainWindow(ctx, check_key=False)
+    qtbot.addWidget(win)
+    assert (win.width(), win.height()) == (1280, 820)  # the default size
 
 
 def test_first_run_without_key_offers_sandbox(qtbot, qapp, fd_home: Path) -> None:  # type: ignore[no-untyped-def]
