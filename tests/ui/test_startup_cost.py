@@ -1,0 +1,50 @@
+"""The first frame is built without the costly PySide enum sets (see fluxdesk/ui/lazy_qt.py).
+
+A fresh ``fluxdesk --sandbox`` process records every Python enum PySide creates until
+its first frame is on screen. The ``Qt`` namespace (~90 enums, ~15 ms) and ``QStyle``
+(~5 ms) must not be among them; an innocent-looking ``Qt.AlignmentFlag`` in first-frame
+code is enough to bring them back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CHILD = """
+import enum, json, os, sys
+import PySide6.QtWidgets  # what a bare QApplication needs is not counted
+members = []
+_create = enum.EnumType._create_
+def _recording(cls, class_name, names, **kw):
+    made = _create(cls, class_name, names, **kw)
+    members.extend(made.__members__)
+    return made
+enum.EnumType._create_ = _recording
+
+from fluxdesk.ui import app
+def _report():
+    print(json.dumps(members), flush=True)
+    os._exit(0)
+app._exit_when_shown = _report
+app.run_app(use_sandbox=True)
+"""
+
+# Members of an enum of each (a class's enums are all created at once).
+QT_NAMESPACE = {"AlignLeft", "Key_Return", "Horizontal"}  # Qt.AlignmentFlag, Qt.Key, Qt.Orientation
+QSTYLE = {"PM_ScrollBarExtent", "SH_ToolTip_Mask"}  # QStyle.PixelMetric, QStyle.StyleHint
+QEVENT = {"MouseButtonPress"}  # QEvent.Type
+
+
+def test_first_frame_creates_no_qt_namespace_or_qstyle_enums(tmp_path: Path) -> None:
+    env = dict(os.environ, FLUXDESK_HOME=str(tmp_path), FLUXDESK_EXIT_WHEN_SHOWN="1")
+    done = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    created = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "WindowText" in created  # the recording works (the palette needs QPalette.ColorRole)
+    assert not created & QT_NAMESPACE, "first-frame code touched the Qt namespace"
+    assert not created & QSTYLE, "first-frame code touched a QStyle"
+    assert not created & QEVENT, "a Python event handler ran before the first frame"
