@@ -34,11 +34,10 @@ SMOKE_PROMPT = "a lighthouse on a cliff at dusk, smoke test"
 
 
 def create_application(argv: list[str] | None = None, *, startup: bool = False) -> QApplication:
-    """The QApplication with FluxDesk's style, palette, style sheet and icon.
+    """The QApplication with FluxDesk's style, palette and icon.
 
-    ``startup=True`` (``run_app``): only what the first frame needs; the caller applies the
-    style sheet once its window is built (``theme.apply_stylesheet``) and the window icon
-    after the first frame (``set_window_icon``).
+    ``startup=True`` (``run_app``): only what the first frame needs; the caller sets the
+    window icon after the first frame (``set_window_icon``).
     """
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
@@ -59,7 +58,7 @@ def create_application(argv: list[str] | None = None, *, startup: bool = False) 
     from fluxdesk.ui.theme import STYLE_ARGS, set_palette, startup_prefers_dark
 
     app = QApplication([*(argv if argv is not None else sys.argv[:1]), *STYLE_ARGS])
-    set_palette(app, startup_prefers_dark(), with_stylesheet=not startup)
+    set_palette(app, startup_prefers_dark())
     if not startup:
         set_window_icon(app)
     return app
@@ -85,12 +84,10 @@ def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
     app = create_application(startup=True)
     from fluxdesk.core.context import AppContext
     from fluxdesk.ui.main_window import MainWindow
-    from fluxdesk.ui.theme import apply_stylesheet
 
     # The sandbox (if any) starts after the first frame, off the GUI thread.
     ctx = AppContext.create(use_sandbox=False)
     window = MainWindow(ctx, use_sandbox=use_sandbox, check_key=not smoke_test)
-    apply_stylesheet(app)
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         window.first_frame_shown.connect(_exit_when_shown)
     # Queued: runs once the rest of the window has been built after the first frame.

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from fluxdesk.core.library import LibraryItem
 from fluxdesk.core.param_diff import ParamRow, diff_params
 from fluxdesk.ui.image_viewer import ImageViewer
+from fluxdesk.ui.theme import set_role
 
 
 def load_image(item: LibraryItem) -> QImage:
@@ -241,7 +242,7 @@ class CompareDialog(QDialog):
             else "All parameters are the same."
         )
         summary.setObjectName("compareSummary")
-        summary.setProperty("role", "hint")
+        set_role(summary, "hint")
 
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()

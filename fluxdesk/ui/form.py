@@ -32,6 +32,7 @@ from fluxdesk.core import params as P
 from fluxdesk.core.params import NumberSpec, OutputFormat, SizePreset
 from fluxdesk.core.request import CustomSize, GenerationRequest, Problem, build_request
 from fluxdesk.ui.lazy_qt import set_enum
+from fluxdesk.ui.theme import set_role
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
@@ -333,7 +334,7 @@ class ErrorLabel(QLabel):
     def __init__(self, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"{key}Error")
-        self.setProperty("role", "error")
+        set_role(self, "error")
         self.setWordWrap(True)
         set_enum(self, "textFormat", "PlainText")
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -365,10 +366,10 @@ class FormPanel(QWidget):
         # Prompt
         head = QHBoxLayout()
         prompt_label = QLabel("&Prompt")
-        prompt_label.setProperty("role", "heading")
+        set_role(prompt_label, "heading")
         self.char_count = QLabel()
         self.char_count.setObjectName("charCount")
-        self.char_count.setProperty("role", "hint")
+        set_role(self.char_count, "hint")
         self.history_button = QToolButton()
         self.history_button.setObjectName("historyButton")
         self.history_button.setText("History…")
@@ -572,9 +573,7 @@ class FormPanel(QWidget):
             self.char_count.setText(f"{n} / {P.PROMPT_MAX_CHARS}")
             role = "error" if n > P.PROMPT_MAX_CHARS else "hint"
             if self.char_count.property("role") != role:
-                self.char_count.setProperty("role", role)
-                self.char_count.style().unpolish(self.char_count)  # re-read the style sheet
-                self.char_count.style().polish(self.char_count)
+                set_role(self.char_count, role)
         elif key == SIZE:
             size = self.form.value(SIZE)
             custom = size == CUSTOM_SIZE

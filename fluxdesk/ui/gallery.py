@@ -58,6 +58,7 @@ from fluxdesk.ui.image_viewer import ViewerWindow
 from fluxdesk.ui.message_bar import MessageBar
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
+from fluxdesk.ui.theme import set_role
 from fluxdesk.ui.thumbnails import ThumbnailLoader
 
 SLOW_OPEN_MS = 4000  # after this, say the library disk is slow instead of showing nothing
@@ -159,7 +160,7 @@ class GalleryWidget(QWidget):
             edit.dateChanged.connect(self.apply_filter)
         self.count_label = QLabel()
         self.count_label.setObjectName("galleryCount")
-        self.count_label.setProperty("role", "hint")
+        set_role(self.count_label, "hint")
         self.more = QToolButton()
         self.more.setObjectName("galleryMenuButton")
         self.more.setText("Actions")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from fluxdesk.core.library import LibraryItem
 from fluxdesk.core.param_diff import LABELS, show
+from fluxdesk.ui.theme import set_role
 
 NOTES_SAVE_DELAY_MS = 600
 
@@ -95,7 +96,7 @@ class DetailsPanel(QScrollArea):
 
         self.title = QLabel("No image selected")
         self.title.setObjectName("detailsTitle")
-        self.title.setProperty("role", "heading")
+        set_role(self.title, "heading")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.title)

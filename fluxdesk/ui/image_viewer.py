@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fluxdesk.ui.theme import set_role
+
 MIN_SCALE = 0.05
 MAX_SCALE = 16.0
 STEP = 1.25
@@ -177,7 +179,7 @@ class ViewerWindow(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.size_label = QLabel()
         self.size_label.setObjectName("pixelSizeLabel")
-        self.size_label.setProperty("role", "hint")
+        set_role(self.size_label, "hint")
         self.size_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 

@@ -38,6 +38,7 @@ from fluxdesk.ui import form as F
 from fluxdesk.ui.form import FormPanel, RequestForm
 from fluxdesk.ui.lazy_qt import set_enum
 from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT, Action, Severity, UserMessage, user_message
+from fluxdesk.ui.theme import set_role
 
 if TYPE_CHECKING:
     # Imported lazily at run time: not needed for the first frame (see lazy_qt).
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.generate_button.setAccessibleName("Generate")
         self.generate_button.setDefault(False)
         self.generate_button.setMinimumHeight(34)
+        set_role(self.generate_button, "primary")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("cancelButton")
         self.cancel_button.setAccessibleName("Cancel running job")
@@ -282,7 +284,7 @@ class MainWindow(QMainWindow):
         self.elapsed_label.setObjectName("elapsedLabel")
         self.mode_label = QLabel()
         self.mode_label.setObjectName("modeLabel")
-        self.mode_label.setProperty("role", "hint")
+        set_role(self.mode_label, "hint")
         status = self.statusBar()
         status.setSizeGripEnabled(True)
         status.addWidget(self.status_label, 1)
@@ -307,10 +309,11 @@ class MainWindow(QMainWindow):
         """Looks exactly like an empty ResultView (same style hooks), at a fraction of the cost."""
         canvas = QWidget()
         canvas.setObjectName("resultCanvas")
+        set_role(canvas, "canvas")
         canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         canvas.setMinimumSize(200, 160)
         empty = QLabel(EMPTY_RESULTS_TEXT)
-        empty.setProperty("role", "hint")
+        set_role(empty, "hint")
         set_enum(empty, "alignment", "AlignCenter")
         empty.setWordWrap(True)
         QVBoxLayout(canvas).addWidget(empty)
@@ -349,7 +352,7 @@ class MainWindow(QMainWindow):
         self.retry_button.setAccessibleName("Retry selected job")
         self.retry_button.setToolTip("Run the selected job again")
         jobs_title = QLabel("Jobs")
-        jobs_title.setProperty("role", "heading")
+        set_role(jobs_title, "heading")
         jobs_head = QHBoxLayout()
         jobs_head.addWidget(jobs_title)
         jobs_head.addStretch(1)

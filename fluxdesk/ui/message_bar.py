@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 
 from fluxdesk.ui.icons import icon
 from fluxdesk.ui.messages import Severity, UserMessage
+from fluxdesk.ui.theme import set_role
 
 
 class MessageBar(QFrame):
@@ -26,7 +27,7 @@ class MessageBar(QFrame):
         self.icon_label.setFixedSize(22, 22)
         self.title = QLabel()
         self.title.setObjectName("messageTitle")
-        self.title.setProperty("role", "heading")
+        set_role(self.title, "heading")
         self.text = QLabel()
         self.text.setObjectName("messageText")
         self.text.setWordWrap(True)
@@ -72,9 +73,7 @@ class MessageBar(QFrame):
         secondary: tuple[str, Callable[[], None]] | None = None,
     ) -> None:
         self.message = message
-        self.setProperty("severity", message.severity.value)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        set_role(self, f"message-{message.severity.value}")
         self.icon_label.setPixmap(icon(message.severity.value).pixmap(20, 20))
         self.title.setText(message.title)
         self.text.setText(message.text)

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from fluxdesk.core.results import GenerationResult
 from fluxdesk.ui.line_icons import line_icon
 from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT
+from fluxdesk.ui.theme import set_role
 from fluxdesk.ui.worker import DecodedImage, JobOutput
 
 CAPTION_HEIGHT = 26
@@ -242,7 +243,7 @@ class CardGrid(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("resultCanvas")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        set_role(self, "canvas")
         self.cards: list[ImageCard] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 160)
@@ -310,12 +311,12 @@ class ResultView(QWidget):
 
         self.title = ElidedLabel()
         self.title.setObjectName("resultTitle")
-        self.title.setProperty("role", "heading")
+        set_role(self.title, "heading")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.meta = ElidedLabel()
         self.meta.setObjectName("resultMeta")
-        self.meta.setProperty("role", "hint")
+        set_role(self.meta, "hint")
 
         self._labels: dict[QPushButton, str] = {}
 
@@ -378,7 +379,7 @@ class ResultView(QWidget):
         self.grid = CardGrid()
         self.empty = QLabel(EMPTY_RESULTS_TEXT)
         self.empty.setObjectName("emptyState")
-        self.empty.setProperty("role", "hint")
+        set_role(self.empty, "hint")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         empty_layout = QVBoxLayout(self.grid)

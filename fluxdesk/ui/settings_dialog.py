@@ -24,6 +24,7 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.settings import Settings
 from fluxdesk.ui.messages import user_message
+from fluxdesk.ui.theme import set_role
 
 TIMEOUT_MAX = 600.0
 
@@ -112,7 +113,7 @@ class SettingsDialog(QDialog):
         self.test_button.clicked.connect(self.test_key)
         self.key_status = QLabel()
         self.key_status.setObjectName("keyStatus")
-        self.key_status.setProperty("role", "hint")
+        set_role(self.key_status, "hint")
         self.key_status.setWordWrap(True)
         key_box = QWidget()
         key_row = QHBoxLayout(key_box)
@@ -235,9 +236,7 @@ class SettingsDialog(QDialog):
 
     def _set_status(self, text: str, ok: bool) -> None:
         self.key_status.setText(text)
-        self.key_status.setProperty("role", "hint" if ok else "error")
-        self.key_status.style().unpolish(self.key_status)
-        self.key_status.style().polish(self.key_status)
+        set_role(self.key_status, "hint" if ok else "error")
 
     def accept(self) -> None:
         key = self.key_edit.text().strip()

@@ -32,6 +32,7 @@ from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.request import GenerationRequest, RequestInvalid
 from fluxdesk.core.sweep import AXES, Axis, Sweep, SweepCell, expand, parse_values
 from fluxdesk.ui.jobs import Job, JobQueue, JobState
+from fluxdesk.ui.theme import set_role
 
 CELL = 200
 DEFAULT_VALUES = {"guidance_scale": "2, 3.5, 5, 7", "num_inference_steps": "12, 20, 28", "seed": "random 4"}
@@ -58,7 +59,7 @@ class SweepDialog(QDialog):
         self.summary.setObjectName("sweepSummary")
         self.summary.setWordWrap(True)
         hint = QLabel("Values: a list (2, 3.5, 5), a range (10-40 step 10), or for seeds: random 4.")
-        hint.setProperty("role", "hint")
+        set_role(hint, "hint")
         hint.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Prompt", QLabel(base.prompt[:80] + ("…" if len(base.prompt) > 80 else "")))
@@ -111,17 +112,15 @@ class SweepDialog(QDialog):
             sweep = self.build()
         except (ValueError, RequestInvalid) as exc:
             self.summary.setText(str(exc))
-            self.summary.setProperty("role", "error")
+            set_role(self.summary, "error")
             self.go.setEnabled(False)
             self.sweep = None
         else:
             rows, cols = sweep.shape
             self.summary.setText(f"{rows} × {cols} = {len(sweep.cells)} images, one job each.")
-            self.summary.setProperty("role", "hint")
+            set_role(self.summary, "hint")
             self.go.setEnabled(True)
             self.sweep = sweep
-        self.summary.style().unpolish(self.summary)
-        self.summary.style().polish(self.summary)
 
 
 class _Cell(QWidget):
