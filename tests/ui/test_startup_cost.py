@@ -48,3 +48,24 @@ def test_first_frame_creates_no_qt_namespace_or_qstyle_enums(tmp_path: Path) -> 
     assert not created & QT_NAMESPACE, "first-frame code touched the Qt namespace"
     assert not created & QSTYLE, "first-frame code touched a QStyle"
     assert not created & QEVENT, "a Python event handler ran before the first frame"
+
+
+SCAN_CHILD = """
+import inspect, sys
+import fluxdesk.ui.app  # noqa: F401  (turns PySide's source scan off)
+def no_reading(obj):
+    raise RuntimeError("PySide read a module's source")
+inspect.getsource = no_reading
+sys.path.insert(0, sys.argv[1])
+import fresh_module  # its import would run the scan
+print("imported", flush=True)
+"""
+
+
+def test_pyside_does_not_read_the_source_of_modules_imported_after_it(tmp_path: Path) -> None:
+    (tmp_path / "fresh_module.py").write_text("VALUE = 1\n")
+    done = subprocess.run(
+        [sys.executable, "-c", SCAN_CHILD, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "imported"
