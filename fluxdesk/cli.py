@@ -171,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             print(f"{PROG}: {problem}", file=sys.stderr)
             return 1
+        import gc
+
+        gc.disable()  # until the first frame is on screen (see ui.app.freeze_startup_objects)
         from fluxdesk.ui.app import run_app
 
         return run_app(use_sandbox=args.sandbox, smoke_test=args.smoke_test)

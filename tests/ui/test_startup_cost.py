@@ -69,3 +69,26 @@ def test_pyside_does_not_read_the_source_of_modules_imported_after_it(tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "imported"
+
+
+GC_CHILD = """
+import gc, os
+from fluxdesk import cli
+from fluxdesk.ui import app
+from PySide6.QtCore import QTimer
+def at_first_frame():
+    paused = not gc.isenabled()
+    def later():
+        print(paused, gc.isenabled(), gc.get_freeze_count() > 0, flush=True)
+        os._exit(0)
+    QTimer.singleShot(300, later)
+app._exit_when_shown = at_first_frame
+cli.main(["--sandbox"])
+"""
+
+
+def test_collector_paused_until_the_first_frame_then_on_with_startup_objects_frozen(tmp_path: Path) -> None:
+    env = dict(os.environ, FLUXDESK_HOME=str(tmp_path), FLUXDESK_EXIT_WHEN_SHOWN="1")
+    done = subprocess.run([sys.executable, "-c", GC_CHILD], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True"]
