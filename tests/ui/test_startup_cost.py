@@ -39,11 +39,17 @@ QSTYLE = {"PM_ScrollBarExtent", "SH_ToolTip_Mask"}  # QStyle.PixelMetric, QStyle
 QEVENT = {"MouseButtonPress"}  # QEvent.Type
 
 
-def test_first_frame_creates_no_qt_namespace_or_qstyle_enums(tmp_path: Path) -> None:
-    env = dict(os.environ, FLUXDESK_HOME=str(tmp_path), FLUXDESK_EXIT_WHEN_SHOWN="1")
-    done = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=60)
+def run_child(code: str, home: Path, *args: str) -> str:
+    """Run ``code`` in a fresh interpreter (as ``fluxdesk`` with FLUXDESK_HOME=home); its stdout."""
+    env = dict(os.environ, FLUXDESK_HOME=str(home), FLUXDESK_EXIT_WHEN_SHOWN="1")
+    command = [sys.executable, "-c", code, *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    created = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    return done.stdout.strip()
+
+
+def test_first_frame_creates_no_qt_namespace_or_qstyle_enums(tmp_path: Path) -> None:
+    created = set(json.loads(run_child(CHILD, tmp_path).splitlines()[-1]))
     assert "WindowText" in created  # the recording works (the palette needs QPalette.ColorRole)
     assert not created & QT_NAMESPACE, "first-frame code touched the Qt namespace"
     assert not created & QSTYLE, "first-frame code touched a QStyle"
@@ -64,11 +70,7 @@ print("imported", flush=True)
 
 def test_pyside_does_not_read_the_source_of_modules_imported_after_it(tmp_path: Path) -> None:
     (tmp_path / "fresh_module.py").write_text("VALUE = 1\n")
-    done = subprocess.run(
-        [sys.executable, "-c", SCAN_CHILD, str(tmp_path)], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "imported"
+    assert run_child(SCAN_CHILD, tmp_path, str(tmp_path)) == "imported"
 
 
 GC_CHILD = """
@@ -88,7 +90,5 @@ cli.main(["--sandbox"])
 
 
 def test_collector_paused_until_the_first_frame_then_on_with_startup_objects_frozen(tmp_path: Path) -> None:
-    env = dict(os.environ, FLUXDESK_HOME=str(tmp_path), FLUXDESK_EXIT_WHEN_SHOWN="1")
-    done = subprocess.run([sys.executable, "-c", GC_CHILD], env=env, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "True", "True"]
+    # (paused at the first frame, on again, start-up objects frozen)
+    assert run_child(GC_CHILD, tmp_path).split() == ["True", "True", "True"]
