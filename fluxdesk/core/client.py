@@ -56,6 +56,8 @@ RETRIABLE_GET_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 @dataclass(frozen=True)
 class ClientConfig:
+    """Where and how to call the API: the key, the timeouts and the retry budget."""
+
     base_url: str
     api_key: str
     connect_timeout: float = 10.0

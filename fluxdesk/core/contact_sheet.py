@@ -56,6 +56,8 @@ class SheetFormatError(FluxDeskError):
 
 @dataclass(frozen=True)
 class SheetEntry:
+    """One image on a contact sheet, with its prompt and a few detail lines."""
+
     image: Path
     prompt: str
     details: tuple[str, ...] = ()  # short lines under the prompt: seed, size, steps…
@@ -153,6 +155,8 @@ def _details(draw: ImageDraw.ImageDraw, entry: SheetEntry, width: float) -> list
 
 @dataclass(frozen=True)
 class _Grid:
+    """Cell geometry of a contact sheet page, in pixels."""
+
     columns: int
     cell_w: int
     box_h: int

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class AppContext:
+    """Paths, settings, the key store and (with ``--sandbox``) the in-process sandbox."""
+
     paths: AppPaths
     settings: Settings
     sandbox: Sandbox | None = None

@@ -55,6 +55,8 @@ class ImageSink(Protocol):
 
 @dataclass(frozen=True)
 class _FolderItem:
+    """A file the folder sink has finished writing."""
+
     path: Path
 
 

@@ -21,6 +21,8 @@ _PIL_FORMATS = {"PNG": OutputFormat.PNG, "JPEG": OutputFormat.JPEG}
 
 @dataclass(frozen=True)
 class ImageCheck:
+    """What a downloaded image turned out to be (format and pixel size)."""
+
     output_format: OutputFormat
     width: int
     height: int

@@ -32,6 +32,8 @@ class KeySource(str, enum.Enum):
 
 @dataclass(frozen=True)
 class KeyStatus:
+    """Where the API key comes from and which keyring backend is in use (never the key)."""
+
     source: KeySource
     backend: str  # human-readable keyring backend name
     usable_backend: bool

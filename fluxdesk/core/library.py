@@ -156,6 +156,8 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 @dataclass(frozen=True)
 class LibraryItem:
+    """One indexed image: its file, its parameters and the user's review."""
+
     id: int
     path: Path
     prompt: str
@@ -204,6 +206,8 @@ class LibraryItem:
 
 @dataclass
 class ReindexReport:
+    """What ``Library.reindex`` found, changed and could not read."""
+
     scanned: int = 0
     added: int = 0
     updated: int = 0

@@ -64,6 +64,8 @@ def utc_now_iso() -> str:
 
 @dataclass
 class ImageMetadata:
+    """Everything FluxDesk embeds in an image file (and reads back from it)."""
+
     request: dict[str, Any]
     seed: int
     model: str

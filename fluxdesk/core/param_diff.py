@@ -22,6 +22,8 @@ LABELS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class ParamRow:
+    """One parameter of two images side by side, for the comparison view."""
+
     key: str
     label: str
     left: str

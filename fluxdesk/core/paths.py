@@ -15,6 +15,8 @@ HOME_ENV = "FLUXDESK_HOME"
 
 @dataclass(frozen=True)
 class AppPaths:
+    """Where FluxDesk keeps its settings, library and caches."""
+
     data: Path  # settings.json lives here
     library: Path  # default library root (a setting may move it)
     cache: Path  # thumbnails, unsaved results

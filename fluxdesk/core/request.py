@@ -18,6 +18,8 @@ from fluxdesk.core.params import NumberSpec, OutputFormat, SizePreset
 
 @dataclass(frozen=True)
 class CustomSize:
+    """A width x height image size (instead of a preset)."""
+
     width: int
     height: int
 
@@ -41,6 +43,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class GenerationRequest:
+    """A validated request for the image-generation endpoint (see build_request)."""
+
     prompt: str
     image_size: ImageSize = P.DEFAULT_SIZE
     guidance_scale: float | None = None

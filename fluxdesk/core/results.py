@@ -22,6 +22,8 @@ class RemoteImage:
 
 @dataclass(frozen=True)
 class ApiResponse:
+    """The API's answer to a generation request: image URLs, the seed used, timings."""
+
     images: tuple[RemoteImage, ...]
     seed: int
     timings: dict[str, float]
@@ -30,6 +32,8 @@ class ApiResponse:
 
 @dataclass(frozen=True)
 class SavedImage:
+    """One generated image, written to disk."""
+
     path: Path
     index: int
     width: int
@@ -40,6 +44,8 @@ class SavedImage:
 
 @dataclass(frozen=True)
 class GenerationResult:
+    """A finished generation: the request, the seed used and the saved images."""
+
     request: GenerationRequest
     seed: int
     images: tuple[SavedImage, ...]
@@ -72,6 +78,8 @@ class Stage(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Progress:
+    """Where a running generation is (stage, images and bytes so far)."""
+
     stage: Stage
     elapsed: float
     images_total: int = 0

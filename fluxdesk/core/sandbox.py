@@ -126,6 +126,8 @@ TRUNCATE_MODES = ("short_body", "short_file")
 
 @dataclass
 class Fault:
+    """A fault injected into the sandbox, for the next ``remaining`` requests."""
+
     kind: FaultKind
     remaining: int
     options: dict[str, Any] = field(default_factory=dict)
@@ -165,6 +167,8 @@ class RecordedRequest:
 
 @dataclass(frozen=True)
 class _FileSpec:
+    """What the sandbox renders for one image file."""
+
     seed: int
     prompt: str
     width: int

@@ -25,6 +25,8 @@ PROMPT_HISTORY_LIMIT = 200
 
 @dataclass
 class Settings:
+    """The user's settings; each field's metadata holds its help text."""
+
     base_url: str = field(default=P.DEFAULT_BASE_URL, metadata={"help": "API base URL"})
     connect_timeout: float = field(default=10.0, metadata={"help": "Seconds to wait for a connection"})
     read_timeout: float = field(default=120.0, metadata={"help": "Seconds to wait for the API to answer"})

@@ -21,6 +21,8 @@ MAX_CELLS = 64  # a sweep is a review aid, not a batch job: keep the bill predic
 
 @dataclass(frozen=True)
 class AxisKind:
+    """A parameter a sweep can vary, with its limits from the catalogue."""
+
     field: str
     label: str
     integer: bool
@@ -36,6 +38,8 @@ AXES: dict[str, AxisKind] = {
 
 @dataclass(frozen=True)
 class Axis:
+    """One axis of a sweep: a parameter and the values it takes."""
+
     field: str
     values: tuple[float | int, ...]
 
@@ -50,6 +54,8 @@ class Axis:
 
 @dataclass(frozen=True)
 class SweepCell:
+    """One image of a sweep: its place in the grid and its request."""
+
     row: int
     column: int
     label: str
@@ -58,6 +64,8 @@ class SweepCell:
 
 @dataclass(frozen=True)
 class Sweep:
+    """A parameter sweep: one or two axes and a request per cell."""
+
     rows: Axis | None
     columns: Axis
     cells: tuple[SweepCell, ...]

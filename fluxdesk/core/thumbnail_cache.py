@@ -20,6 +20,8 @@ SUFFIX = ".jpg"
 
 @dataclass(frozen=True)
 class ThumbKey:
+    """Identifies a cached thumbnail: it changes whenever the image file does."""
+
     item_id: int
     mtime_ns: int
     size: int

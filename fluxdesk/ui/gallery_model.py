@@ -44,6 +44,8 @@ GalleryFilter = ItemFilter
 
 @dataclass
 class Section:
+    """A day's run of items in the gallery grid."""
+
     day: date
     first: int
     count: int

@@ -56,6 +56,8 @@ _ids = itertools.count(1)
 
 @dataclass(eq=False)
 class Job:
+    """One generation in the queue, with its state, timing, progress and outcome."""
+
     request: GenerationRequest
     id: int = field(default_factory=lambda: next(_ids))
     state: JobState = JobState.QUEUED

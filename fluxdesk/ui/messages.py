@@ -36,6 +36,8 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True)
 class UserMessage:
+    """An error or notice as the window shows it: title, text and one action."""
+
     title: str
     text: str
     severity: Severity = Severity.ERROR

@@ -27,6 +27,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 @dataclass
 class _Pending:
+    """A task's callbacks, kept until its result is delivered."""
+
     on_done: Callable[[Any], None]
     on_error: Callable[[BaseException], None]
     receiver: QObject | None

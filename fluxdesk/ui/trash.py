@@ -25,6 +25,8 @@ KEEP_DAYS = 30
 
 @dataclass(frozen=True)
 class Trashed:
+    """A deleted file and where it went, so the delete can be undone."""
+
     original: Path
     location: Path
     system: bool  # True: in the OS trash

@@ -28,6 +28,8 @@ THUMB_SIDE = 768  # result cards show at most this many pixels per side
 
 @dataclass(frozen=True)
 class DecodedImage:
+    """A saved image decoded off the GUI thread, with its thumbnail."""
+
     saved: SavedImage
     image: QImage  # full resolution, in a pixmap-friendly format
     thumb: QImage  # at most THUMB_SIDE per side
@@ -35,6 +37,8 @@ class DecodedImage:
 
 @dataclass(frozen=True)
 class JobOutput:
+    """A job's result with its images decoded for display."""
+
     result: GenerationResult
     images: tuple[DecodedImage, ...]
 
