@@ -37,7 +37,7 @@ from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui import form as F
 from fluxdesk.ui.form import FormPanel, RequestForm
 from fluxdesk.ui.lazy_qt import set_enum
-from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT, Action, Severity, UserMessage, user_message
+from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT
 from fluxdesk.ui.theme import set_role
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from fluxdesk.ui.image_viewer import ViewerWindow
     from fluxdesk.ui.jobs import Job, JobListModel, JobQueue
     from fluxdesk.ui.message_bar import MessageBar
+    from fluxdesk.ui.messages import UserMessage
     from fluxdesk.ui.result_view import ImageCard, ResultView
     from fluxdesk.ui.worker import GenerateWorker
 else:
@@ -508,6 +509,8 @@ class MainWindow(QMainWindow):
 
     # --- generation ---------------------------------------------------------------------
     def generate(self) -> Job | None:
+        from fluxdesk.ui.messages import Severity
+
         request = self.form.request
         if request is None:
             self._show_form_problem()
@@ -622,6 +625,8 @@ class MainWindow(QMainWindow):
         self.image_saved.emit(job)
 
     def _on_failed(self, job: Job) -> None:
+        from fluxdesk.ui.messages import user_message
+
         assert job.error is not None
         message = user_message(job.error)
         self.status_label.setText(f"Failed: {message.title}")
@@ -645,6 +650,8 @@ class MainWindow(QMainWindow):
             self.job_model.refresh_running()
 
     def show_message(self, message: UserMessage, job: Job | None = None) -> None:
+        from fluxdesk.ui.messages import Action
+
         self.ensure_built()
         primary = None
         if message.action is Action.RETRY and job is not None:
@@ -751,6 +758,8 @@ class MainWindow(QMainWindow):
         return self.save_image_to(Path(target), card)
 
     def save_image_to(self, target: Path, card: ImageCard | None = None) -> Path | None:
+        from fluxdesk.ui.messages import user_message
+
         card = card or self._current_card()
         if card is None:
             return None
@@ -831,6 +840,7 @@ class MainWindow(QMainWindow):
 
     # --- settings / first run -------------------------------------------------------------
     def open_settings(self) -> None:
+        from fluxdesk.ui.messages import Action
         from fluxdesk.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.ctx, self, pool=self.queue.pool)
@@ -851,6 +861,8 @@ class MainWindow(QMainWindow):
         self.status_label.setText("Using the offline sandbox: images are generated locally for testing")
 
     def _on_key_checked(self, has_key: bool) -> None:
+        from fluxdesk.ui.messages import Action, Severity, UserMessage
+
         if has_key or self.use_sandbox:
             return
         self.ensure_built()
@@ -930,6 +942,8 @@ class MainWindow(QMainWindow):
                 splitter.restoreState(saved)
 
     def _save_settings(self) -> None:
+        from fluxdesk.ui.messages import user_message
+
         s = self.ctx.settings
         s.last_request = self.form.values()
         s.ui_state["geometry"] = bytes(self.saveGeometry().toBase64().data()).decode()

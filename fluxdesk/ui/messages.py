@@ -18,7 +18,6 @@ class Action(str, enum.Enum):
 
 
 # The result area before the first job (ResultView, and the window's first frame).
-EMPTY_RESULTS_TEXT = "Your images will appear here.\n\nWrite a prompt on the left and press Generate."
 
 ACTION_LABELS: dict[Action, str] = {
     Action.NONE: "",

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from fluxdesk.core.results import GenerationResult
 from fluxdesk.ui.line_icons import line_icon
-from fluxdesk.ui.messages import EMPTY_RESULTS_TEXT
+from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT
 from fluxdesk.ui.theme import set_role
 from fluxdesk.ui.worker import DecodedImage, JobOutput
 
