@@ -919,7 +919,8 @@ class MainWindow(QMainWindow):
         if not waiting:
             self._finish_startup()
         if self.isVisible():
-            QTimer.singleShot(1 if waiting else 100, self._await_first_frame)
+            # While waiting, every round of events (as the baseline does); then rarely.
+            QTimer.singleShot(0 if waiting else 100, self._await_first_frame)
         else:
             self._first_shown = None  # hidden before it was ever exposed: poll on the next show
 
