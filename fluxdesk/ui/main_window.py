@@ -188,109 +188,22 @@ class MainWindow(QMainWindow):
 
     # --- construction -------------------------------------------------------------------
     def _build_ui(self) -> None:
-        """What the first frame shows."""
-        # Left: the form in a scroll area, the buttons always visible below it.
-        self.form_panel = FormPanel(self.form)
-        self.form_panel.setObjectName("formPanel")
-        scroll = _FormScroll()
-        scroll.setObjectName("formScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        set_enum(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
-        inner = QWidget()
-        inner_layout = QVBoxLayout(inner)
-        inner_layout.setContentsMargins(16, 14, 12, 8)
-        inner_layout.addWidget(self.form_panel)
-        scroll.setWidget(inner)
+        """What the first frame shows.
 
-        self.generate_button = QPushButton("Generate")
-        self.generate_button.setObjectName("generateButton")
-        self.generate_button.setAccessibleName("Generate")
-        self.generate_button.setDefault(False)
-        self.generate_button.setMinimumHeight(34)
-        set_role(self.generate_button, "primary")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setAccessibleName("Cancel running job")
-        self.cancel_button.setToolTip("Cancel the running job (Esc)")
-        self.cancel_button.setMinimumHeight(34)
-        self.cancel_button.setEnabled(False)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(16, 8, 12, 14)
-        buttons.setSpacing(8)
-        buttons.addWidget(self.generate_button, 1)
-        buttons.addWidget(self.cancel_button)
-
-        left = QWidget()
-        left.setObjectName("leftPanel")
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.setSpacing(0)
-        left_layout.addWidget(scroll, 1)
-        left_layout.addLayout(buttons)
-        # No fixed minimum width: the scroll area reports the form's own minimum, so the
-        # splitter can never squeeze (and clip) the form, whatever the font or language.
-        left.setMaximumWidth(FORM_MAX_WIDTH)
-
-        # Right: tabs. "Generate" = messages + results + jobs; "Library" = gallery. The first
-        # frame has the splitter with look-alike placeholders (an empty result canvas, a
-        # blank job panel): the real parts replace them in place, so nothing moves.
-        self._results_placeholder = self._empty_results()
-        self._jobs_placeholder = QWidget()
-        self._jobs_placeholder.setMinimumHeight(110)
-        self.right_split = QSplitter()
-        set_enum(self.right_split, "orientation", "Vertical")
-        self.right_split.setObjectName("resultSplitter")
-        self.right_split.setChildrenCollapsible(False)
-        self.right_split.addWidget(self._results_placeholder)
-        self.right_split.addWidget(self._jobs_placeholder)
-        self.right_split.setStretchFactor(0, 5)
-        self.right_split.setStretchFactor(1, 1)
-        self.right_split.setSizes([600, 150])
-
-        generate_tab = QWidget()
-        generate_tab.setObjectName("generateTab")
-        self._tab_layout = QVBoxLayout(generate_tab)
-        self._tab_layout.setContentsMargins(0, 0, 0, 0)
-        self._tab_layout.setSpacing(0)
-        self._tab_layout.addWidget(self.right_split, 1)
-
-        self._library_page = QWidget()
-        self._library_page.setObjectName("libraryPage")
-        self._library_layout = QVBoxLayout(self._library_page)
-        self._library_layout.setContentsMargins(0, 0, 0, 0)
-        self._library_layout.setSpacing(0)
-
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("mainTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(generate_tab, "&Generate")
-        self.tabs.addTab(self._library_page, "&Library")
-
+        Built top-down, each container placed in the window before it is filled: moving a
+        finished subtree into a new parent makes Qt resolve fonts, palettes and styles
+        again for every widget in it (~2 ms of start-up for the form).
+        """
         self.splitter = QSplitter()  # horizontal
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.tabs)
+        self.setCentralWidget(self.splitter)
+        self._build_left()
+        self._build_right()
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([400, 1000])
-        self.setCentralWidget(self.splitter)
-
-        # Status line: text, (progress, built later: hidden until a job runs), elapsed, target.
-        self.status_label = QLabel("Ready")
-        self.status_label.setObjectName("statusLabel")
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.elapsed_label = QLabel()
-        self.elapsed_label.setObjectName("elapsedLabel")
-        self.mode_label = QLabel()
-        self.mode_label.setObjectName("modeLabel")
-        set_role(self.mode_label, "hint")
-        status = self.statusBar()
-        status.setSizeGripEnabled(True)
-        status.addWidget(self.status_label, 1)
-        status.addPermanentWidget(self.elapsed_label)
-        status.addPermanentWidget(self.mode_label)
+        self._build_status_line()
         self.setMinimumSize(900, 600)
 
         # Menu titles now (the bar's height is part of the layout); their actions later.
@@ -305,20 +218,119 @@ class MainWindow(QMainWindow):
             )
         }
 
+    def _build_left(self) -> None:
+        """The form in a scroll area, the buttons always visible below it."""
+        left = QWidget()
+        left.setObjectName("leftPanel")
+        # No fixed minimum width: the scroll area reports the form's own minimum, so the
+        # splitter can never squeeze (and clip) the form, whatever the font or language.
+        left.setMaximumWidth(FORM_MAX_WIDTH)
+        self.splitter.addWidget(left)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+
+        scroll = _FormScroll()
+        scroll.setObjectName("formScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        set_enum(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        left_layout.addWidget(scroll, 1)
+        inner = QWidget()
+        scroll.setWidget(inner)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(16, 14, 12, 8)
+        self.form_panel = FormPanel(self.form, inner)
+        self.form_panel.setObjectName("formPanel")
+        inner_layout.addWidget(self.form_panel)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(16, 8, 12, 14)
+        buttons.setSpacing(8)
+        left_layout.addLayout(buttons)
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setObjectName("generateButton")
+        self.generate_button.setAccessibleName("Generate")
+        self.generate_button.setDefault(False)
+        self.generate_button.setMinimumHeight(34)
+        set_role(self.generate_button, "primary")
+        buttons.addWidget(self.generate_button, 1)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setAccessibleName("Cancel running job")
+        self.cancel_button.setToolTip("Cancel the running job (Esc)")
+        self.cancel_button.setMinimumHeight(34)
+        self.cancel_button.setEnabled(False)
+        buttons.addWidget(self.cancel_button)
+
+    def _build_right(self) -> None:
+        """Tabs: "Generate" (messages, results, jobs) and "Library" (the gallery).
+
+        The first frame has the splitter with look-alike placeholders (an empty result
+        canvas, a blank job panel): the real parts replace them in place, so nothing moves.
+        """
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.splitter.addWidget(self.tabs)
+        generate_tab = QWidget()
+        generate_tab.setObjectName("generateTab")
+        self.tabs.addTab(generate_tab, "&Generate")
+        self._library_page = QWidget()
+        self._library_page.setObjectName("libraryPage")
+        self.tabs.addTab(self._library_page, "&Library")
+        self._library_layout = QVBoxLayout(self._library_page)
+        self._library_layout.setContentsMargins(0, 0, 0, 0)
+        self._library_layout.setSpacing(0)
+
+        self._tab_layout = QVBoxLayout(generate_tab)
+        self._tab_layout.setContentsMargins(0, 0, 0, 0)
+        self._tab_layout.setSpacing(0)
+        self.right_split = QSplitter()
+        set_enum(self.right_split, "orientation", "Vertical")
+        self.right_split.setObjectName("resultSplitter")
+        self.right_split.setChildrenCollapsible(False)
+        self._tab_layout.addWidget(self.right_split, 1)
+        self._results_placeholder = QWidget()
+        self.right_split.addWidget(self._results_placeholder)
+        self._fill_empty_results(self._results_placeholder)
+        self._jobs_placeholder = QWidget()
+        self._jobs_placeholder.setMinimumHeight(110)
+        self.right_split.addWidget(self._jobs_placeholder)
+        self.right_split.setStretchFactor(0, 5)
+        self.right_split.setStretchFactor(1, 1)
+        self.right_split.setSizes([600, 150])
+
+    def _build_status_line(self) -> None:
+        """Text, (progress: built later, hidden until a job runs), elapsed time, target."""
+        status = self.statusBar()
+        status.setSizeGripEnabled(True)
+        self.status_label = QLabel("Ready")
+        self.status_label.setObjectName("statusLabel")
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        status.addWidget(self.status_label, 1)
+        self.elapsed_label = QLabel()
+        self.elapsed_label.setObjectName("elapsedLabel")
+        status.addPermanentWidget(self.elapsed_label)
+        self.mode_label = QLabel()
+        self.mode_label.setObjectName("modeLabel")
+        set_role(self.mode_label, "hint")
+        status.addPermanentWidget(self.mode_label)
+
     @staticmethod
-    def _empty_results() -> QWidget:
-        """Looks exactly like an empty ResultView (same style hooks), at a fraction of the cost."""
-        canvas = QWidget()
+    def _fill_empty_results(canvas: QWidget) -> None:
+        """Makes ``canvas`` look exactly like an empty ResultView (same style hooks), at a
+        fraction of the cost."""
         canvas.setObjectName("resultCanvas")
         set_role(canvas, "canvas")
         canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         canvas.setMinimumSize(200, 160)
+        layout = QVBoxLayout(canvas)
         empty = QLabel(EMPTY_RESULTS_TEXT)
+        layout.addWidget(empty)
         set_role(empty, "hint")
         set_enum(empty, "alignment", "AlignCenter")
         empty.setWordWrap(True)
-        QVBoxLayout(canvas).addWidget(empty)
-        return canvas
 
     def _build_rest(self) -> None:
         """The parts the first frame does not need, swapped in for their placeholders."""
