@@ -438,7 +438,7 @@ class FormPanel(QWidget):
         self.lock_ratio.setToolTip("Keep the aspect ratio when changing width or height")
         self.lock_ratio.setAccessibleName("Lock aspect ratio")
         self.lock_ratio.toggled.connect(self._lock_toggled)
-        sides = QWidget()
+        sides = QWidget(self)
         sides_row = QHBoxLayout(sides)
         sides_row.setContentsMargins(0, 0, 0, 0)
         sides_row.setSpacing(4)
@@ -480,7 +480,7 @@ class FormPanel(QWidget):
         self.random_seed.setToolTip("A new random seed for every generation")
         self.random_seed.setAccessibleName("Random seed")
         self.random_seed.clicked.connect(lambda: self.form.set_value(SEED, ""))
-        seed_box = QWidget()
+        seed_box = QWidget(self)
         seed_row = QHBoxLayout(seed_box)
         seed_row.setContentsMargins(0, 0, 0, 0)
         seed_row.setSpacing(4)
@@ -526,7 +526,7 @@ class FormPanel(QWidget):
 
     # --- construction helpers -----------------------------------------------------------
     def _error_label(self, key: str) -> ErrorLabel:
-        label = ErrorLabel(key)
+        label = ErrorLabel(key, self)
         self._errors[key] = label
         return label
 
@@ -545,7 +545,7 @@ class FormPanel(QWidget):
         focus: QWidget | None = None,
         extra_error_keys: tuple[str, ...] = (),
     ) -> None:
-        box = QWidget()
+        box = QWidget(self)  # (created in place: see MainWindow._build_ui on re-parenting)
         col = QVBoxLayout(box)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(2)
