@@ -9,7 +9,6 @@ Options for request parameters are generated from the parameter catalogue and pa
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 import time
@@ -344,6 +343,8 @@ def _generate(ctx: AppContext, request: Any, *, as_json: bool) -> int:
     assert isinstance(result, GenerationResult)
     ctx.settings.remember_prompt(request.prompt)
     if as_json:
+        import json  # (lazily, like every module the window does not need)
+
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
         for image in result.images:
@@ -365,6 +366,8 @@ def _library(ctx: AppContext, args: argparse.Namespace) -> int:
         return _export_sheet(library, args)
     items = library.items(args.search, limit=args.limit)
     if args.json:
+        import json
+
         print(json.dumps([item.to_json() for item in items], ensure_ascii=False, indent=1))
         return 0
     if not items:
