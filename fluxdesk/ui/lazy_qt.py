@@ -27,9 +27,12 @@ from PySide6.QtCore import QObject
 
 class _LazyQt:
     def __getattr__(self, name: str) -> Any:
+        # Only called for names not found on the instance: each is looked up once.
         from PySide6.QtCore import Qt
 
-        return getattr(Qt, name)
+        value = getattr(Qt, name)
+        setattr(self, name, value)
+        return value
 
 
 Qt = _LazyQt()
