@@ -927,12 +927,14 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._finish_startup)
             return
         assert self._first_shown is not None
-        waiting = time.monotonic() - self._first_shown < STARTUP_FALLBACK_S
-        if not waiting:
+        waited = time.monotonic() - self._first_shown
+        if waited >= STARTUP_FALLBACK_S:
             self._finish_startup()
         if self.isVisible():
-            # While waiting, every round of events (as the baseline does); then rarely.
-            QTimer.singleShot(0 if waiting else 100, self._await_first_frame)
+            # Every round of events at first (as the baseline does), then less often:
+            # no busy loop for a window that stays hidden (minimised).
+            delay_ms = 0 if waited < 0.25 else 10 if waited < STARTUP_FALLBACK_S else 100
+            QTimer.singleShot(delay_ms, self._await_first_frame)
         else:
             self._first_shown = None  # hidden before it was ever exposed: poll on the next show
 

@@ -312,3 +312,15 @@ def test_small_window_never_clips_the_form(qtbot, qapp, ctx: AppContext) -> None
     inner = scroll.widget()
     # Every row of the form fits in the visible part of its (vertical-only) scroll area.
     assert scroll.viewport().width() >= inner.minimumSizeHint().width()
+
+
+def test_a_window_never_exposed_still_finishes_start_up(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    frames: list[bool] = []
+    win.first_frame_shown.connect(lambda: frames.append(True))
+    win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # "shown", never exposed (like minimised)
+    win.show()
+    assert not win.built
+    qtbot.waitUntil(lambda: win.built, timeout=3000)  # the fallback after STARTUP_FALLBACK_S
+    assert not frames
