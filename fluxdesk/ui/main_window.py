@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QSize, QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -60,23 +60,9 @@ FORM_MAX_WIDTH = 520
 STARTUP_FALLBACK_S = 1.0
 
 
-class _KeyCheck(QRunnable):
-    """First-run check off the GUI thread (keyring may block on D-Bus)."""
-
-    class Signals(QObject):
-        done = Signal(bool)
-
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.signals = self.Signals()
-
-    def run(self) -> None:
-        try:
-            has_key = bool(self.ctx.keystore.get())
-        except FluxDeskError:
-            has_key = False
-        self.signals.done.emit(has_key)
+def _reraise(error: BaseException) -> None:
+    """For a background task that can only fail by a bug: on to the crash handler."""
+    raise error
 
 
 class _FormScroll(QScrollArea):
@@ -579,10 +565,18 @@ class MainWindow(QMainWindow):
         if self.use_sandbox:
             self.queue.pool.start(self._ensure_sandbox)
         elif self._check_key:
-            check = _KeyCheck(self.ctx)
-            check.signals.done.connect(self._on_key_checked)
-            self._key_check = check
-            self.queue.pool.start(check)
+            from fluxdesk.ui.tasks import run_task
+
+            # Off the GUI thread: the keyring may block on D-Bus.
+            run_task(self.queue.pool, self._has_key, self._on_key_checked, _reraise)
+
+    def _has_key(self) -> bool:
+        """(In a worker.) No usable keyring counts as no key: the first-run prompt says
+        what to do then."""
+        try:
+            return bool(self.ctx.keystore.get())
+        except FluxDeskError:
+            return False
 
     def _make_client(self) -> Any:
         self._ensure_sandbox()

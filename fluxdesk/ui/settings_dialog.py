@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,54 +24,25 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.settings import Settings
 from fluxdesk.ui.messages import user_message
+from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme import set_role
 
 TIMEOUT_MAX = 600.0
 
 
-class _KeyTest(QRunnable):
-    class Signals(QObject):
-        done = Signal(str, bool)  # message, ok
+def _test_key(base_url: str, key: str, connect_timeout: float, read_timeout: float) -> None:
+    """(In a worker) raises when the API refuses the key or cannot be reached."""
+    from fluxdesk.core.client import ApiClient, ClientConfig
 
-    def __init__(self, base_url: str, key: str, connect_timeout: float, read_timeout: float) -> None:
-        super().__init__()
-        self.signals = self.Signals()
-        self._args = (base_url, key, connect_timeout, read_timeout)
-
-    def run(self) -> None:
-        base_url, key, connect_timeout, read_timeout = self._args
-        try:
-            from fluxdesk.core.client import ApiClient, ClientConfig
-
-            client = ApiClient(
-                ClientConfig(
-                    base_url=base_url, api_key=key, connect_timeout=connect_timeout, read_timeout=read_timeout
-                )
-            )
-            client.check_key()
-        except BaseException as exc:
-            msg = user_message(exc)
-            self.signals.done.emit(f"{msg.title}: {msg.text}", False)
-        else:
-            self.signals.done.emit("The key works.", True)
+    config = ClientConfig(
+        base_url=base_url, api_key=key, connect_timeout=connect_timeout, read_timeout=read_timeout
+    )
+    ApiClient(config).check_key()
 
 
-class _KeyLoad(QRunnable):
-    class Signals(QObject):
-        done = Signal(str, str)  # key (may be ""), status text
-
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.signals = self.Signals()
-
-    def run(self) -> None:
-        try:
-            key = self.ctx.keystore.get() or ""
-            status = self.ctx.keystore.status().describe()
-        except FluxDeskError as exc:
-            key, status = "", str(exc)
-        self.signals.done.emit(key, status)
+def _load_key(ctx: AppContext) -> tuple[str, str]:
+    """(In a worker: the keyring may block on D-Bus) the stored key ("" if none), its status."""
+    return ctx.keystore.get() or "", ctx.keystore.status().describe()
 
 
 class SettingsDialog(QDialog):
@@ -84,7 +55,6 @@ class SettingsDialog(QDialog):
         self.ctx = ctx
         self.pool = pool or QThreadPool.globalInstance()
         self._stored_key = ""
-        self._tasks: list[QRunnable] = []
         s = ctx.settings
         defaults = Settings()
 
@@ -180,9 +150,7 @@ class SettingsDialog(QDialog):
 
         if ctx.sandbox is not None:
             self.key_status.setText("The sandbox is active: it needs no key.")
-        load = _KeyLoad(ctx)
-        load.signals.done.connect(self._key_loaded)
-        self._run(load)
+        run_task(self.pool, lambda: _load_key(ctx), self._key_loaded, self._key_not_loaded)
 
     def _seconds(self, value: float, name: str, label: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -194,11 +162,13 @@ class SettingsDialog(QDialog):
         spin.setValue(value)
         return spin
 
-    def _run(self, task: QRunnable) -> None:
-        self._tasks.append(task)  # keep the signals object alive
-        self.pool.start(task)
+    def _key_not_loaded(self, error: BaseException) -> None:
+        if not isinstance(error, FluxDeskError):
+            raise error  # a bug: on to the crash handler, not hidden in a status line
+        self._key_loaded(("", str(error)))  # e.g. no usable keyring: the message says what to do
 
-    def _key_loaded(self, key: str, status: str) -> None:
+    def _key_loaded(self, loaded: tuple[str, str]) -> None:
+        key, status = loaded
         self._stored_key = key
         self.key_edit.setEnabled(True)
         self.key_edit.setText(key)
@@ -226,13 +196,17 @@ class SettingsDialog(QDialog):
             if self.ctx.sandbox is not None
             else (self.base_url.text().strip() or P.DEFAULT_BASE_URL)
         )
-        task = _KeyTest(base.rstrip("/"), key, self.connect_timeout.value(), self.read_timeout.value())
-        task.signals.done.connect(self._tested)
-        self._run(task)
+        args = (base.rstrip("/"), key, self.connect_timeout.value(), self.read_timeout.value())
+        run_task(self.pool, lambda: _test_key(*args), self._key_works, self._key_refused)
 
-    def _tested(self, text: str, ok: bool) -> None:
+    def _key_works(self, _: None) -> None:
         self.test_button.setEnabled(True)
-        self._set_status(text, ok)
+        self._set_status("The key works.", True)
+
+    def _key_refused(self, error: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        message = user_message(error)
+        self._set_status(f"{message.title}: {message.text}", False)
 
     def _set_status(self, text: str, ok: bool) -> None:
         self.key_status.setText(text)
