@@ -103,12 +103,20 @@ def run_task(
     Pass ``receiver`` (usually ``self``) when the callbacks are closures over a widget;
     bound methods of a QObject are tied to their object without it.
     """
+    if not shiboken6.isValid(pool):
+        # Its owner is being torn down (a callback queued before a window closed asked for
+        # more work): nothing can run it, and nobody is left to tell.
+        return
     receiver = receiver or _owner(on_done) or _owner(on_error)
     dispatcher = _get_dispatcher()
     with _lock:
         key = next(_keys)
     dispatcher.pending[key] = _Pending(on_done, on_error, receiver)
-    pool.start(_Task(fn, key, dispatcher))
+    try:
+        pool.start(_Task(fn, key, dispatcher))
+    except BaseException:
+        del dispatcher.pending[key]  # never left waiting for a result that cannot come
+        raise
 
 
 def pending_count() -> int:

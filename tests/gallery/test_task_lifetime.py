@@ -70,3 +70,13 @@ def test_closure_callbacks_follow_the_receiver(qtbot, qapp: QApplication, errors
     run_task(pool, lambda: 1 / 0, calls.append, lambda e: calls.append(type(e)), receiver=receiver)
     qtbot.waitUntil(lambda: calls == [42, ZeroDivisionError], timeout=TIMEOUT)
     assert errors == []
+
+
+def test_a_task_for_a_pool_that_is_gone_is_dropped(qtbot, errors) -> None:  # type: ignore[no-untyped-def]
+    """A callback queued before a window closed may ask its (deleted) pool for more work."""
+    pool = QThreadPool()
+    shiboken6.delete(pool)
+    calls: list[object] = []
+    run_task(pool, lambda: 42, calls.append, calls.append)
+    qtbot.wait(50)
+    assert calls == [] and errors == [] and pending_count() == 0

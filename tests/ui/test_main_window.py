@@ -253,8 +253,13 @@ def test_first_run_without_key_offers_sandbox(qtbot, qapp, fd_home: Path) -> Non
     win.message_bar.secondary.click()
     assert win.use_sandbox and "Sandbox" in win.mode_label.text()
     qtbot.keyClicks(win.form_panel.prompt, "sandbox now")
-    with qtbot.waitSignal(win.image_saved, timeout=TIMEOUT):
-        win.generate_button.click()
+    assert win.generate_button.isEnabled(), win.form.problems
+    outcome: list[object] = []
+    win.image_saved.connect(lambda job: outcome.append("saved"))
+    win.queue.job_failed.connect(lambda job: outcome.append(job.error))
+    win.generate_button.click()
+    qtbot.waitUntil(lambda: bool(outcome), timeout=TIMEOUT)
+    assert outcome == ["saved"], [job.state for job in win.queue.jobs]
     win.queue.shutdown()
     ctx.close()
 
