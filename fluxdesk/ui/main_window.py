@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
     from PySide6.QtWidgets import QProgressBar
 
+    from fluxdesk.ui.gallery import GalleryWidget
     from fluxdesk.ui.image_viewer import ViewerWindow
     from fluxdesk.ui.jobs import Job, JobListModel, JobQueue
     from fluxdesk.ui.message_bar import MessageBar
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
     result_view: ResultView
     job_list: Any  # QListView
     job_model: JobListModel
-    gallery_view: QWidget
+    gallery_view: GalleryWidget
     progress: QProgressBar
 
     def __init__(
@@ -967,6 +968,9 @@ class MainWindow(QMainWindow):
         self._save_settings()
         if self._built:
             self.queue.shutdown(timeout_ms=3000)
+            # Saves a note being typed, and lets the library's background work finish
+            # before the widgets it reports to are destroyed.
+            self.gallery_view.shutdown()
         if self.viewer is not None:
             self.viewer.close()
         super().closeEvent(event)

@@ -329,3 +329,17 @@ def test_a_window_never_exposed_still_finishes_start_up(qtbot, ctx: AppContext) 
     assert not win.built
     qtbot.waitUntil(lambda: win.built, timeout=3000)  # the fallback after STARTUP_FALLBACK_S
     assert not frames
+
+
+def test_closing_saves_a_note_being_typed_and_stops_library_work(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    generate(qtbot, window, "a note to keep")
+    gallery = window.gallery_view
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 1, timeout=TIMEOUT)
+    gallery.select_ids([gallery.model.item(0).id])
+    qtbot.waitUntil(lambda: gallery.details.item is not None, timeout=TIMEOUT)
+    gallery.details.notes.setPlainText("warmer light")  # saved after a pause in typing…
+    window.close()  # … or now
+    library = window.ctx.library()
+    assert [item.notes for item in library.items()] == ["warmer light"]
+    assert gallery.io_pool.activeThreadCount() == 0
