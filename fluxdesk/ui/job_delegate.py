@@ -22,20 +22,20 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from fluxdesk.ui.jobs import Job, JobRole, JobState
-from fluxdesk.ui.theme import ERROR_DARK, ERROR_LIGHT, is_dark
+from fluxdesk.ui.theme import ERROR_DARK, ERROR_LIGHT, HINT_DARK, HINT_LIGHT, is_dark
 
 ICON = 18
 PAD_X = 10
 PAD_Y = 6
 LINE_GAP = 2
 
-# (light, dark) per state; grey ones follow the hint colour of the style sheet.
+# (light, dark) per state; the grey ones are the theme's hint colour.
 _COLOURS: dict[JobState, tuple[str, str]] = {
-    JobState.QUEUED: ("#6b7280", "#9aa0a6"),
+    JobState.QUEUED: (HINT_LIGHT, HINT_DARK),
     JobState.RUNNING: ("#2563eb", "#60a5fa"),
     JobState.DONE: ("#15803d", "#4ade80"),
     JobState.FAILED: (ERROR_LIGHT, ERROR_DARK),
-    JobState.CANCELLED: ("#6b7280", "#9aa0a6"),
+    JobState.CANCELLED: (HINT_LIGHT, HINT_DARK),
 }
 
 

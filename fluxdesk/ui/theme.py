@@ -26,6 +26,8 @@ STYLE_ARGS = ["-style", STYLE]  # for the QApplication's argv
 ACCENT = QColor("#3b82f6")
 ERROR_LIGHT = "#c62828"
 ERROR_DARK = "#ff8a80"
+HINT_LIGHT = "#6b7280"  # secondary text
+HINT_DARK = "#9aa0a6"
 
 _Role = QPalette.ColorRole
 
@@ -152,7 +154,7 @@ ROLES = ("hint", "error", "heading", "canvas", "primary", "message-info", "messa
 def _colors(dark: bool) -> dict[str, str]:
     return {
         "error": ERROR_DARK if dark else ERROR_LIGHT,
-        "hint": "#9aa0a6" if dark else "#6b7280",
+        "hint": HINT_DARK if dark else HINT_LIGHT,
         "card": "#26282d" if dark else "#ffffff",
         "border": "#34363c" if dark else "#dfe2e6",
         "canvas": "#18191c" if dark else "#e4e6e9",

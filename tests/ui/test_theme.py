@@ -19,13 +19,13 @@ def test_roles_follow_a_scheme_change(qtbot, qapp: QApplication) -> None:  # typ
     theme.set_role(canvas, "canvas")
     theme.set_role(button, "primary")
     text = QPalette.ColorRole.WindowText
-    assert hint.palette().color(text).name() == "#6b7280"
+    assert hint.palette().color(text).name() == theme.HINT_LIGHT
     assert error.palette().color(text).name() == theme.ERROR_LIGHT
     assert canvas.autoFillBackground()
     light_canvas = canvas.palette().color(QPalette.ColorRole.Window).name()
 
     theme.apply_theme(qapp, dark=True)
-    assert hint.palette().color(text).name() == "#9aa0a6"
+    assert hint.palette().color(text).name() == theme.HINT_DARK
     assert error.palette().color(text).name() == theme.ERROR_DARK
     assert canvas.palette().color(QPalette.ColorRole.Window).name() != light_canvas
     assert "#3a3d44" in button.styleSheet()  # the dark disabled colour
