@@ -536,7 +536,9 @@ class GalleryWidget(QWidget):
     def reveal(self) -> None:
         item = self.current_item()
         if item is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.path.parent)))
+            from fluxdesk.ui.reveal import show_in_folder
+
+            show_in_folder(item.path, self)
 
     def copy_image(self) -> None:
         items = self.selected_items()

@@ -792,10 +792,9 @@ class MainWindow(QMainWindow):
     def open_folder(self) -> None:
         card = self._current_card()
         if card is not None:
-            from PySide6.QtCore import QUrl
-            from PySide6.QtGui import QDesktopServices
+            from fluxdesk.ui.reveal import show_in_folder
 
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(card.path.parent)))
+            show_in_folder(card.path, self)
 
     def apply_request(self, request: GenerationRequest, text: str) -> None:
         """Fill the form from a library image or a dropped file ("use these settings")."""
