@@ -14,8 +14,17 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-THUMB_SIDE = 256  # pixels, longest side; tiles are drawn at most this big (2x for HiDPI tiles)
+THUMB_SIDE = 256  # pixels, longest side: the smallest thumbnails made (tiles are ~176 px)
+SIDE_STEP = 64  # larger sides are rounded up to this, so few sizes end up in the cache
 SUFFIX = ".jpg"
+
+
+def side_for(tile_px: int, device_pixel_ratio: float) -> int:
+    """The thumbnail side that stays sharp in a ``tile_px`` (logical pixels) tile on a
+    screen with this device pixel ratio: at least THUMB_SIDE (so a 1x screen can zoom a
+    little), larger on HiDPI screens, in SIDE_STEP steps."""
+    needed = tile_px * max(1.0, device_pixel_ratio)
+    return max(THUMB_SIDE, -(-int(needed) // SIDE_STEP) * SIDE_STEP)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ from fluxdesk.ui import trash
 from fluxdesk.ui.compare import CompareDialog
 from fluxdesk.ui.gallery_details import DetailsPanel
 from fluxdesk.ui.gallery_model import GalleryFilter, GalleryModel, ItemRole
-from fluxdesk.ui.gallery_view import GalleryView
+from fluxdesk.ui.gallery_view import THUMB_H, GalleryView
 from fluxdesk.ui.image_viewer import ViewerWindow
 from fluxdesk.ui.message_bar import MessageBar
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
@@ -90,7 +90,10 @@ class GalleryWidget(QWidget):
         self.rescan_on_open = rescan_on_open
         self.io_pool = QThreadPool(self)
         self.io_pool.setMaxThreadCount(1)  # one writer at a time: rescans, undo, sheets
-        self.loader = ThumbnailLoader(ctx.paths.thumbnails, parent=self)
+        # Thumbnails as sharp as the sharpest screen shows a tile (bigger on HiDPI screens).
+        ratio = max((screen.devicePixelRatio() for screen in QGuiApplication.screens()), default=1.0)
+        side = thumbnail_cache.side_for(THUMB_H, ratio)
+        self.loader = ThumbnailLoader(ctx.paths.thumbnails, side=side, parent=self)
         self.model = GalleryModel(self.loader, self)
         self.viewer: ViewerWindow | None = None
         self.compare_dialog: CompareDialog | None = None
