@@ -48,8 +48,11 @@ class AppContext:
         if self.sandbox is None:
             # A random key per run: the in-process sandbox needs none from the user, but
             # the client still authenticates exactly as against the real API.
-            self.sandbox = Sandbox(api_key="sandbox-" + secrets.token_hex(8), inference_delay=inference_delay)
-            self.sandbox.start()
+            sandbox = Sandbox(api_key="sandbox-" + secrets.token_hex(8), inference_delay=inference_delay)
+            sandbox.start()
+            # Published only once it runs: another thread that finds it set may use it at
+            # once (the window starts it in a worker while a job may already be asking).
+            self.sandbox = sandbox
         return self.sandbox
 
     def close(self) -> None:
