@@ -7,6 +7,7 @@ those themselves, so the CLI and the GUI cannot drift apart.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,9 @@ class AppContext:
     sandbox: Sandbox | None = None
     _library: Library | None = field(default=None, repr=False)
     _keystore: KeyStore | None = field(default=None, repr=False)
+    # The window opens the library in a worker while a job on the GUI thread may want it
+    # too: one Library (and one crash recovery) per folder, whoever comes first.
+    _library_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def create(cls, *, use_sandbox: bool = False, inference_delay: float = 0.6) -> AppContext:
@@ -100,9 +104,10 @@ class AppContext:
     def library(self) -> Library:
         from fluxdesk.core.library import Library
 
-        if self._library is None or self._library.root != self.library_root:
-            self._library = Library(self.library_root)
-        return self._library
+        with self._library_lock:
+            if self._library is None or self._library.root != self.library_root:
+                self._library = Library(self.library_root)
+            return self._library
 
     def save_settings(self) -> None:
         self.settings.save(self.paths.settings_file)

@@ -1,4 +1,4 @@
-"""The context's in-process sandbox is only visible to other threads once it runs."""
+"""The context hands its sandbox and library to several threads safely."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fluxdesk.core import library as library_module
 from fluxdesk.core import sandbox as sandbox_module
 from fluxdesk.core.context import AppContext
 
@@ -35,3 +36,26 @@ def test_the_sandbox_is_published_only_once_it_runs(tmp_path: Path, monkeypatch:
     assert ctx.sandbox is not None
     assert ctx.base_url.startswith("http://127.0.0.1:")  # running: it has its address
     ctx.close()
+
+
+def test_threads_opening_the_library_at_once_share_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLUXDESK_HOME", str(tmp_path))
+    ctx = AppContext.create()
+    opened: list[object] = []
+    real_init = library_module.Library.__init__
+
+    def slow_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(self)
+        threading.Event().wait(0.2)  # a slow disk: the other thread arrives meanwhile
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(library_module.Library, "__init__", slow_init)
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(ctx.library())) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len(opened) == 1 and got == [opened[0], opened[0]]
