@@ -117,9 +117,15 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
+    scenarios = [("first start", first_start_env)]
+    if sys.platform.startswith("linux"):
+        scenarios.append(("returning user", returning_user_env))
+    else:  # its temporary HOME does not move the data folder there: it would be the user's own
+        print("returning user: measured on Linux only")
     ratios = {}
-    for name, make_env in (("first start", first_start_env), ("returning user", returning_user_env)):
-        bare, app = compare(make_env(Path(tempfile.mkdtemp(prefix="fluxdesk-bench-"))), args.runs)
+    for name, make_env in scenarios:
+        with tempfile.TemporaryDirectory(prefix="fluxdesk-bench-") as home:
+            bare, app = compare(make_env(Path(home)), args.runs)
         mb, ma = statistics.median(bare), statistics.median(app)
         ratios[name] = ma / mb
         print(f"{name}:")
@@ -127,7 +133,7 @@ def main() -> int:
             each = ", ".join(f"{x * 1000:.0f}" for x in times)
             print(f"  {label} : median {median * 1000:.0f} ms  ({each})")
         print(f"  ratio            : {ma / mb:.2f}x  (target <= 1.30x)")
-    return 0 if ratios["returning user"] <= 1.3 else 1
+    return 0 if all(ratio <= 1.3 for ratio in ratios.values()) else 1
 
 
 if __name__ == "__main__":

@@ -99,14 +99,15 @@ def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
     window = MainWindow(ctx, use_sandbox=use_sandbox, check_key=not smoke_test)
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         window.first_frame_shown.connect(_exit_when_shown)
-    # Queued: runs once the rest of the window has been built after the first frame.
-    window.first_frame_shown.connect(lambda: QTimer.singleShot(0, freeze_startup_objects))
-    QTimer.singleShot(COLLECTOR_PAUSE_MAX_MS, _resume_collector)  # not shown for a while (minimised)
-    # Right after the first frame: what it does not need. (The crash handler's imports,
-    # logging.handlers, and the icon's files; the scheme signal touches the Qt namespace.)
-    window.first_frame_shown.connect(lambda: _install_crash_handler(ctx, window))
-    window.first_frame_shown.connect(lambda: set_window_icon(app))
-    window.first_frame_shown.connect(lambda: follow_color_scheme(app))
+    # Right after the first frame (also when none comes soon: started minimised), what it
+    # does not need: the crash handler (its imports, logging.handlers), the window icon's
+    # files, the colour-scheme signal (it touches the Qt namespace) and, queued until the
+    # rest of the window is built, the collector.
+    window.started_up.connect(lambda: _install_crash_handler(ctx, window))
+    window.started_up.connect(lambda: set_window_icon(app))
+    window.started_up.connect(lambda: follow_color_scheme(app))
+    window.started_up.connect(lambda: QTimer.singleShot(0, freeze_startup_objects))
+    QTimer.singleShot(COLLECTOR_PAUSE_MAX_MS, _resume_collector)  # a window never shown
     window.show()
     code = _smoke(app, window) if smoke_test else app.exec()
     window.queue.shutdown()

@@ -182,9 +182,6 @@ class GalleryWidget(QWidget):
 
         self.message_bar = MessageBar()
         self.message_bar.setObjectName("galleryMessageBar")
-        msg_box = QHBoxLayout()
-        msg_box.setContentsMargins(14, 4, 14, 0)
-        msg_box.addWidget(self.message_bar)
 
         self.grid = GalleryView()
         self.grid.setModel(self.model)
@@ -211,7 +208,7 @@ class GalleryWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(bar)
-        layout.addLayout(msg_box)
+        layout.addWidget(self.message_bar)  # its gap is its own margin (theme role)
         layout.addWidget(self.splitter, 1)
 
     def _combo(self, name: str, entries: list[tuple[str, str]]) -> QComboBox:

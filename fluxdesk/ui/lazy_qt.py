@@ -41,5 +41,9 @@ Qt = _LazyQt()
 def set_enum(obj: QObject, prop: str, keys: str) -> None:
     """Set the enum or flags property ``prop`` by key names (``"AlignRight|AlignTop"``),
     through Qt's property system, so no Python enum is created."""
-    if not obj.setProperty(prop, keys):
+    meta = obj.metaObject()
+    index = meta.indexOfProperty(prop)
+    # (Checked first: setProperty would also take a string for a text property, and
+    # make a dynamic property of a misspelt name.)
+    if index < 0 or not meta.property(index).isEnumType() or not obj.setProperty(prop, keys):
         raise ValueError(f"{type(obj).__name__} has no enum property {prop!r} accepting {keys!r}")

@@ -98,6 +98,7 @@ def _generate_keys() -> list[QKeySequence]:
 class MainWindow(QMainWindow):
     image_saved = Signal(object)  # Job, when its images are on disk (smoke test, benchmarks)
     first_frame_shown = Signal()  # the first frame is on screen (start-up benchmark)
+    started_up = Signal()  # right after the first frame, or a second after show() without one
 
     # Built by ensure_built(), right after the first frame (or on first use).
     message_bar: MessageBar
@@ -913,30 +914,30 @@ class MainWindow(QMainWindow):
         """Poll until the window system has exposed the window: Qt paints a widget window
         while handling its expose event, so one more round of events later the first
         frame is on screen (the bare-window baseline of benchmarks/startup.py waits the
-        same way). A window not exposed for a while (started minimised) finishes
-        start-up anyway, and is polled less often until it is."""
+        same way). A window not exposed within STARTUP_FALLBACK_S (started minimised)
+        finishes start-up anyway; ``first_frame_shown`` is then never emitted."""
         handle = self.windowHandle()
         if handle is not None and handle.isExposed():
-            QTimer.singleShot(0, self.first_frame_shown.emit)
-            QTimer.singleShot(0, self._finish_startup)
+            QTimer.singleShot(0, self, self.first_frame_shown.emit)
+            QTimer.singleShot(0, self, self._finish_startup)
             return
         assert self._first_shown is not None
         waited = time.monotonic() - self._first_shown
         if waited >= STARTUP_FALLBACK_S:
             self._finish_startup()
-        if self.isVisible():
-            # Every round of events at first (as the baseline does), then less often:
-            # no busy loop for a window that stays hidden (minimised).
-            delay_ms = 0 if waited < 0.25 else 10 if waited < STARTUP_FALLBACK_S else 100
-            QTimer.singleShot(delay_ms, self._await_first_frame)
+        elif self.isVisible():
+            # Every round of events at first (as the baseline does), then less often.
+            QTimer.singleShot(0 if waited < 0.25 else 10, self, self._await_first_frame)
         else:
             self._first_shown = None  # hidden before it was ever exposed: poll on the next show
 
     def _finish_startup(self) -> None:
-        """Right after the first frame: build the rest, then warm up (sandbox, key check)."""
+        """Right after the first frame (or the fallback): what the first frame could do
+        without (``started_up``), build the rest, warm up (sandbox, key check)."""
         if self._started_up:
             return
         self._started_up = True
+        self.started_up.emit()
         self.ensure_built()
         self.warm_up()
 

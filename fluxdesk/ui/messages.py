@@ -17,8 +17,6 @@ class Action(str, enum.Enum):
     USE_SANDBOX = "use_sandbox"
 
 
-# The result area before the first job (ResultView, and the window's first frame).
-
 ACTION_LABELS: dict[Action, str] = {
     Action.NONE: "",
     Action.RETRY: "Retry",

@@ -1,6 +1,6 @@
 """Show a file in the system's file manager, selected where the platform allows it.
 
-- macOS: ``open -R``; Windows: ``explorer /select,``.
+- macOS: ``open -R``; Windows: ``explorer /select,"path"``.
 - Linux and other freedesktop desktops: the file manager's D-Bus interface
   (``org.freedesktop.FileManager1.ShowItems``: Nautilus, Dolphin, Nemo, Caja, Thunar…),
   sent with jeepney, which the keyring already uses there. It runs in a worker: starting
@@ -23,12 +23,18 @@ FILE_MANAGER_PATH = "/org/freedesktop/FileManager1"
 DBUS_TIMEOUT_S = 5.0  # a file manager started on demand may take a while
 
 
-def reveal_command(path: Path, platform: str = sys.platform) -> tuple[str, list[str]] | None:
-    """The program (and arguments) that shows ``path`` selected, where there is one."""
+def reveal_command(path: Path, platform: str = sys.platform) -> tuple[str, list[str], str] | None:
+    """The program, its arguments and (Windows) its raw command-line tail that show
+    ``path`` selected, where there is one.
+
+    Explorer parses ``/select,<path>`` itself and splits at commas outside quotes, so the
+    path is quoted inside that one argument; Qt's own quoting would wrap the whole
+    argument instead (when the path has a space) and Explorer would not see ``/select``.
+    """
     if platform == "darwin":
-        return "open", ["-R", str(path)]
+        return "open", ["-R", str(path)], ""
     if platform == "win32":
-        return "explorer.exe", [f"/select,{path}"]
+        return "explorer.exe", [], f'/select,"{path}"'
     return None
 
 
@@ -54,10 +60,15 @@ def show_in_folder(path: Path, receiver: QObject, pool: QThreadPool | None = Non
     ``receiver``: the widget asking (nothing happens late if it is gone meanwhile)."""
     command = reveal_command(path)
     if command is not None:
-        started = QProcess.startDetached(*command)
-        if started[0] if isinstance(started, tuple) else started:
-            return
-        open_folder(path.parent)
+        program, arguments, native = command
+        process = QProcess()
+        process.setProgram(program)
+        process.setArguments(arguments)
+        if native:
+            process.setNativeArguments(native)  # type: ignore[attr-defined]  # (Windows-only API)
+        started = process.startDetached()
+        if not (started[0] if isinstance(started, tuple) else started):
+            open_folder(path.parent)
         return
     run_task(
         pool or QThreadPool.globalInstance(),

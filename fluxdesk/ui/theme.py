@@ -176,12 +176,13 @@ QPushButton:disabled {{ background: {"#3a3d44" if dark else "#c7ccd4"};
 """
 
 
-def _message_bar_sheet(dark: bool, severity: str) -> str:
+def _message_bar_sheet(dark: bool, severity: str, name: str) -> str:
     c = _colors(dark)
     edge = {"error": c["error"], "warning": c["warning"]}.get(severity, c["accent"])
-    # The margin is the bar's gap to the tabs: a hidden bar takes no room at all.
+    # The margin is the bar's gap to what is above it: a hidden bar takes no room at all.
+    # (Selected by its own name: the sheet must not reach the frames inside it.)
     return f"""
-QFrame#messageBar {{ margin: 10px 14px 0px 14px; border: 1px solid {c["border"]};
+QFrame#{name} {{ margin: 10px 14px 0px 14px; border: 1px solid {c["border"]};
     border-left: 4px solid {edge}; border-radius: 6px; background: {c["card"]}; }}
 """
 
@@ -214,7 +215,7 @@ def _style(widget: QWidget, role: str, dark: bool) -> None:
     elif role == "primary":
         widget.setStyleSheet(_primary_button_sheet(dark))
     else:  # message-<severity>
-        widget.setStyleSheet(_message_bar_sheet(dark, role.removeprefix("message-")))
+        widget.setStyleSheet(_message_bar_sheet(dark, role.removeprefix("message-"), widget.objectName()))
 
 
 def set_palette(app: QApplication, dark: bool) -> None:

@@ -24,9 +24,12 @@ def test_set_enum_sets_by_key_names(qtbot) -> None:  # type: ignore[no-untyped-d
     assert splitter.orientation() == RealQt.Orientation.Vertical
 
 
-@pytest.mark.parametrize(("prop", "keys"), [("alignment", "AlignSideways"), ("alignmnet", "AlignTop")])
+@pytest.mark.parametrize(
+    ("prop", "keys"), [("alignment", "AlignSideways"), ("alignmnet", "AlignTop"), ("text", "AlignTop")]
+)
 def test_set_enum_refuses_unknown_keys_and_properties(qtbot, prop: str, keys: str) -> None:  # type: ignore[no-untyped-def]
     label = QLabel()
     qtbot.addWidget(label)
     with pytest.raises(ValueError, match=prop):
         set_enum(label, prop, keys)
+    assert label.text() == "" and label.dynamicPropertyNames() == []  # nothing was set

@@ -324,11 +324,11 @@ def test_a_window_never_exposed_still_finishes_start_up(qtbot, ctx: AppContext) 
     qtbot.addWidget(win)
     frames: list[bool] = []
     win.first_frame_shown.connect(lambda: frames.append(True))
-    win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # "shown", never exposed (like minimised)
-    win.show()
-    assert not win.built
-    qtbot.waitUntil(lambda: win.built, timeout=3000)  # the fallback after STARTUP_FALLBACK_S
-    assert not frames
+    with qtbot.waitSignal(win.started_up, timeout=3000):  # the fallback after STARTUP_FALLBACK_S
+        win.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # "shown", never exposed (minimised)
+        win.show()
+        assert not win.built
+    assert win.built and not frames
 
 
 def test_closing_saves_a_note_being_typed_and_stops_library_work(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -42,8 +42,9 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 def test_macos_and_windows_select_the_file_with_their_own_tools(tmp_path: Path) -> None:
     image = tmp_path / "a fox.png"
-    assert reveal.reveal_command(image, "darwin") == ("open", ["-R", str(image)])
-    assert reveal.reveal_command(image, "win32") == ("explorer.exe", [f"/select,{image}"])
+    assert reveal.reveal_command(image, "darwin") == ("open", ["-R", str(image)], "")
+    # One argument Explorer parses itself, the path quoted inside it (it has a space).
+    assert reveal.reveal_command(image, "win32") == ("explorer.exe", [], f'/select,"{image}"')
     assert reveal.reveal_command(image, "linux") is None
 
 
