@@ -182,7 +182,7 @@ def _message_bar_sheet(dark: bool, severity: str, name: str) -> str:
     # The margin is the bar's gap to what is above it: a hidden bar takes no room at all.
     # (Selected by its own name: the sheet must not reach the frames inside it.)
     return f"""
-QFrame#{name} {{ margin: 10px 14px 0px 14px; border: 1px solid {c["border"]};
+QFrame#{name} {{ margin: 10px 14px 6px 14px; border: 1px solid {c["border"]};
     border-left: 4px solid {edge}; border-radius: 6px; background: {c["card"]}; }}
 """
 
