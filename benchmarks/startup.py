@@ -82,21 +82,27 @@ def measure(command: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def returning_user_env(home: Path) -> dict[str, str]:
-    """The environment of a user with a fresh ``home`` who has run FluxDesk before."""
+def _fresh_user_env(home: Path) -> dict[str, str]:
+    """The environment of a user with a fresh ``home``: no FluxDesk or XDG overrides."""
     own_dirs = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLUXDESK_") and k not in own_dirs}
     # Bytecode caches as on an installed system: any value of this variable (even "0")
     # stops Python writing them, and every run would then compile the edited modules.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["HOME"] = str(home)
-    subprocess.run([sys.executable, "-c", WRITE_SETTINGS], env=env, check=True)
     env["FLUXDESK_EXIT_WHEN_SHOWN"] = "1"
     return env
 
 
+def returning_user_env(home: Path) -> dict[str, str]:
+    """... who has run FluxDesk before: its default data folder holds a settings file."""
+    env = _fresh_user_env(home)
+    subprocess.run([sys.executable, "-c", WRITE_SETTINGS], env=env, check=True)
+    return env
+
+
 def first_start_env(home: Path) -> dict[str, str]:
-    env = returning_user_env(home)  # (its settings file is not read: FLUXDESK_HOME wins)
+    env = _fresh_user_env(home)
     env["FLUXDESK_HOME"] = str(home / "fluxdesk-home")
     return env
 
