@@ -294,6 +294,15 @@ class OptionalDoubleSpinBox(QDoubleSpinBox):
         self.setValue(self.minimum() if value is None else float(value))
 
 
+def _tool_button(name: str, text: str, tip: str, accessible_name: str) -> QToolButton:
+    button = QToolButton()
+    button.setObjectName(name)
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setAccessibleName(accessible_name)
+    return button
+
+
 def number_spin(spec: NumberSpec, parent: QWidget | None = None) -> QSpinBox:
     spin = QSpinBox(parent)
     spin.setRange(int(spec.minimum), int(spec.maximum))
@@ -370,11 +379,12 @@ class FormPanel(QWidget):
         self.char_count = QLabel()
         self.char_count.setObjectName("charCount")
         set_role(self.char_count, "hint")
-        self.history_button = QToolButton()
-        self.history_button.setObjectName("historyButton")
-        self.history_button.setText("History…")
-        self.history_button.setToolTip("Search earlier prompts (Up/Down in the prompt also walks them)")
-        self.history_button.setAccessibleName("Prompt history")
+        self.history_button = _tool_button(
+            "historyButton",
+            "History…",
+            "Search earlier prompts (Up/Down in the prompt also walks them)",
+            "Prompt history",
+        )
         self.history_button.setAutoRaise(True)
         self.history_button.clicked.connect(self.history_requested)
         head.addWidget(prompt_label)
@@ -425,18 +435,15 @@ class FormPanel(QWidget):
             spin.setToolTip(spec.help)
             spin.setAccessibleName(spec.label)
             spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
-        self.swap_button = QToolButton()
-        self.swap_button.setObjectName("swapButton")
-        self.swap_button.setText("⇄")
-        self.swap_button.setToolTip("Swap width and height")
-        self.swap_button.setAccessibleName("Swap width and height")
+        self.swap_button = _tool_button("swapButton", "⇄", "Swap width and height", "Swap width and height")
         self.swap_button.clicked.connect(self.swap_sides)
-        self.lock_ratio = QToolButton()
-        self.lock_ratio.setObjectName("aspectLock")
+        self.lock_ratio = _tool_button(
+            "aspectLock",
+            "Lock ratio",
+            "Keep the aspect ratio when changing width or height",
+            "Lock aspect ratio",
+        )
         self.lock_ratio.setCheckable(True)
-        self.lock_ratio.setText("Lock ratio")
-        self.lock_ratio.setToolTip("Keep the aspect ratio when changing width or height")
-        self.lock_ratio.setAccessibleName("Lock aspect ratio")
         self.lock_ratio.toggled.connect(self._lock_toggled)
         sides = QWidget(self)
         sides_row = QHBoxLayout(sides)
@@ -467,18 +474,14 @@ class FormPanel(QWidget):
         self.seed_edit = QLineEdit()
         self.seed_edit.setObjectName("seedEdit")
         self.seed_edit.setPlaceholderText("Random")
-        self.reuse_seed = QToolButton()
-        self.reuse_seed.setObjectName("reuseSeedButton")
-        self.reuse_seed.setText("Use last")
-        self.reuse_seed.setToolTip("Lock the seed of the last result")
-        self.reuse_seed.setAccessibleName("Lock the last seed")
+        self.reuse_seed = _tool_button(
+            "reuseSeedButton", "Use last", "Lock the seed of the last result", "Lock the last seed"
+        )
         self.reuse_seed.setEnabled(False)
         self.reuse_seed.clicked.connect(self.lock_last_seed)
-        self.random_seed = QToolButton()
-        self.random_seed.setObjectName("randomSeedButton")
-        self.random_seed.setText("Random")
-        self.random_seed.setToolTip("A new random seed for every generation")
-        self.random_seed.setAccessibleName("Random seed")
+        self.random_seed = _tool_button(
+            "randomSeedButton", "Random", "A new random seed for every generation", "Random seed"
+        )
         self.random_seed.clicked.connect(lambda: self.form.set_value(SEED, ""))
         seed_box = QWidget(self)
         seed_row = QHBoxLayout(seed_box)
