@@ -301,7 +301,8 @@ class GalleryWidget(QWidget):
         self.failed.emit(text)
 
     def rescan(self) -> None:
-        """Notice files added, moved or deleted outside FluxDesk (Library.reindex in a worker)."""
+        """Notice files added, moved or deleted outside FluxDesk (Library.reindex in a
+        worker); also empties what FluxDesk's own trash has kept long enough."""
         library = self.library
         if library is None:
             return
@@ -312,6 +313,7 @@ class GalleryWidget(QWidget):
             report = library.reindex()
             # Thumbnails of images that are gone would otherwise stay in the cache forever.
             thumbnail_cache.prune(cache_dir, library.ids())
+            trash.purge_old(library.root)
             return report
 
         run_task(self.io_pool, work, self._on_rescanned, self._on_worker_error)

@@ -40,6 +40,7 @@ def move_to_trash(path: Path, library_root: Path) -> Trashed:
     folder = library_root / OWN_TRASH
     try:
         folder.mkdir(exist_ok=True)
+        # The prefix records when it was deleted (purge_old counts the days from it).
         target = folder / f"{int(time.time() * 1000)}_{path.name}"
         shutil.move(str(path), target)
     except OSError as exc:
@@ -62,14 +63,28 @@ def restore(entry: Trashed) -> None:
             info.unlink()
 
 
-def purge_old(library_root: Path, keep_days: float = KEEP_DAYS) -> int:
-    folder = library_root / OWN_TRASH
+def purge_old(library_root: Path, keep_days: float = KEEP_DAYS, now: float | None = None) -> int:
+    """Remove what FluxDesk's own trash has held for more than ``keep_days``; returns how
+    many files went. The gallery runs it with every rescan (on start, off the GUI thread).
+
+    Age counts from the deletion, which the name records: a move keeps the file's own
+    modification time, so an image made long ago and deleted today is not purged today.
+    """
+    cutoff = (time.time() if now is None else now) - keep_days * 86400
     removed = 0
-    cutoff = time.time() - keep_days * 86400
     with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
+        for entry in os.scandir(library_root / OWN_TRASH):
             with contextlib.suppress(OSError):
-                if entry.stat().st_mtime < cutoff:
+                if entry.is_file(follow_symlinks=False) and _deleted_at(entry) < cutoff:
                     os.unlink(entry.path)
                     removed += 1
     return removed
+
+
+def _deleted_at(entry: os.DirEntry[str]) -> float:
+    """When ``entry`` was trashed: its ``<milliseconds>_`` prefix (see move_to_trash), or
+    for a file put there some other way, its modification time."""
+    stamp, separator, _ = entry.name.partition("_")
+    if separator and stamp.isdigit():
+        return int(stamp) / 1000
+    return entry.stat(follow_symlinks=False).st_mtime
