@@ -631,4 +631,9 @@ class FormPanel(QWidget):
 
     def _show_problems(self) -> None:
         for key, label in self._errors.items():
-            label.show_problems(self.form.problems_for(key))
+            messages = self.form.problems_for(key)
+            if key == PROMPT and not self.form.value(PROMPT):
+                # An empty prompt is where every session starts, not a mistake: no red text
+                # for it. Generate stays disabled and its tooltip says why.
+                messages = []
+            label.show_problems(messages)

@@ -716,7 +716,7 @@ class MainWindow(QMainWindow):
             self.generate_button.setToolTip(f"Generate ({shortcut}); while a job runs, this queues another")
         else:
             self.generate_button.setToolTip(
-                "Fix the marked fields first:\n" + "\n".join(p.message for p in self.form.problems)
+                "Cannot generate yet:\n" + "\n".join(p.message for p in self.form.problems)
             )
 
     def _update_result_actions(self) -> None:

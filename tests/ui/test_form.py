@@ -44,7 +44,12 @@ def test_limits_and_defaults_come_from_the_catalogue(qtbot) -> None:  # type: ig
 
 def test_prompt_problems_inline_and_char_count(qtbot) -> None:  # type: ignore[no-untyped-def]
     panel = make_panel(qtbot)
-    assert not panel.form.valid
+    # Empty (as every session starts): invalid, but not marked as a mistake.
+    assert not panel.form.valid and error_text(panel, F.PROMPT) == ""
+    qtbot.keyClicks(panel.prompt, "   ")
+    assert not panel.form.valid and "Prompt" in error_text(panel, F.PROMPT)
+    panel.prompt.clear()
+    assert not panel.form.valid and error_text(panel, F.PROMPT) == ""
     qtbot.keyClicks(panel.prompt, "a red fox")
     assert panel.form.valid and error_text(panel, F.PROMPT) == ""
     assert panel.char_count.text() == f"9 / {P.PROMPT_MAX_CHARS}"

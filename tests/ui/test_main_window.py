@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog, QListView, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QListView, QPushButton
 
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.request import GenerationRequest
@@ -33,7 +33,10 @@ def test_start_state_focus_and_object_names(qtbot, window: MainWindow) -> None: 
     assert window.focusWidget() is window.form_panel.prompt
     for name in ("promptEdit", "generateButton", "cancelButton", "resultView", "jobList", "galleryView"):
         assert window.findChild(object, name) is not None, name
+    # Nothing typed yet: Generate is off and says why; no red text for the empty prompt.
     assert not window.generate_button.isEnabled()
+    assert window.generate_button.toolTip().startswith("Cannot generate yet:\nPrompt:")
+    assert not window.findChild(QLabel, "promptError").isVisible()
     assert window.tabs.tabText(1).replace("&", "") == "Library"
     for button in window.findChildren(QPushButton):
         if button.isVisibleTo(window):
