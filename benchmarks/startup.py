@@ -15,7 +15,7 @@ Two starts are measured, each against its own bare runs:
   and a prompt history;
 - first start: an empty FLUXDESK_HOME (no platformdirs, no settings file).
 
-    /work/venv/bin/python benchmarks/startup.py [--runs 9]
+    /work/venv/bin/python benchmarks/startup.py [--runs 21]
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def compare(env: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
 def main() -> int:
     ensure_display()
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=21)  # alternating pairs; fewer are noisier
     args = parser.parse_args()
     scenarios = [("first start", first_start_env)]
     if sys.platform.startswith("linux"):
