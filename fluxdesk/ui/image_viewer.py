@@ -104,10 +104,15 @@ class ImageViewer(QGraphicsView):
     def set_zoom(self, scale: float) -> None:
         """Set an explicit scale (leaves fit mode), keeping the view centre still."""
         self.mode = clamp_scale(scale)
+        # Centred by hand: Qt's AnchorViewCenter re-centres on the last point the view was
+        # *scrolled* to, which from "fit" (nothing to scroll) is the image's top-left corner.
+        to_scene, _ = self.viewportTransform().inverted()
+        centre = to_scene.map(QRectF(self.viewport().rect()).center())  # (not rounded to a pixel)
         old = self.transformationAnchor()
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self._set_scale(self.mode)
         self.setTransformationAnchor(old)
+        self.centerOn(centre)
 
     def zoom_by(self, factor: float) -> None:
         self.set_zoom(self.scale_factor * factor)
