@@ -460,7 +460,7 @@ class FormPanel(QWidget):
 
         self.guidance_spin = OptionalDoubleSpinBox(P.GUIDANCE_SCALE)
         self.guidance_spin.setObjectName("guidanceSpin")
-        self._add_row(grid, "&Guidance", GUIDANCE, self.guidance_spin, spec=P.GUIDANCE_SCALE)
+        self._add_row(grid, "G&uidance", GUIDANCE, self.guidance_spin, spec=P.GUIDANCE_SCALE)
         self.steps_spin = OptionalSpinBox(P.NUM_INFERENCE_STEPS)
         self.steps_spin.setObjectName("stepsSpin")
         self._add_row(grid, "S&teps", STEPS, self.steps_spin, spec=P.NUM_INFERENCE_STEPS)
@@ -490,7 +490,7 @@ class FormPanel(QWidget):
         seed_row.addWidget(self.seed_edit, 1)
         seed_row.addWidget(self.reuse_seed)
         seed_row.addWidget(self.random_seed)
-        self._add_row(grid, "S&eed", SEED, seed_box, spec=P.SEED, focus=self.seed_edit)
+        self._add_row(grid, "See&d", SEED, seed_box, spec=P.SEED, focus=self.seed_edit)
         self._bind(SEED, self.seed_edit)
 
         self.format_combo = QComboBox()
@@ -498,7 +498,7 @@ class FormPanel(QWidget):
         for fmt in OutputFormat:
             self.format_combo.addItem(fmt.name, fmt.value)
         self.format_combo.setToolTip("File format the API returns (PNG is lossless and larger)")
-        self._add_row(grid, "&Format", FORMAT, self.format_combo)
+        self._add_row(grid, "F&ormat", FORMAT, self.format_combo)
 
         self.safety_check = QCheckBox("Safety checker")
         self.safety_check.setObjectName("safetyCheck")

@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tabs)
         generate_tab = QWidget()
         generate_tab.setObjectName("generateTab")
-        self.tabs.addTab(generate_tab, "&Generate")
+        self.tabs.addTab(generate_tab, "Ge&nerate")
         self._library_page = QWidget()
         self._library_page.setObjectName("libraryPage")
         self.tabs.addTab(self._library_page, "&Library")

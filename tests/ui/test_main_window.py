@@ -346,3 +346,31 @@ def test_closing_saves_a_note_being_typed_and_stops_library_work(qtbot, window: 
     library = window.ctx.library()
     assert [item.notes for item in library.items()] == ["warmer light"]
     assert gallery.io_pool.activeThreadCount() == 0
+
+
+def _mnemonic(text: str) -> str | None:
+    """The Alt+letter of a label text ("Si&ze" → "z"; "&&" is a literal ampersand)."""
+    i = text.replace("&&", "").find("&")
+    stripped = text.replace("&&", "")
+    return stripped[i + 1].lower() if 0 <= i < len(stripped) - 1 else None
+
+
+def test_alt_letters_are_unique_on_each_tab(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Two controls sharing an Alt+letter make Alt+letter cycle between them (Qt's
+    "ambiguous shortcut"), so the letter no longer does what its underline says."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    window.show()
+    qtbot.waitExposed(window)
+    for tab in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(tab)
+        owners: dict[str, list[str]] = {}
+        texts = [a.text() for a in window.menuBar().actions()]
+        texts += [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        texts += [w.text() for w in window.findChildren(QLabel) if w.buddy() is not None and w.isVisible()]
+        texts += [w.text() for w in window.findChildren(QAbstractButton) if w.isVisible()]
+        for text in texts:
+            letter = _mnemonic(text)
+            if letter:
+                owners.setdefault(letter, []).append(text)
+        assert {k: v for k, v in owners.items() if len(v) > 1} == {}, window.tabs.tabText(tab)
