@@ -34,6 +34,7 @@ from fluxdesk.core.errors import (
     AuthenticationError,
     BadImageError,
     BadResponseError,
+    InvalidRequestError,
     LibraryError,
     NetworkError,
     RateLimitedError,
@@ -43,6 +44,7 @@ from fluxdesk.core.errors import (
 )
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import ApiResponse, RemoteImage
+from fluxdesk.core.settings import base_url_problem
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +140,10 @@ ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total or 0)
 
 class ApiClient:
     def __init__(self, config: ClientConfig) -> None:
+        """Raises InvalidRequestError (nothing is sent) for a base URL that is no address."""
+        problem = base_url_problem(config.base_url)
+        if problem:
+            raise InvalidRequestError([problem])
         self.config = config
         self._api_host = urlsplit(config.base_url).netloc
 

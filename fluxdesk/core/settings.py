@@ -23,6 +23,27 @@ BASE_URL_ENV = "FLUXDESK_BASE_URL"
 PROMPT_HISTORY_LIMIT = 200
 
 
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the API's base URL, or None when it can.
+
+    The one rule for the settings dialog, ``FLUXDESK_BASE_URL`` and the client (which
+    refuses to send anything to an address that fails it).
+    """
+    from urllib.parse import urlsplit  # lazily: not needed to open the window
+
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # e.g. a port that is not a number
+        valid = False
+    if valid and not any(ch.isspace() for ch in url):
+        return None
+    return (
+        f"Base URL: must be an http:// or https:// address such as {P.DEFAULT_BASE_URL} "
+        f"(got {url!r}); set it in Settings or with {BASE_URL_ENV}"
+    )
+
+
 @dataclass
 class Settings:
     """The user's settings; each field's metadata holds its help text."""

@@ -22,12 +22,16 @@ from PySide6.QtWidgets import (
 from fluxdesk.core import params as P
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError
-from fluxdesk.core.settings import Settings
+from fluxdesk.core.settings import Settings, base_url_problem
 from fluxdesk.ui.messages import user_message
 from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme import set_role
 
 TIMEOUT_MAX = 600.0
+SANDBOX_NOTE = (
+    "FluxDesk is using its offline sandbox, which needs no key. The key and Base URL here "
+    "are for the real API (FluxDesk started without --sandbox)."
+)
 
 
 def _test_key(base_url: str, key: str, connect_timeout: float, read_timeout: float) -> None:
@@ -96,6 +100,13 @@ class SettingsDialog(QDialog):
         self.base_url.setObjectName("baseUrlEdit")
         self.base_url.setAccessibleName("Base URL")
         self.base_url.setPlaceholderText(P.DEFAULT_BASE_URL)
+        self.base_url.setToolTip(f"Empty: {P.DEFAULT_BASE_URL}")
+        self.base_url_error = QLabel()
+        self.base_url_error.setObjectName("baseUrlError")
+        set_role(self.base_url_error, "error")
+        self.base_url_error.setWordWrap(True)
+        self.base_url_error.hide()
+        self.base_url.textChanged.connect(self._check_base_url)
         self.connect_timeout = self._seconds(s.connect_timeout, "connectTimeoutSpin", "Connect timeout")
         self.read_timeout = self._seconds(s.read_timeout, "readTimeoutSpin", "Read timeout")
         self.library_dir = QLineEdit(s.library_dir)
@@ -123,17 +134,18 @@ class SettingsDialog(QDialog):
         form.addRow(key_label, key_box)
         form.addRow("", self.key_status)
         form.addRow("&Base URL", self.base_url)
+        form.addRow("", self.base_url_error)
         form.addRow("&Connect timeout", self.connect_timeout)
         form.addRow("&Read timeout", self.read_timeout)
         lib_label = QLabel("&Library")
         lib_label.setBuddy(self.library_dir)
         form.addRow(lib_label, lib_box)
         form.addRow("", self.auto_save)
-        for label, widget in (
+        for spin, default in (
             (self.connect_timeout, defaults.connect_timeout),
             (self.read_timeout, defaults.read_timeout),
         ):
-            label.setToolTip(f"Default {widget:g} s")
+            spin.setToolTip(f"1 to {TIMEOUT_MAX:g} s (default {default:g} s)")
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -141,6 +153,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
+        self._check_base_url()  # a bad address saved by hand shows at once
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.addLayout(form)
@@ -149,7 +162,7 @@ class SettingsDialog(QDialog):
         self.resize(600, 0)
 
         if ctx.sandbox is not None:
-            self.key_status.setText("The sandbox is active: it needs no key.")
+            self.key_status.setText(SANDBOX_NOTE)
         run_task(self.pool, lambda: _load_key(ctx), self._key_loaded, self._key_not_loaded)
 
     def _seconds(self, value: float, name: str, label: str) -> QDoubleSpinBox:
@@ -159,6 +172,8 @@ class SettingsDialog(QDialog):
         spin.setRange(1.0, TIMEOUT_MAX)
         spin.setDecimals(0)
         spin.setSuffix(" s")
+        # Out of range (e.g. 0) becomes the nearest allowed value, not the previous one.
+        spin.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToNearestValue)
         spin.setValue(value)
         return spin
 
@@ -184,19 +199,31 @@ class SettingsDialog(QDialog):
         if folder:
             self.library_dir.setText(folder)
 
+    def _base_url(self) -> str:
+        return self.base_url.text().strip() or P.DEFAULT_BASE_URL
+
+    def _check_base_url(self) -> bool:
+        problem = base_url_problem(self._base_url())
+        self.base_url_error.setText(problem or "")
+        self.base_url_error.setVisible(problem is not None)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(problem is None)
+        save.setToolTip(problem or "")
+        return problem is None
+
     def test_key(self) -> None:
+        """Asks the API at the Base URL above (also in sandbox mode: the key is for the
+        real API; the sandbox has none of its own to check it against)."""
         key = self.key_edit.text().strip()
         if not key:
-            self._set_status("Enter a key first.", False)
+            sandbox = " (The sandbox itself needs none.)" if self.ctx.sandbox else ""
+            self._set_status("Enter a key to test it." + sandbox, False)
+            return
+        if not self._check_base_url():
             return
         self.test_button.setEnabled(False)
         self._set_status("Testing…", True)
-        base = (
-            self.ctx.base_url
-            if self.ctx.sandbox is not None
-            else (self.base_url.text().strip() or P.DEFAULT_BASE_URL)
-        )
-        args = (base.rstrip("/"), key, self.connect_timeout.value(), self.read_timeout.value())
+        args = (self._base_url().rstrip("/"), key, self.connect_timeout.value(), self.read_timeout.value())
         run_task(self.pool, lambda: _test_key(*args), self._key_works, self._key_refused)
 
     def _key_works(self, _: None) -> None:
@@ -213,6 +240,8 @@ class SettingsDialog(QDialog):
         set_role(self.key_status, "hint" if ok else "error")
 
     def accept(self) -> None:
+        if not self._check_base_url():
+            return
         key = self.key_edit.text().strip()
         if self.key_edit.isEnabled() and key and key != self._stored_key:
             try:
@@ -221,7 +250,7 @@ class SettingsDialog(QDialog):
                 self._set_status(str(exc), False)
                 return
         s = self.ctx.settings
-        s.base_url = self.base_url.text().strip() or P.DEFAULT_BASE_URL
+        s.base_url = self._base_url()
         s.connect_timeout = float(self.connect_timeout.value())
         s.read_timeout = float(self.read_timeout.value())
         s.library_dir = self.library_dir.text().strip()

@@ -287,3 +287,26 @@ def test_cancel_during_a_retry_wait(sandbox: Sandbox) -> None:
 
 def test_config_repr_hides_the_key() -> None:
     assert KEY not in repr(ClientConfig(base_url="http://x", api_key=KEY))
+
+
+def test_a_base_url_that_is_no_address_is_refused_before_sending(tmp_path: Path) -> None:
+    """FLUXDESK_BASE_URL="not a url": one line naming the setting, the invalid-input exit
+    code, nothing sent (it used to say the API's answer could not be read, exit 9)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLUXDESK_")}
+    env.update(FLUXDESK_HOME=str(tmp_path / "home"), FLUXDESK_API_KEY="sk-any", FLUXDESK_BASE_URL="not a url")
+    done = subprocess.run(
+        [sys.executable, "-m", "fluxdesk", "generate", "a fox"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "fluxdesk: Invalid request: Base URL: must be an http:// or https:// address such as "
+        "https://api.aimlapi.com (got 'not a url'); set it in Settings or with FLUXDESK_BASE_URL"
+    ]

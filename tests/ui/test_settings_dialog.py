@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import KeyStoreError
 from fluxdesk.ui.settings_dialog import SettingsDialog
@@ -20,6 +22,7 @@ def open_dialog(qtbot, ctx: AppContext) -> SettingsDialog:  # type: ignore[no-un
 def test_test_key_reports_a_working_and_a_refused_key(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     assert ctx.sandbox is not None
     dialog = open_dialog(qtbot, ctx)
+    dialog.base_url.setText(ctx.sandbox.base_url)  # "Test key" asks the API the field names
 
     dialog.key_edit.setText(ctx.sandbox.api_key)
     dialog.test_button.click()
@@ -58,3 +61,53 @@ def test_a_bug_while_loading_the_key_is_not_swallowed(qtbot, ctx: AppContext, mo
         qtbot.addWidget(dialog)
         qtbot.waitUntil(lambda: bool(caught), timeout=TIMEOUT)
     assert isinstance(caught[0][1], ZeroDivisionError)
+
+
+def test_a_base_url_that_is_no_address_is_marked_and_not_saved(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = open_dialog(qtbot, ctx)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    dialog.base_url.setText("ftp://bad url")
+    assert dialog.base_url_error.isVisible() and not save.isEnabled()
+    assert dialog.base_url_error.text().startswith("Base URL: must be an http:// or https:// address")
+    dialog.accept()  # (Enter) refuses too
+    assert dialog.isVisible() and ctx.settings.base_url != "ftp://bad url"
+    dialog.base_url.setText("")  # empty: the default address
+    assert not dialog.base_url_error.isVisible() and save.isEnabled()
+    dialog.base_url.setText("http://127.0.0.1:8765")
+    dialog.connect_timeout.lineEdit().setText("0")  # below the range: the nearest allowed value
+    dialog.connect_timeout.interpretText()
+    dialog.connect_timeout.editingFinished.emit()
+    dialog.accept()
+    assert ctx.settings.base_url == "http://127.0.0.1:8765"
+    assert ctx.settings.connect_timeout == 1.0
+
+
+def test_a_saved_bad_base_url_is_refused_before_anything_is_sent(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from fluxdesk.core.client import ApiClient, ClientConfig
+    from fluxdesk.core.errors import InvalidRequestError
+
+    with pytest.raises(InvalidRequestError, match="Base URL: must be an http"):
+        ApiClient(ClientConfig(base_url="not a url", api_key="k"))
+    ctx.settings.base_url = "ftp://bad url"
+    ctx.close()
+    dialog = open_dialog(qtbot, ctx)  # opened on it: marked at once
+    assert dialog.base_url_error.isVisible()
+
+
+def test_sandbox_mode_explains_the_key_and_tests_it_at_the_base_url(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    assert ctx.sandbox is not None
+    dialog = open_dialog(qtbot, ctx)
+    assert "offline sandbox, which needs no key" in dialog.key_status.text()
+    dialog.key_edit.setText("")
+    dialog.test_button.click()
+    assert "The sandbox itself needs none" in dialog.key_status.text()
+    # The key is tested where the Base URL field points (here: a dead port), not at the sandbox.
+    dialog.base_url.setText("http://127.0.0.1:9")
+    dialog.connect_timeout.setValue(1)
+    dialog.key_edit.setText(ctx.sandbox.api_key)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=TIMEOUT)
+    assert dialog.key_status.property("role") == "error"
+    assert "127.0.0.1" in dialog.key_status.text()
