@@ -66,6 +66,7 @@ class AuthenticationError(FluxDeskError):
 
     def __init__(self, status: int, detail: str = "") -> None:
         self.status = status
+        self.detail = detail
         what = "was rejected" if status == 401 else "is not allowed to use this model"
         extra = f" ({detail})" if detail else ""
         super().__init__(
@@ -97,6 +98,7 @@ class ServerError(FluxDeskError):
 
     def __init__(self, status: int, detail: str = "") -> None:
         self.status = status
+        self.detail = detail
         extra = f": {detail}" if detail else ""
         super().__init__(
             f"The API had a problem (HTTP {status}){extra}. Nothing was retried automatically "
@@ -147,8 +149,21 @@ class CancelledError(FluxDeskError):
         super().__init__("Cancelled.")
 
 
+class KeyProblem(str, enum.Enum):
+    """What went wrong with the key, so each front end can word it (and offer) its own way."""
+
+    NO_KEYRING = "no_keyring"  # no usable OS keyring on this machine
+    NO_KEY = "no_key"  # the keyring works; nothing is stored in it
+    KEYRING_FAILED = "keyring_failed"  # the keyring refused to read, store or delete
+    INVALID_KEY = "invalid_key"  # empty or with spaces: nothing was stored
+
+
 class KeyStoreError(FluxDeskError):
     kind = ErrorKind.KEY_STORE
+
+    def __init__(self, message: str, problem: KeyProblem = KeyProblem.KEYRING_FAILED) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 class LibraryError(FluxDeskError):

@@ -11,7 +11,7 @@ import enum
 import os
 from dataclasses import dataclass
 
-from fluxdesk.core.errors import KeyStoreError
+from fluxdesk.core.errors import KeyProblem, KeyStoreError
 
 SERVICE = "fluxdesk"
 ACCOUNT = "aimlapi-api-key"
@@ -71,7 +71,7 @@ class KeyStore:
 
     def _require_backend(self) -> None:
         if not self.backend_usable():
-            raise KeyStoreError(NO_BACKEND_HELP.format(backend=self.backend_name()))
+            raise KeyStoreError(NO_BACKEND_HELP.format(backend=self.backend_name()), KeyProblem.NO_KEYRING)
 
     def get(self) -> str | None:
         """The key to use: environment first, then keyring. None when not set."""
@@ -94,17 +94,20 @@ class KeyStore:
         if key:
             return key
         if not self.backend_usable():
-            raise KeyStoreError(NO_BACKEND_HELP.format(backend=self.backend_name()))
+            raise KeyStoreError(NO_BACKEND_HELP.format(backend=self.backend_name()), KeyProblem.NO_KEYRING)
         raise KeyStoreError(
-            f"No API key set. Run `fluxdesk key set`, set {KEY_ENV}, or try `fluxdesk --sandbox`."
+            f"No API key set. Run `fluxdesk key set`, set {KEY_ENV}, or try `fluxdesk --sandbox`.",
+            KeyProblem.NO_KEY,
         )
 
     def set(self, key: str) -> None:
         key = key.strip()
         if not key:
-            raise KeyStoreError("The API key is empty; nothing was stored.")
+            raise KeyStoreError("The API key is empty; nothing was stored.", KeyProblem.INVALID_KEY)
         if any(c.isspace() for c in key):
-            raise KeyStoreError("The API key contains spaces or line breaks; nothing was stored.")
+            raise KeyStoreError(
+                "The API key contains spaces or line breaks; nothing was stored.", KeyProblem.INVALID_KEY
+            )
         self._require_backend()
         try:
             self._keyring().set_password(SERVICE, ACCOUNT, key)

@@ -95,7 +95,9 @@ class Job:
         if error is None:
             return ""
         if isinstance(error, FluxDeskError):
-            text = str(error)
+            from fluxdesk.ui.messages import user_message  # (the window's wording of it)
+
+            text = user_message(error).text
         else:
             text = f"Unexpected error ({type(error).__name__})"
         lines = [line for line in (" ".join(part.split()) for part in text.splitlines()) if line]

@@ -5,7 +5,15 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from fluxdesk.core.errors import ErrorKind, FluxDeskError, RateLimitedError
+from fluxdesk.core.errors import (
+    AuthenticationError,
+    ErrorKind,
+    FluxDeskError,
+    KeyProblem,
+    KeyStoreError,
+    RateLimitedError,
+    ServerError,
+)
 
 
 class Action(str, enum.Enum):
@@ -62,6 +70,27 @@ _TITLES: dict[ErrorKind, str] = {
 }
 
 
+# The core's own messages name command lines (`fluxdesk key set`) for the terminal; the
+# window words these in its own terms and offers the way out as a button.
+_KEY_MESSAGES: dict[KeyProblem, UserMessage] = {
+    KeyProblem.NO_KEYRING: UserMessage(
+        "No keyring for your API key",
+        "FluxDesk keeps your key in the system keyring (Keychain, Credential Locker, or a "
+        "Secret Service such as GNOME Keyring), and none is available here. Unlock or install "
+        "one, or start FluxDesk with the FLUXDESK_API_KEY environment variable set. The "
+        "sandbox works without a key.",
+        Severity.WARNING,
+        Action.USE_SANDBOX,
+    ),
+    KeyProblem.NO_KEY: UserMessage(
+        "No API key yet",
+        "Add your AI/ML API key in Settings, or try FluxDesk first with the offline sandbox.",
+        Severity.WARNING,
+        Action.OPEN_SETTINGS,
+    ),
+}
+
+
 def user_message(error: BaseException) -> UserMessage:
     """Map any error from a job to what the window shows (never a traceback)."""
     if not isinstance(error, FluxDeskError):
@@ -76,10 +105,21 @@ def user_message(error: BaseException) -> UserMessage:
     text = str(error)
     if kind is ErrorKind.CANCELLED:
         return UserMessage(title, "The job was cancelled.", Severity.INFO)
-    if kind is ErrorKind.AUTHENTICATION:
+    if isinstance(error, AuthenticationError):
+        refused = "refused the key" if error.status == 401 else "does not let this key use the model"
+        detail = f": {error.detail}" if error.detail else ""
+        text = f"The API {refused}{detail} (HTTP {error.status}). Check or replace it in Settings."
         return UserMessage(title, text, action=Action.OPEN_SETTINGS)
-    if kind is ErrorKind.KEY_STORE:
-        return UserMessage(title, text, Severity.WARNING, action=Action.OPEN_SETTINGS)
+    if isinstance(error, KeyStoreError):
+        known = _KEY_MESSAGES.get(error.problem)
+        return known or UserMessage(title, text, Severity.WARNING, action=Action.OPEN_SETTINGS)
+    if isinstance(error, ServerError):  # the title already says "The API had a problem"
+        detail = f": {error.detail}" if error.detail else ""
+        text = (
+            f"HTTP {error.status}{detail}. Nothing was retried automatically, so you are not "
+            "billed twice; retry when ready."
+        )
+        return UserMessage(title, text, action=Action.RETRY)
     if isinstance(error, RateLimitedError):
         wait = error.retry_after
         return UserMessage(title, text, Severity.WARNING, action=Action.RETRY, retry_after=wait)

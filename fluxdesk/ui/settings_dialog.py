@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 
 from fluxdesk.core import params as P
 from fluxdesk.core.context import AppContext
-from fluxdesk.core.errors import FluxDeskError
+from fluxdesk.core.errors import FluxDeskError, KeyProblem, KeyStoreError
+from fluxdesk.core.keystore import KEY_ENV, KeySource, KeyStatus
 from fluxdesk.core.settings import Settings, base_url_problem
 from fluxdesk.ui.messages import user_message
 from fluxdesk.ui.tasks import run_task
@@ -46,7 +47,18 @@ def _test_key(base_url: str, key: str, connect_timeout: float, read_timeout: flo
 
 def _load_key(ctx: AppContext) -> tuple[str, str]:
     """(In a worker: the keyring may block on D-Bus) the stored key ("" if none), its status."""
-    return ctx.keystore.get() or "", ctx.keystore.status().describe()
+    return ctx.keystore.get() or "", _describe(ctx.keystore.status())
+
+
+def _describe(status: KeyStatus) -> str:
+    """Where the key comes from, in the window's words (KeyStatus.describe is the CLI's)."""
+    if status.source is KeySource.ENVIRONMENT:
+        return f"Set by {KEY_ENV}, which overrides the keyring."
+    if status.source is KeySource.KEYRING:
+        return f"Stored in the system keyring ({status.backend})."
+    if not status.usable_backend:
+        return user_message(KeyStoreError("", KeyProblem.NO_KEYRING)).text
+    return f"Not set yet: paste your key and press Save; it is kept in the system keyring ({status.backend})."
 
 
 class SettingsDialog(QDialog):
@@ -180,7 +192,8 @@ class SettingsDialog(QDialog):
     def _key_not_loaded(self, error: BaseException) -> None:
         if not isinstance(error, FluxDeskError):
             raise error  # a bug: on to the crash handler, not hidden in a status line
-        self._key_loaded(("", str(error)))  # e.g. no usable keyring: the message says what to do
+        # e.g. no usable keyring: the message says what to do
+        self._key_loaded(("", user_message(error).text))
 
     def _key_loaded(self, loaded: tuple[str, str]) -> None:
         key, status = loaded
@@ -190,6 +203,7 @@ class SettingsDialog(QDialog):
         self.key_edit.setPlaceholderText("Paste your AI/ML API key")
         if self.ctx.sandbox is None:
             self.key_status.setText(status)
+            self._fit_height()
         self.key_edit.setFocus()
 
     def _browse(self) -> None:
@@ -238,6 +252,15 @@ class SettingsDialog(QDialog):
     def _set_status(self, text: str, ok: bool) -> None:
         self.key_status.setText(text)
         set_role(self.key_status, "hint" if ok else "error")
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show a longer status in full (a shown dialog keeps its size otherwise)."""
+        layout = self.layout()
+        layout.invalidate()  # the label's new text changed its height for this width
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        self.resize(self.width(), max(self.height(), needed, self.minimumSizeHint().height()))
 
     def accept(self) -> None:
         if not self._check_base_url():
@@ -247,7 +270,7 @@ class SettingsDialog(QDialog):
             try:
                 self.ctx.keystore.set(key)
             except FluxDeskError as exc:
-                self._set_status(str(exc), False)
+                self._set_status(user_message(exc).text, False)
                 return
         s = self.ctx.settings
         s.base_url = self._base_url()

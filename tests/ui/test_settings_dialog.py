@@ -111,3 +111,17 @@ def test_sandbox_mode_explains_the_key_and_tests_it_at_the_base_url(qtbot, ctx: 
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=TIMEOUT)
     assert dialog.key_status.property("role") == "error"
     assert "127.0.0.1" in dialog.key_status.text()
+
+
+def test_no_keyring_is_explained_in_full_in_the_windows_words(qtbot, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fluxdesk.core.keystore import KeySource, KeyStatus
+
+    monkeypatch.setattr(ctx.keystore, "get", lambda: None)
+    monkeypatch.setattr(ctx.keystore, "status", lambda: KeyStatus(KeySource.NONE, "fail Keyring", False))
+    ctx.close()  # no sandbox: the dialog shows the key store's status
+    dialog = open_dialog(qtbot, ctx)
+    text = dialog.key_status.text()
+    assert text.startswith("FluxDesk keeps your key in the system keyring") and "`" not in text
+    label = dialog.key_status
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=TIMEOUT)
+    assert label.geometry().bottom() < dialog.buttons.geometry().top()  # not cut off or overlapped
