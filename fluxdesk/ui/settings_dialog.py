@@ -257,6 +257,8 @@ class SettingsDialog(QDialog):
     def _fit_height(self) -> None:
         """Grow to show a longer status in full (a shown dialog keeps its size otherwise)."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.invalidate()  # the label's new text changed its height for this width
         layout.activate()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
