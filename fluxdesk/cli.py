@@ -26,6 +26,19 @@ if TYPE_CHECKING:
 PROG = "fluxdesk"
 
 
+# Thumbnails per row on a contact sheet (only the command line lets a person choose):
+# 0 gave one very tall column and 50 unreadable specks; 8 still leaves ~125 px
+# thumbnails on A4. (Here, not in contact_sheet.py: that module imports Pillow, which
+# building this parser should not.)
+SHEET_MIN_COLUMNS = 1
+SHEET_MAX_COLUMNS = 8
+SHEET_DEFAULT_COLUMNS = 4
+
+SANDBOX_HELP = "use a built-in offline sandbox API instead of the real one (no key needed)"
+DEBUG_HELP = "show tracebacks and debug logs"
+LIMIT_HELP = "at most N images (N ≥ 1)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -35,48 +48,59 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default {P.DEFAULT_BASE_URL}), FLUXDESK_HOME (library, settings, caches).",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="use a built-in offline sandbox API instead of the real one (no key needed)",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--sandbox", action="store_true", help=SANDBOX_HELP)
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     parser.add_argument(
         "--smoke-test",
         action="store_true",
         help="open the window, generate one image, exit 0 when it is saved (for packaging checks)",
     )
+    # The global options are also accepted after the command (`fluxdesk generate --sandbox`).
+    debug = _global_options("--debug")
+    debug_sandbox = _global_options("--debug", "--sandbox")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
-    gen = commands.add_parser("generate", help="generate images and save them into the library")
+    gen = commands.add_parser(
+        "generate", parents=[debug_sandbox], help="generate images and save them into the library"
+    )
     _add_generate_options(gen)
 
-    lib = commands.add_parser("library", help="list, search and reindex the local library")
+    lib = commands.add_parser("library", parents=[debug], help="list, search and reindex the local library")
     lib_commands = lib.add_subparsers(dest="library_command", metavar="ACTION", required=True)
-    lst = lib_commands.add_parser("list", help="list saved images, newest first")
+    lst = lib_commands.add_parser("list", parents=[debug], help="list saved images, newest first")
     lst.add_argument("--search", metavar="TEXT", help="only images whose prompt matches TEXT")
-    lst.add_argument("--limit", type=int, metavar="N", help="at most N images")
+    lst.add_argument("--limit", metavar="N", help=LIMIT_HELP)
     lst.add_argument("--json", action="store_true", help="print a JSON array")
-    lib_commands.add_parser("reindex", help="rebuild the index from the image files alone")
-    find = lib_commands.add_parser("search", help="list images whose prompt, notes or tags match TEXT")
+    lib_commands.add_parser("reindex", parents=[debug], help="rebuild the index from the image files alone")
+    find = lib_commands.add_parser(
+        "search", parents=[debug], help="list images whose prompt, notes or tags match TEXT"
+    )
     find.add_argument("search", metavar="TEXT", help="words to look for (prefix match, all words)")
-    find.add_argument("--limit", type=int, metavar="N", help="at most N images")
+    find.add_argument("--limit", metavar="N", help=LIMIT_HELP)
     find.add_argument("--json", action="store_true", help="print a JSON array")
-    sheet = lib_commands.add_parser("export-sheet", help="write a contact sheet (PNG or PDF) of saved images")
+    sheet = lib_commands.add_parser(
+        "export-sheet", parents=[debug], help="write a contact sheet (PNG or PDF) of saved images"
+    )
     sheet.add_argument("output", metavar="OUTPUT", help="file to write; .png (one page) or .pdf (A4 pages)")
     sheet.add_argument("--search", metavar="TEXT", help="only images matching TEXT")
-    sheet.add_argument("--limit", type=int, metavar="N", help="at most N images (newest first)")
+    sheet.add_argument("--limit", metavar="N", help=LIMIT_HELP + " (newest first)")
     sheet.add_argument("--ids", metavar="1,2,3", help="exactly these image ids, in this order")
     sheet.add_argument("--title", metavar="TEXT", help="heading printed on the sheet")
-    sheet.add_argument("--columns", type=int, default=4, metavar="N", help="thumbnails per row (default 4)")
+    sheet.add_argument(
+        "--columns",
+        default=SHEET_DEFAULT_COLUMNS,
+        metavar="N",
+        help=f"thumbnails per row, {SHEET_MIN_COLUMNS} to {SHEET_MAX_COLUMNS} "
+        f"(default {SHEET_DEFAULT_COLUMNS})",
+    )
 
-    key = commands.add_parser("key", help="manage the API key in the OS keyring")
+    key = commands.add_parser("key", parents=[debug], help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
-    key_commands.add_parser("set", help="store the key (read without echo, or from stdin)")
-    key_commands.add_parser("delete", help="remove the stored key")
-    key_commands.add_parser("status", help="tell where the key comes from (never prints it)")
+    key_commands.add_parser("set", parents=[debug], help="store the key (read without echo, or from stdin)")
+    key_commands.add_parser("delete", parents=[debug], help="remove the stored key")
+    key_commands.add_parser("status", parents=[debug], help="tell where the key comes from (never prints it)")
 
-    sbx = commands.add_parser("sandbox", help="run the offline sandbox API server")
+    sbx = commands.add_parser("sandbox", parents=[debug], help="run the offline sandbox API server")
     sbx.add_argument("--port", type=int, default=8765, help="API port (default 8765; 0 = any free port)")
     sbx.add_argument("--cdn-port", type=int, default=0, help="image server port (default: any free port)")
     sbx.add_argument("--key", default="sandbox", help="API key the sandbox accepts (default: sandbox)")
@@ -97,6 +121,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _global_options(*flags: str) -> argparse.ArgumentParser:
+    """A parent parser repeating global flags on a command. SUPPRESS as default: a command
+    that does not see the flag must not overwrite the True the main parser may have set
+    (argparse copies a subparser's defaults over the main namespace)."""
+    helps = {"--debug": DEBUG_HELP, "--sandbox": SANDBOX_HELP}
+    parent = argparse.ArgumentParser(add_help=False)
+    for flag in flags:
+        parent.add_argument(flag, action="store_true", default=argparse.SUPPRESS, help=helps[flag])
+    return parent
+
+
+# The catalogue's help for the seed is written for the window's empty field; on a command
+# line the way to get a random seed is to leave the option out.
+CLI_HELP = {P.SEED.field: "Same seed + prompt + model version gives the same image; omit for a random seed."}
+
+
+def _number_help(spec: P.NumberSpec, extra: str = "") -> str:
+    """The catalogue's help sentence, then the allowed range as a sentence of its own (the
+    help already ends with a full stop: appending "(…)" would double the punctuation)."""
+    text = CLI_HELP.get(spec.field, spec.help).rstrip()
+    if not text.endswith("."):
+        text += "."
+    allowed = spec.range_text()
+    return f"{text} {allowed[0].upper()}{allowed[1:]}{extra}."
+
+
 def _add_generate_options(gen: argparse.ArgumentParser) -> None:
     gen.add_argument("prompt", metavar="PROMPT", help=P.PROMPT_HELP)
     size = gen.add_argument_group("size", P.SIZE_HELP)
@@ -105,11 +155,13 @@ def _add_generate_options(gen: argparse.ArgumentParser) -> None:
         metavar="PRESET",
         help="one of "
         + ", ".join(p.value for p in P.SizePreset)
-        + f" (default {P.DEFAULT_SIZE.value}) or WxH",
+        + f" (default {P.DEFAULT_SIZE.value}) or WxH; or give --width and --height instead",
     )
-    for spec in P.SIDE_SPECS:
+    for spec, other in zip(P.SIDE_SPECS, reversed(P.SIDE_SPECS), strict=True):
         size.add_argument(
-            f"--{spec.field}", metavar=spec.field[0].upper(), help=f"{spec.help} ({spec.range_text()})"
+            f"--{spec.field}",
+            metavar=spec.field[0].upper(),
+            help=_number_help(spec, f"; needs --{other.field}"),
         )
     # Values stay text here: build_request validates them with the catalogue's messages.
     options = {
@@ -121,7 +173,10 @@ def _add_generate_options(gen: argparse.ArgumentParser) -> None:
     for spec, flag in options.items():
         default = f"; default {spec.default:g}" if spec.default is not None else ""
         gen.add_argument(
-            flag, dest=spec.field, metavar="N", help=f"{spec.help} ({spec.range_text()}{default})"
+            flag,
+            dest=spec.field,
+            metavar="N" if spec.integer else "X",
+            help=_number_help(spec, default),
         )
     gen.add_argument(
         "--format",
@@ -152,13 +207,35 @@ def raw_request_from_args(args: argparse.Namespace) -> dict[str, Any]:
             "enable_safety_checker",
         )
     }
-    if args.width is not None or args.height is not None:
-        raw["image_size"] = {"width": args.width, "height": args.height}
-        if args.size is not None:
-            raw["image_size_conflict"] = True
-    elif args.size is not None:
-        raw["image_size"] = args.size
+    # Size problems the request model cannot word for a command line (a missing partner
+    # option, two alternatives at once) are reported by size_problems() instead.
+    if not size_problems(args):
+        if args.width is not None:
+            raw["image_size"] = {"width": args.width, "height": args.height}
+        elif args.size is not None:
+            raw["image_size"] = args.size
     return raw
+
+
+def size_problems(args: argparse.Namespace) -> list[str]:
+    """What is wrong with how the size options were combined, in the CLI's own words
+    (the request model would say "Height: … (got None)" for a missing --height)."""
+    from fluxdesk.core.request import side_problem
+
+    sides = f"each a multiple of {P.SIDE_STEP} from {P.SIDE_MIN} to {P.SIDE_MAX}"
+    given = [spec for spec in P.SIDE_SPECS if getattr(args, spec.field) is not None]
+    if args.size is not None and given:
+        return [
+            "Image size: --size and --width/--height are alternatives; give either a preset "
+            f"with --size, or both --width and --height ({sides})"
+        ]
+    if len(given) != 1:
+        return []
+    spec = given[0]
+    (other,) = (s for s in P.SIDE_SPECS if s is not spec)
+    problems = [f"Image size: --{spec.field} needs --{other.field} as well ({sides}), or use --size"]
+    problem = side_problem(spec, getattr(args, spec.field))
+    return problems + ([problem.message] if problem else [])
 
 
 # The window's own options (no command). A command line of only these opens the window
@@ -179,7 +256,7 @@ def window_args(argv: Sequence[str]) -> argparse.Namespace | None:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = window_args(arguments) or build_parser().parse_args(arguments)
-    _configure_logging(args.debug)
+    _configure_logging(args.debug, command=args.command is not None)
     if args.command is None:
         problem = _no_display_problem()
         if problem:
@@ -230,13 +307,41 @@ def _no_display_problem(env: dict[str, str] | None = None, platform: str = sys.p
     )
 
 
-def _configure_logging(debug: bool) -> None:
-    import logging
+_WARNING_HANDLER = "fluxdesk-cli-warnings"  # the name of the handler _configure_logging adds
 
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+
+def _configure_logging(debug: bool, *, command: bool) -> None:
+    import logging  # lazily: the window's start-up does not need it this early
+
+    if debug or not command:
+        logging.basicConfig(
+            level=logging.DEBUG if debug else logging.WARNING,
+            format="%(levelname)s %(name)s: %(message)s",
+        )
+        return
+
+    class OneLine(logging.Formatter):
+        """`fluxdesk: warning: …` on one line: no level, logger name or traceback."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            return f"{PROG}: warning: {' '.join(record.getMessage().split())}"
+
+    # A command reports its errors as one line of its own (FluxDeskError). Other libraries'
+    # records (urllib3's "Retrying (…)" before a refused connection is reported) would only
+    # add raw lines before it, so they go nowhere: a root handler keeps logging's
+    # last-resort stderr handler out. FluxDesk's own warnings (e.g. a settings file it had
+    # to ignore) stay visible, as one plain line each.
+    root = logging.getLogger()
+    if not any(type(h) is logging.NullHandler for h in root.handlers):
+        root.addHandler(logging.NullHandler())
+    own = logging.getLogger("fluxdesk")
+    for old in [h for h in own.handlers if h.get_name() == _WARNING_HANDLER]:
+        own.removeHandler(old)  # main() may run more than once in one process (tests)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_WARNING_HANDLER)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(OneLine())
+    own.addHandler(handler)
 
 
 def _run_command(args: argparse.Namespace) -> int:
@@ -247,28 +352,99 @@ def _run_command(args: argparse.Namespace) -> int:
         request = _validated_request_or_exit(args)
         if request is None:
             return EXIT_CODES[ErrorKind.VALIDATION]
+        _check_data_folder()
         ctx = AppContext.create(use_sandbox=args.sandbox, inference_delay=0.3)
         try:
             return _generate(ctx, request, as_json=args.json)
         finally:
             ctx.close()
+    # The same for the other commands: bad options exit 2 before the library is opened,
+    # an empty key before the keyring is touched.
+    key = ""
+    try:
+        if args.command == "library":
+            _check_library_options(args)
+        elif args.command == "key" and args.key_command == "set":
+            key = _read_key()
+            _check_key(key)
+    except _BadOption as problem:
+        action = args.library_command if args.command == "library" else args.key_command
+        print(f"{PROG} {args.command} {action}: {problem}", file=sys.stderr)
+        return EXIT_CODES[ErrorKind.VALIDATION]
+    _check_data_folder()
     ctx = AppContext.create()
     if args.command == "library":
         return _library(ctx, args)
     if args.command == "key":
-        return _key(ctx, args)
+        return _key(ctx, args, key)
     raise AssertionError(f"unhandled command {args.command}")
+
+
+class _BadOption(ValueError):
+    """An option value outside its allowed range; the message names both."""
+
+
+def _int_option(value: object, flag: str, minimum: int, maximum: int | None = None) -> int | None:
+    """``value`` (text from the command line, or a default) as a whole number in range."""
+    if value is None:
+        return None
+    allowed = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        raise _BadOption(f"{flag} must be a whole number {allowed} (got {value!r})")
+    return number
+
+
+def _check_library_options(args: argparse.Namespace) -> None:
+    # --limit 0 used to say "No images." and a negative limit listed everything (SQLite
+    # reads LIMIT -3 as no limit).
+    if hasattr(args, "limit"):
+        args.limit = _int_option(args.limit, "--limit", 1)
+    if hasattr(args, "columns"):
+        args.columns = _int_option(args.columns, "--columns", SHEET_MIN_COLUMNS, SHEET_MAX_COLUMNS)
+
+
+def _check_key(key: str) -> None:
+    # The key store would refuse these too, but as a keyring problem (exit 11) and only
+    # after looking for a usable keyring: they are bad input (exit 2).
+    from fluxdesk.core.keystore import key_problem
+
+    problem = key_problem(key)
+    if problem:
+        raise _BadOption(problem)
+
+
+def _check_data_folder() -> None:
+    """Settings, library and caches all live in the data folder: when a file stands where
+    it (or a folder above it) should be, say so in one line instead of letting each later
+    step fail with its own "[Errno 20] Not a directory"."""
+    import os
+
+    from fluxdesk.core.errors import LibraryError
+    from fluxdesk.core.paths import HOME_ENV, app_paths
+
+    folder = app_paths().data
+    for place in (folder, *folder.parents):
+        try:
+            if not place.exists():
+                continue
+            if place.is_dir():
+                return
+        except OSError:
+            return  # (permissions…) the step that needs the folder will say what failed
+        what = "is a file" if place == folder else f"cannot be created: {place} is a file"
+        fix = f"point {HOME_ENV} at a folder" if os.environ.get(HOME_ENV, "").strip() else "move that file"
+        raise LibraryError(f"The data folder {folder} {what}, not a folder; {fix}.")
 
 
 def _validated_request_or_exit(args: argparse.Namespace) -> Any:
     from fluxdesk.core.request import build_request
 
-    raw = raw_request_from_args(args)
-    conflict = raw.pop("image_size_conflict", False)
-    request, problems = build_request(raw)
-    messages = [p.message for p in problems]
-    if conflict:
-        messages.insert(0, "Image size: give either --size or --width/--height, not both")
+    request, problems = build_request(raw_request_from_args(args))
+    messages = size_problems(args) + [p.message for p in problems]
     if messages:
         for message in messages:
             print(f"{PROG} generate: {message}", file=sys.stderr)
@@ -410,7 +586,7 @@ def _export_sheet(library: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _key(ctx: AppContext, args: argparse.Namespace) -> int:
+def _key(ctx: AppContext, args: argparse.Namespace, key: str) -> int:
     store = ctx.keystore
     if args.key_command == "status":
         status = store.status()
@@ -420,7 +596,6 @@ def _key(ctx: AppContext, args: argparse.Namespace) -> int:
         removed = store.delete()
         print("API key removed from the keyring." if removed else "No API key was stored.")
         return 0
-    key = _read_key()
     store.set(key)
     print(f"API key stored in the OS keyring ({store.backend_name()}).")
     return 0

@@ -48,6 +48,16 @@ class KeyStatus:
         return f"API key: not set (keyring: {self.backend}). Run `fluxdesk key set`."
 
 
+def key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be stored, or None (the one rule: the key store and the CLI)."""
+    key = key.strip()
+    if not key:
+        return "the API key is empty; nothing was stored"
+    if any(c.isspace() for c in key):
+        return "the API key contains spaces or line breaks; nothing was stored"
+    return None
+
+
 class KeyStore:
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self._env = dict(os.environ) if env is None else env
@@ -102,12 +112,9 @@ class KeyStore:
 
     def set(self, key: str) -> None:
         key = key.strip()
-        if not key:
-            raise KeyStoreError("The API key is empty; nothing was stored.", KeyProblem.INVALID_KEY)
-        if any(c.isspace() for c in key):
-            raise KeyStoreError(
-                "The API key contains spaces or line breaks; nothing was stored.", KeyProblem.INVALID_KEY
-            )
+        problem = key_problem(key)
+        if problem:
+            raise KeyStoreError(f"{problem[0].upper()}{problem[1:]}.", KeyProblem.INVALID_KEY)
         self._require_backend()
         try:
             self._keyring().set_password(SERVICE, ACCOUNT, key)
