@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from fluxdesk.core.errors import ErrorKind, FluxDeskError, LibraryError
+from fluxdesk.core.results import seed_label
 
 if TYPE_CHECKING:
     from fluxdesk.core.library import LibraryItem
@@ -75,7 +76,8 @@ def entry_for_item(item: LibraryItem) -> SheetEntry:
         review.append("♥")
     if item.rating:
         review.append("★" * item.rating)
-    lines = [f"Seed {item.seed}", " · ".join(parts)]
+    count = int(p.get("num_images") or 1)
+    lines = [seed_label(item.seed, item.index, count), " · ".join(parts)]
     if review:
         lines.append(" ".join(review))
     return SheetEntry(image=item.path, prompt=item.prompt, details=tuple(lines))

@@ -9,6 +9,18 @@ from pathlib import Path
 from fluxdesk.core.request import GenerationRequest
 
 
+def seed_label(seed: int, index: int = 0, count: int = 1) -> str:
+    """ "Seed N", and for an image of a batch, which one: the API returns one seed per
+    batch, so "Seed N" alone under four different pictures would promise what a single
+    generation with seed N cannot give (only the same batch again can)."""
+    return f"Seed {seed}" if count <= 1 else f"Seed {seed} · {index + 1} of {count}"
+
+
+def batch_note(seed: int, count: int) -> str:
+    """For a tooltip: how to get a batch's image again."""
+    return f"Seed {seed} is the batch's: {count} images with it give this batch again."
+
+
 @dataclass(frozen=True)
 class RemoteImage:
     """One image as the API response describes it (before download)."""

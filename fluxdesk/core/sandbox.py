@@ -175,6 +175,7 @@ class _FileSpec:
     height: int
     fmt: P.OutputFormat
     blank: bool
+    index: int = 0  # in its batch
 
 
 def make_fault(kind: FaultKind | str, count: int = 1, options: Mapping[str, Any] | None = None) -> Fault:
@@ -435,6 +436,7 @@ class Sandbox:
             height=spec.height,
             fmt=spec.fmt,
             blank=spec.blank,
+            index=spec.index,
         )
         with self._lock:
             if spec not in self._cache:
@@ -453,8 +455,8 @@ class Sandbox:
         nsfw = request.enable_safety_checker and bool(_NSFW_WORD.search(request.prompt))
         images = []
         for i in range(request.num_images):
-            # seed + i gives each image of a batch its own picture, reproducibly.
-            spec = _FileSpec(seed + i, request.prompt, width, height, request.output_format, nsfw)
+            # (seed, i): each image of a batch its own picture, reproducible as a batch.
+            spec = _FileSpec(seed, request.prompt, width, height, request.output_format, nsfw, i)
             url = self._publish(spec)
             images.append(
                 {

@@ -34,9 +34,17 @@ _SOFT_SCALE = 4
 
 
 def render_image(
-    *, seed: int, prompt: str, width: int, height: int, fmt: OutputFormat, blank: bool = False
+    *,
+    seed: int,
+    prompt: str,
+    width: int,
+    height: int,
+    fmt: OutputFormat,
+    blank: bool = False,
+    index: int = 0,
 ) -> bytes:
-    """Encode a deterministic picture of exactly ``width``×``height`` in ``fmt``.
+    """Encode a deterministic picture of exactly ``width``×``height`` in ``fmt``: image
+    ``index`` (from 0) of the batch made with ``seed``.
 
     ``blank`` gives a black frame, which is what the real service returns for an image
     its safety checker flagged.
@@ -44,7 +52,7 @@ def render_image(
     if blank:
         image = Image.new("RGB", (width, height), (0, 0, 0))
     else:
-        image = paint(seed=seed, prompt=prompt, width=width, height=height)
+        image = paint(seed=seed, prompt=prompt, width=width, height=height, index=index)
     return encode(image, fmt)
 
 
@@ -57,10 +65,13 @@ def encode(image: Image.Image, fmt: OutputFormat) -> bytes:
     return buffer.getvalue()
 
 
-def paint(*, seed: int, prompt: str, width: int, height: int) -> Image.Image:
+def paint(*, seed: int, prompt: str, width: int, height: int, index: int = 0) -> Image.Image:
     # A seeded Random drawn only through random() keeps the picture stable across Python
-    # versions (randrange's algorithm has changed before; random() has not).
-    digest = hashlib.sha256(f"{seed}\x00{prompt}".encode()).digest()
+    # versions (randrange's algorithm has changed before; random() has not). The API
+    # returns one seed per batch, so a batch's later images come from (seed, index), not
+    # from seed + index: the sandbox must not suggest they can be had on their own.
+    key = f"{seed}\x00{prompt}" if index == 0 else f"{seed}\x00{index}\x00{prompt}"
+    digest = hashlib.sha256(key.encode()).digest()
     rng = random.Random(int.from_bytes(digest, "big"))
     palette = _palette(rng)
 
@@ -73,7 +84,7 @@ def paint(*, seed: int, prompt: str, width: int, height: int) -> Image.Image:
         _landscape(rng, palette, image)
     else:
         _orbs(rng, palette, image)
-    _caption(image, seed)
+    _caption(image, seed, index)
     return _grain(rng, image)
 
 
@@ -200,15 +211,16 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _caption(image: Image.Image, seed: int) -> None:
-    # The seed on the picture makes "same seed, same image" visible to a person at a glance.
+def _caption(image: Image.Image, seed: int, index: int) -> None:
+    # The seed on the picture makes "same seed, same image" visible to a person at a glance;
+    # later images of a batch say which they are (the API has one seed per batch).
     w, h = image.size
     size = max(12, min(w, h) // 48)
     draw = ImageDraw.Draw(image)
     margin = size
     draw.text(
         (margin, h - margin),
-        f"FluxDesk sandbox · seed {seed}",
+        f"FluxDesk sandbox · seed {seed}" + (f" · image {index + 1}" if index else ""),
         fill=(255, 255, 255),
         font=_font(size),
         anchor="ls",

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core.results import GenerationResult
+from fluxdesk.core.results import GenerationResult, batch_note, seed_label
 from fluxdesk.ui.line_icons import line_icon
 from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT
 from fluxdesk.ui.theme import set_role
@@ -95,12 +95,22 @@ class ImageCard(QWidget):
     context_requested = Signal(object, QPoint)
 
     def __init__(
-        self, decoded: DecodedImage, seed: int, index: int, count: int, parent: QWidget | None = None
+        self,
+        decoded: DecodedImage,
+        seed: int,
+        index: int,
+        count: int,
+        parent: QWidget | None = None,
+        *,
+        batch_size: int | None = None,
     ) -> None:
+        """Card ``index`` of ``count`` shown; ``batch_size``: how many images the request
+        asked for (the seed belongs to that batch; an image that failed leaves a gap)."""
         super().__init__(parent)
         self.decoded = decoded
         self.seed = seed
         self.index = index
+        self.batch_size = count if batch_size is None else batch_size
         self.current = False
         self._pixmap = QPixmap.fromImage(decoded.thumb)  # GUI thread: pixmaps only here
         self._scaled: QPixmap | None = None
@@ -108,9 +118,11 @@ class ImageCard(QWidget):
         self.setObjectName(f"imageCard{index}")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         nsfw = ", flagged NSFW" if decoded.saved.nsfw else ""
-        self.setAccessibleName(f"Image {index + 1} of {count}, seed {seed}{nsfw}")
+        label = seed_label(seed, decoded.saved.index, self.batch_size)
+        self.setAccessibleName(f"Image {index + 1} of {count}, {label.lower()}{nsfw}")
+        batch = f"\n{batch_note(seed, self.batch_size)}" if self.batch_size > 1 else ""
         self.setToolTip(
-            f"{decoded.saved.width} × {decoded.saved.height} px · seed {seed}{nsfw}\n"
+            f"{decoded.saved.width} × {decoded.saved.height} px · {label}{nsfw}{batch}\n"
             "Double-click to view · drag to copy out"
         )
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
@@ -173,8 +185,8 @@ class ImageCard(QWidget):
         painter.end()
 
     def caption_text(self, advance: Callable[[str], int], width: int) -> str:
-        """ "Seed N · W × H", or just "Seed N" when narrow (the header shows the size)."""
-        text = f"Seed {self.seed}"
+        """ "Seed N[ · 2 of 4] · W × H", or without the size when narrow (the header shows it)."""
+        text = seed_label(self.seed, self.decoded.saved.index, self.batch_size)
         if self.decoded.saved.width:
             full = f"{text}   ·   {self.decoded.saved.width} × {self.decoded.saved.height}"
             if advance(full) <= width - 8:
@@ -406,7 +418,8 @@ class ResultView(QWidget):
         self.output = output
         result = output.result
         n = len(output.images)
-        cards = [ImageCard(img, result.seed, i, n) for i, img in enumerate(output.images)]
+        batch = result.request.num_images
+        cards = [ImageCard(img, result.seed, i, n, batch_size=batch) for i, img in enumerate(output.images)]
         for card in cards:
             card.activated.connect(self.view_requested)
             card.selected.connect(self._select)

@@ -100,7 +100,10 @@ def test_same_seed_and_prompt_give_identical_bytes_and_batches_vary(sandbox: San
     assert len({img["url"] for img in first["images"] + again["images"]}) == 6  # fresh URLs
     batch = [download(img["url"]).content for img in first["images"]]
     assert [download(img["url"]).content for img in again["images"]] == batch
-    assert len(set(batch)) == 3  # image i uses seed + i
+    assert len(set(batch)) == 3  # image i comes from (seed, i)
+    # ... not from seed + i: the API has one seed per batch, the sandbox does not pretend.
+    next_seed = generate(sandbox, seed=4134117143, output_format="png", image_size="square")
+    assert download(next_seed["images"][0]["url"]).content not in batch
     other = generate(
         sandbox, seed=4134117142, prompt="something else", output_format="png", image_size="square"
     )

@@ -52,6 +52,12 @@ def test_generate_shows_images_saved_to_library(qtbot, window: MainWindow, ctx: 
     seed = job.output.result.seed
     assert all(card.seed == seed for card in cards)
     assert f"Seed {seed}" in window.result_view.meta.full_text()
+    # One seed per batch (the API's): each card says which image of the batch it is.
+    wide = lambda text: 0  # noqa: E731 (room for the whole caption)
+    assert [c.caption_text(wide, 500).split("   ·   ")[0] for c in cards] == [
+        f"Seed {seed} · {i} of 3" for i in (1, 2, 3)
+    ]
+    assert "3 images with it give this batch again" in cards[1].toolTip()
     for card in cards:
         assert card.path.is_file() and ctx.library_root in card.path.parents
     assert window.form_panel.reuse_seed.isEnabled()
