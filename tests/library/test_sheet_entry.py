@@ -34,5 +34,6 @@ def _item(index: int, num_images: int) -> LibraryItem:
 
 def test_seed_lines_say_which_image_of_the_batch() -> None:
     assert entry_for_item(_item(0, 1)).details[0] == "Seed 42"
-    assert [entry_for_item(_item(i, 4)).details[0] for i in (0, 1)] == ["Seed 42 · 1 of 4", "Seed 42 · 2 of 4"]
+    batch = [entry_for_item(_item(i, 4)).details[0] for i in (0, 1)]
+    assert batch == ["Seed 42 · 1 of 4", "Seed 42 · 2 of 4"]
     assert seed_label(7) == "Seed 7" and seed_label(7, 3, 4) == "Seed 7 · 4 of 4"
