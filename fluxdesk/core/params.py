@@ -78,6 +78,10 @@ PRESET_LABELS: dict[SizePreset, str] = {
 }
 
 
+# What the window shows for an optional value left to the server ("the server decides").
+AUTO_TEXT = "Auto"
+
+
 @dataclass(frozen=True)
 class NumberSpec:
     """A numeric parameter: its API field name, bounds, default and help text."""

@@ -12,7 +12,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QPen,
     QShowEvent,
 )
@@ -37,6 +36,17 @@ from fluxdesk.core.library import LibraryItem
 from fluxdesk.core.param_diff import ParamRow, diff_params
 from fluxdesk.ui.image_viewer import ImageViewer
 from fluxdesk.ui.theme import set_role
+
+
+def compare_rows(left: LibraryItem, right: LibraryItem) -> list[ParamRow]:
+    """The parameters of both images in the form's words ("Auto", "JPEG", preset labels);
+    a row differs when what the designer reads differs."""
+
+    def params(item: LibraryItem) -> dict[str, object]:
+        # The seed actually used (the request may have said "random"), and the model.
+        return {**item.params, "seed": item.seed, "model": item.model}
+
+    return diff_params(params(left), params(right))
 
 
 def load_image(item: LibraryItem) -> QImage:
@@ -119,6 +129,9 @@ class SwipeView(QWidget):
         self.left = QImage()
         self.right = QImage()
         self.split = 0.5
+        # The side-by-side viewers' neutral grey (the dialog passes theirs): the same
+        # backdrop in both modes and schemes, and the white divider and labels show on it.
+        self.background = QColor("#26282c")
 
     def set_images(self, left: QImage, right: QImage) -> None:
         self.left, self.right = left, right
@@ -140,7 +153,7 @@ class SwipeView(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        painter.fillRect(self.rect(), self.background)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = self.image_rect()
         other = self.image_rect(self.right)  # B keeps its own aspect ratio, never stretched
@@ -159,13 +172,17 @@ class SwipeView(QWidget):
         painter.drawLine(QPointF(x, target.top()), QPointF(x, target.bottom()))
         painter.setBrush(QColor("white"))
         painter.drawEllipse(QPointF(x, target.center().y()), 7, 7)
-        painter.setPen(QColor("white"))
-        painter.drawText(
-            target.adjusted(8, 6, -8, -6), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, "A"
-        )
-        painter.drawText(
-            target.adjusted(8, 6, -8, -6), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, "B"
-        )
+        font = QFont(painter.font())
+        font.setBold(True)
+        painter.setFont(font)
+        box = target.adjusted(8, 6, -8, -6)
+        for text, align in (("A", Qt.AlignmentFlag.AlignLeft), ("B", Qt.AlignmentFlag.AlignRight)):
+            # White on a dark shadow: readable on a bright sky as well as on the backdrop.
+            flags = align | Qt.AlignmentFlag.AlignTop
+            painter.setPen(QColor(0, 0, 0, 170))
+            painter.drawText(box.translated(1, 1), flags, text)
+            painter.setPen(QColor("white"))
+            painter.drawText(box, flags, text)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._drag(event)
@@ -196,6 +213,7 @@ class CompareDialog(QDialog):
         self.side_by_side = SyncedViewers()
         self.side_by_side.set_images(*images)
         self.swipe = SwipeView()
+        self.swipe.background = self.side_by_side.left.backgroundBrush().color()
         self.swipe.set_images(*images)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.side_by_side)
@@ -217,23 +235,32 @@ class CompareDialog(QDialog):
         self.slider.setRange(0, 1000)
         self.slider.setValue(500)
         self.slider.valueChanged.connect(lambda v: self.swipe.set_split(v / 1000))
-        self.slider.setEnabled(False)
-        fit = QPushButton("Fit")
-        fit.clicked.connect(self.side_by_side.left.fit)
-        actual = QPushButton("1:1")
-        actual.clicked.connect(self.side_by_side.left.actual_size)
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setObjectName("compareFit")
+        self.fit_button.clicked.connect(self.side_by_side.left.fit)
+        self.actual_button = QPushButton("1:1")
+        self.actual_button.setObjectName("compareActualSize")
+        self.actual_button.clicked.connect(self.side_by_side.left.actual_size)
+        # Each mode shows only its own controls: zoom for side by side, the slider for swipe.
+        self.zoom_controls = QWidget()
+        zoom_row = QHBoxLayout(self.zoom_controls)
+        zoom_row.setContentsMargins(12, 0, 0, 0)
+        zoom_row.addWidget(self.fit_button)
+        zoom_row.addWidget(self.actual_button)
+        zoom_row.addStretch(1)
+        self.swipe_controls = QWidget()
+        swipe_row = QHBoxLayout(self.swipe_controls)
+        swipe_row.setContentsMargins(12, 0, 0, 0)
+        swipe_row.addWidget(QLabel("A"))
+        swipe_row.addWidget(self.slider, 1)
+        swipe_row.addWidget(QLabel("B"))
         bar = QHBoxLayout()
         bar.addWidget(self.side_button)
         bar.addWidget(self.swipe_button)
-        bar.addSpacing(12)
-        bar.addWidget(fit)
-        bar.addWidget(actual)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("A"))
-        bar.addWidget(self.slider, 1)
-        bar.addWidget(QLabel("B"))
+        bar.addWidget(self.zoom_controls, 1)
+        bar.addWidget(self.swipe_controls, 1)
 
-        self.rows = diff_params({**left.params, "model": left.model}, {**right.params, "model": right.model})
+        self.rows = compare_rows(left, right)
         self.table = self._table(self.rows)
         differing = sum(r.differs for r in self.rows)
         summary = QLabel(
@@ -266,6 +293,7 @@ class CompareDialog(QDialog):
         self.resize(1200, 820)
         self._fit_table()
         self._sized = False
+        self.set_mode(0)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -289,9 +317,13 @@ class CompareDialog(QDialog):
         self._bottom.setMaximumHeight(self._summary.sizeHint().height() + spacing + height)
 
     def set_mode(self, mode: int) -> None:
+        """0: side by side, 1: swipe."""
+        swipe = mode == 1
         self.stack.setCurrentIndex(mode)
-        self.slider.setEnabled(mode == 1)
-        (self.swipe_button if mode else self.side_button).setChecked(True)
+        self.swipe_controls.setVisible(swipe)
+        self.slider.setEnabled(swipe)
+        self.zoom_controls.setVisible(not swipe)
+        (self.swipe_button if swipe else self.side_button).setChecked(True)
 
     def _table(self, rows: list[ParamRow]) -> QTableWidget:
         table = QTableWidget(len(rows), 3)

@@ -257,7 +257,7 @@ def bind(form: RequestForm, key: str, widget: QWidget) -> _Binding:
 
 
 # --- widgets --------------------------------------------------------------------------
-AUTO_TEXT = "Auto"
+AUTO_TEXT = P.AUTO_TEXT
 
 
 class OptionalSpinBox(QSpinBox):

@@ -21,13 +21,22 @@ from PySide6.QtCore import (
     QDate,
     QMimeData,
     QModelIndex,
+    QSize,
     Qt,
     QThreadPool,
     QTimer,
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QImage, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -36,6 +45,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -53,7 +64,7 @@ from fluxdesk.ui import trash
 from fluxdesk.ui.compare import CompareDialog
 from fluxdesk.ui.gallery_details import DetailsPanel
 from fluxdesk.ui.gallery_model import GalleryFilter, GalleryModel, ItemRole
-from fluxdesk.ui.gallery_view import THUMB_H, GalleryView
+from fluxdesk.ui.gallery_view import THUMB_H, FlowLayout, GalleryView
 from fluxdesk.ui.image_viewer import ViewerWindow
 from fluxdesk.ui.message_bar import MessageBar
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
@@ -63,6 +74,21 @@ from fluxdesk.ui.thumbnails import ThumbnailLoader
 
 SLOW_OPEN_MS = 4000  # after this, say the library disk is slow instead of showing nothing
 ANY = "any"
+SEARCH_COMFORT_W = 260  # the search box's width beside the filters before they wrap below it
+
+
+class SearchField(QLineEdit):
+    """A line edit never narrower than its placeholder: a cut-off hint reads as a bug."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        metrics = self.fontMetrics()
+        # What sizeHint() adds around its 17 "x" (frame, text margins), plus the clear
+        # button's room, which is kept even while the button is hidden.
+        frame = super().sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+        clear = self.style().pixelMetric(self.style().PixelMetric.PM_SmallIconSize) + 8
+        width = metrics.horizontalAdvance(self.placeholderText()) + frame + clear
+        return QSize(max(hint.width(), width), hint.height())
 
 
 class GalleryWidget(QWidget):
@@ -114,9 +140,9 @@ class GalleryWidget(QWidget):
 
     # --- construction -------------------------------------------------------------------
     def _build(self) -> None:
-        self.search = QLineEdit()
+        self.search = SearchField()
         self.search.setObjectName("gallerySearch")
-        self.search.setPlaceholderText("Search prompts, notes and tags…")
+        self.search.setPlaceholderText("Search prompts, notes, tags…")
         self.search.setAccessibleName("Search the library")
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
@@ -139,7 +165,7 @@ class GalleryWidget(QWidget):
             "filterSize", [(ANY, "Any size"), *((f"{w}x{h}", f"{w}×{h}") for w, h in sizes)]
         )
         self.nsfw = self._combo(
-            "filterNsfw", [(ANY, "NSFW: any"), ("hide", "Hide NSFW"), ("only", "NSFW only")]
+            "filterNsfw", [(ANY, "NSFW or not"), ("hide", "Hide NSFW"), ("only", "NSFW only")]
         )
         self.dates = self._combo(
             "filterDates",
@@ -164,21 +190,41 @@ class GalleryWidget(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("galleryCount")
         set_role(self.count_label, "hint")
-        self.more = QToolButton()
+        # A push button: its menu arrow gets room of its own (a tool button's arrow is
+        # drawn over the end of its text).
+        self.more = QPushButton("Actions")
         self.more.setObjectName("galleryMenuButton")
-        self.more.setText("Actions")
-        self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more.setAutoDefault(False)
 
-        bar = QHBoxLayout()
-        bar.setContentsMargins(14, 10, 14, 4)
-        bar.setSpacing(6)
-        bar.addWidget(self.search, 3)
-        for w in (self.favourites, self.rating, self.format, self.size_filter, self.nsfw, self.dates):
-            bar.addWidget(w)
-        bar.addWidget(self.date_from)
-        bar.addWidget(self.date_to)
-        bar.addWidget(self.count_label)
-        bar.addWidget(self.more)
+        # The filters (and the count after them) flow: beside the search box when the
+        # tab is wide enough for one line, else on lines of their own below it.
+        self.filter_bar = QWidget()
+        self.filter_bar.setObjectName("galleryFilters")
+        flow = FlowLayout(self.filter_bar)
+        for w in (
+            self.favourites,
+            self.rating,
+            self.format,
+            self.size_filter,
+            self.nsfw,
+            self.dates,
+            self.date_from,
+            self.date_to,
+            self.count_label,
+        ):
+            flow.addWidget(w)
+        policy = self.filter_bar.sizePolicy()
+        policy.setHeightForWidth(True)
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
+        self.filter_bar.setSizePolicy(policy)
+        self.search_row = QHBoxLayout()
+        self.search_row.setContentsMargins(14, 10, 14, 4)
+        self.search_row.setSpacing(6)
+        self.search_row.addWidget(self.search, 1)
+        self.search_row.addWidget(self.filter_bar)
+        self.search_row.addWidget(self.more)
+        self.filter_row = QHBoxLayout()
+        self.filter_row.setContentsMargins(14, 2, 14, 4)
 
         self.message_bar = MessageBar()
         self.message_bar.setObjectName("galleryMessageBar")
@@ -190,8 +236,7 @@ class GalleryWidget(QWidget):
         self.grid.activated.connect(lambda _i: self.open_in_viewer())
         self.grid.selectionModel().selectionChanged.connect(self._selection_changed)
         self.grid.selectionModel().currentChanged.connect(self._selection_changed)
-        self.details = DetailsPanel()
-        self.details.setMinimumWidth(300)
+        self.details = DetailsPanel()  # its minimum width is its content's (it wraps)
         self.details.review_changed.connect(self.save_review)
         self.details.action_requested.connect(self._details_action)
 
@@ -207,7 +252,8 @@ class GalleryWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addLayout(bar)
+        layout.addLayout(self.search_row)
+        layout.addLayout(self.filter_row)
         layout.addWidget(self.message_bar)  # its gap is its own margin (theme role)
         layout.addWidget(self.splitter, 1)
 
@@ -216,6 +262,8 @@ class GalleryWidget(QWidget):
         combo.setObjectName(name)
         for value, text in entries:
             combo.addItem(text, value)
+        # As wide as the longest entry, whichever is chosen: a flowing row never squeezes it.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         combo.currentIndexChanged.connect(self.apply_filter)
         return combo
 
@@ -255,6 +303,38 @@ class GalleryWidget(QWidget):
         menu.addAction(self.rescan_action)
         self.more.setMenu(menu)
         self._selection_changed()
+
+    # --- toolbar layout -------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_toolbar()
+
+    def filters_inline(self) -> bool:
+        return self.search_row.indexOf(self.filter_bar) >= 0
+
+    def _arrange_toolbar(self) -> None:
+        """Filters beside the search box if one line holds them all, else below it."""
+        m = self.search_row.contentsMargins()
+        one_line = (
+            m.left()
+            + max(SEARCH_COMFORT_W, self.search.minimumSizeHint().width())
+            + self.filter_bar.sizeHint().width()
+            + self.more.sizeHint().width()
+            + 2 * self.search_row.spacing()
+            + m.right()
+        )
+        inline = self.width() >= one_line
+        if inline == self.filters_inline():
+            return
+        (self.filter_row if inline else self.search_row).removeWidget(self.filter_bar)
+        if inline:
+            self.search_row.insertWidget(1, self.filter_bar)
+        else:
+            self.filter_row.addWidget(self.filter_bar, 1)
+
+    def _set_count_text(self, text: str) -> None:
+        self.count_label.setText(text)
+        self._arrange_toolbar()  # a longer text may no longer fit on the search line
 
     # --- library lifecycle ----------------------------------------------------------------
     def open_library(self) -> None:
@@ -306,7 +386,7 @@ class GalleryWidget(QWidget):
         library = self.library
         if library is None:
             return
-        self.count_label.setText("Rescanning…")
+        self._set_count_text("Rescanning…")
         cache_dir = self.loader.cache_dir
 
         def work() -> ReindexReport:
@@ -405,13 +485,14 @@ class GalleryWidget(QWidget):
             else "No images yet. Generated images appear here."
         )
         self.model.set_filter(flt)
+        self._arrange_toolbar()  # the date edits may have been shown or hidden
         self.grid.verticalScrollBar().setValue(0)
         self._selection_changed()
 
     def _update_count(self) -> None:
         total = self.model.total
         noun = "image" if total == 1 else "images"
-        self.count_label.setText(f"{total:,} {noun}" + (" found" if self.model.filter.active else ""))
+        self._set_count_text(f"{total:,} {noun}" + (" found" if self.model.filter.active else ""))
 
     # --- selection ----------------------------------------------------------------------
     def selected_items(self) -> list[LibraryItem]:
@@ -444,9 +525,7 @@ class GalleryWidget(QWidget):
     def _selection_changed(self, *_: object) -> None:
         selected = self.selected_items() if self.grid.selectionModel() else []
         one = len(selected) == 1
-        self.details.show_item(selected[0] if one else None)
-        if len(selected) > 1:
-            self.details.title.setText(f"{len(selected)} images selected")
+        self.details.show_selection(selected)
         for a in (
             self.open_action,
             self.reveal_action,
@@ -648,7 +727,7 @@ class GalleryWidget(QWidget):
         entries = [cs.entry_for_item(i) for i in items]
         plural = "s" if len(items) != 1 else ""
         title = title or f"FluxDesk review · {len(items)} image{plural} · {date.today():%Y-%m-%d}"
-        self.count_label.setText("Rendering contact sheet…")
+        self._set_count_text("Rendering contact sheet…")
 
         def done(pages: int) -> None:
             self._update_count()

@@ -3,13 +3,17 @@
 Review edits (favourite, stars, notes, tags) are emitted as one ``review_changed`` call
 per gesture; the gallery writes them through ``Library.update_review`` (file metadata
 and index together) and feeds the updated item back with :meth:`show_item`.
+
+Values are shown as the form shows them ("Landscape 4:3 (1024×768)", "JPEG", "Auto"),
+never as the API's names (``core.param_diff.param_text``, shared with the compare view).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,10 +29,47 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core.library import LibraryItem
-from fluxdesk.core.param_diff import LABELS, show
+from fluxdesk.core.metadata import parse_iso
+from fluxdesk.core.param_diff import LABELS, param_text, size_text
+from fluxdesk.core.results import batch_note, seed_label
+from fluxdesk.ui.gallery_view import FlowLayout
 from fluxdesk.ui.theme import set_role
 
 NOTES_SAVE_DELAY_MS = 600
+EMPTY_TEXT = "Select an image to see its details."
+# The API's and FluxDesk's timing keys; unknown ones get their key in sentence case.
+TIMING_LABELS = {
+    "api_roundtrip": "API round trip",
+    "inference": "Inference",
+    "download": "Download",
+    "total": "Total",
+}
+
+
+def timings_text(timings: Mapping[str, float]) -> str:
+    """One line per timing, in words: "API round trip 3.10 s"."""
+    lines = [
+        f"{TIMING_LABELS.get(key, key.replace('_', ' ').capitalize())} {seconds:.2f} s"
+        for key, seconds in timings.items()
+    ]
+    return "\n".join(lines) or "—"
+
+
+def created_text(created: str) -> str:
+    """An ISO time stamp (UTC) as a local date and time: "25 Nov 2026, 19:33"."""
+    try:
+        when = parse_iso(created).astimezone()
+    except ValueError:
+        return created
+    return f"{when.day} {when:%b %Y}, {when:%H:%M}"
+
+
+def breakable_path(path: str) -> str:
+    """``path`` with zero-width spaces after its separators (and the slug's "-" and "_"),
+    so a narrow panel wraps it there instead of growing as wide as the file name."""
+    for sep in ("/", "\\", "-", "_"):
+        path = path.replace(sep, sep + "\u200b")
+    return path
 
 
 def human_size(size: int) -> str:
@@ -62,7 +103,6 @@ class StarRating(QWidget):
             button.clicked.connect(lambda _=False, n=n: self._clicked(n))
             row.addWidget(button)
             self.buttons.append(button)
-        row.addStretch(1)
         self.set_value(0)
 
     def _clicked(self, n: int) -> None:
@@ -77,31 +117,55 @@ class StarRating(QWidget):
 
 
 class DetailsPanel(QScrollArea):
+    """One image's details and review; a calm hint when nothing is selected; for several,
+    only what applies to all of them (copy, export, delete)."""
+
     review_changed = Signal(int, dict)  # item id, Library.update_review keywords
     action_requested = Signal(
         str
     )  # "open", "reveal", "copy", "export", "delete", "use", "use_noseed", "vary"
+
+    # Buttons that act on every selected image; the others need exactly one.
+    MULTI_ACTIONS = ("copy", "export", "delete")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailsPanel")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Never wider than the panel: everything inside wraps (labels, button rows).
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.item: LibraryItem | None = None
+        self.selected_count = 0
         body = QWidget()
+        body.setObjectName("detailsBody")
         outer = QVBoxLayout(body)
         outer.setContentsMargins(14, 10, 14, 10)
         outer.setSpacing(10)
 
-        self.title = QLabel("No image selected")
+        self.title = QLabel()
         self.title.setObjectName("detailsTitle")
         set_role(self.title, "heading")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.title)
+        self.hint = QLabel(EMPTY_TEXT)
+        self.hint.setObjectName("detailsHint")
+        set_role(self.hint, "hint")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setContentsMargins(0, 40, 0, 0)
+        outer.addWidget(self.hint)
 
-        review = QHBoxLayout()
+        # Everything about one image, hidden as a whole when there is not exactly one.
+        self.single = QWidget()
+        self.single.setObjectName("detailsSingle")
+        single = QVBoxLayout(self.single)
+        single.setContentsMargins(0, 0, 0, 0)
+        single.setSpacing(10)
+        outer.addWidget(self.single)
+
+        review = FlowLayout(spacing=4)
         self.favourite = QToolButton()
         self.favourite.setObjectName("favouriteButton")
         self.favourite.setCheckable(True)
@@ -112,8 +176,8 @@ class DetailsPanel(QScrollArea):
         self.stars = StarRating()
         self.stars.changed.connect(lambda v: self._emit_review(rating=v))
         review.addWidget(self.favourite)
-        review.addWidget(self.stars, 1)
-        outer.addLayout(review)
+        review.addWidget(self.stars)
+        single.addLayout(review)
 
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -123,14 +187,14 @@ class DetailsPanel(QScrollArea):
         self.seed.setReadOnly(True)
         self.seed.setAccessibleName("Seed")
         self.seed.setMinimumWidth(60)
-        copy_seed = QToolButton()
-        copy_seed.setObjectName("copySeedButton")
-        copy_seed.setText("Copy")
-        copy_seed.setToolTip("Copy the seed")
-        copy_seed.clicked.connect(self.copy_seed)
+        self.copy_seed_button = QToolButton()
+        self.copy_seed_button.setObjectName("copySeedButton")
+        self.copy_seed_button.setText("Copy")
+        self.copy_seed_button.setToolTip("Copy the seed")
+        self.copy_seed_button.clicked.connect(self.copy_seed)
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
-        seed_row.addWidget(copy_seed)
+        seed_row.addWidget(self.copy_seed_button)
         self.form.addRow("Seed", seed_row)
         self.values: dict[str, QLabel] = {}
         for key, label in (
@@ -152,7 +216,7 @@ class DetailsPanel(QScrollArea):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.form.addRow(label, value)
             self.values[key] = value
-        outer.addLayout(self.form)
+        single.addLayout(self.form)
 
         self.tags = QLineEdit()
         self.tags.setObjectName("tagsEdit")
@@ -169,21 +233,24 @@ class DetailsPanel(QScrollArea):
         self._notes_timer.setInterval(NOTES_SAVE_DELAY_MS)
         self._notes_timer.timeout.connect(self.flush_notes)
         self.notes.textChanged.connect(self._notes_timer.start)
-        outer.addWidget(QLabel("Tags"))
-        outer.addWidget(self.tags)
-        outer.addWidget(QLabel("Notes"))
-        outer.addWidget(self.notes)
+        single.addWidget(QLabel("Tags"))
+        single.addWidget(self.tags)
+        single.addWidget(QLabel("Notes"))
+        single.addWidget(self.notes)
 
-        buttons = QVBoxLayout()
-        buttons.setSpacing(4)
+        # Grouped by purpose; each group wraps onto more lines in a narrow panel.
         self.action_buttons: dict[str, QToolButton] = {}
-        for row in (
+        for group in (
             (("open", "Open in viewer"), ("reveal", "Show in folder"), ("copy", "Copy image")),
-            (("use", "Use these settings"), ("use_noseed", "…without seed"), ("vary", "Vary seed")),
+            (
+                ("use", "Use these settings"),
+                ("use_noseed", "Use settings without seed"),
+                ("vary", "Vary seed"),
+            ),
             (("export", "Export copy…"), ("delete", "Delete")),
         ):
-            line = QHBoxLayout()
-            for name, text in row:
+            line = FlowLayout(spacing=4)
+            for name, text in group:
                 button = QToolButton()
                 button.setObjectName(f"{name}Button")
                 button.setText(text)
@@ -191,24 +258,77 @@ class DetailsPanel(QScrollArea):
                 button.clicked.connect(lambda _=False, name=name: self.action_requested.emit(name))
                 line.addWidget(button)
                 self.action_buttons[name] = button
-            line.addStretch(1)
-            buttons.addLayout(line)
-        outer.addLayout(buttons)
+            outer.addLayout(line)
+        self.action_buttons["use"].setToolTip("Put these settings, seed included, in the form")
+        self.action_buttons["use_noseed"].setToolTip("Put these settings in the form with a random seed")
         outer.addStretch(1)
         self.setWidget(body)
         self.show_item(None)
 
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the content can wrap to, plus the scroll bar: a splitter squeezing
+        the panel further would cut its right edge off (it never scrolls sideways)."""
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent, None, self)
+        margins = body.contentsMargins()
+        layout = body.layout()
+        if layout is not None:
+            margins = layout.contentsMargins()
+        # The one-image part counts while hidden too: the splitter must not jump when an
+        # image gets selected.
+        single = self.single.minimumSizeHint().width() + margins.left() + margins.right()
+        width = max(body.minimumSizeHint().width(), single) + bar + 2 * self.frameWidth()
+        return QSize(max(hint.width(), width), hint.height())
+
     # --- showing ------------------------------------------------------------------------
+    def show_selection(self, items: list[LibraryItem]) -> None:
+        """The details of one image, or the empty / several-selected state."""
+        if len(items) == 1:
+            self.show_item(items[0])
+            return
+        self.show_item(None)
+        if items:
+            self._set_state(len(items))
+
+    def _set_state(self, count: int) -> None:
+        """Show what applies to ``count`` selected images (0: just the hint)."""
+        self.selected_count = count
+        one = count == 1
+        self.single.setVisible(one)
+        self.title.setVisible(count > 0)
+        self.hint.setVisible(not one)
+        if count > 1:
+            self.title.setText(f"{count} images selected")
+            self.hint.setText("Copy, export or delete them together, or select one to see its details.")
+            self.hint.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            self.hint.setContentsMargins(0, 0, 0, 0)
+        else:
+            self.hint.setText(EMPTY_TEXT)
+            self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.hint.setContentsMargins(0, 40, 0, 0)
+        for w in (self.favourite, self.stars, self.seed, self.copy_seed_button, self.tags, self.notes):
+            w.setEnabled(one)
+        for name, button in self.action_buttons.items():
+            usable = one or (count > 1 and name in self.MULTI_ACTIONS)
+            button.setVisible(usable)
+            button.setEnabled(usable)
+        many = count > 1
+        self.updateGeometry()  # the minimum width follows the content (see minimumSizeHint)
+        self.action_buttons["copy"].setText("Copy images" if many else "Copy image")
+        self.action_buttons["export"].setText("Export copies…" if many else "Export copy…")
+        self.action_buttons["delete"].setText(f"Delete {count} images" if many else "Delete")
+
     def show_item(self, item: LibraryItem | None) -> None:
         if self.item is not None and (item is None or item.id != self.item.id):
             self.flush_notes()
         self.item = item
-        enabled = item is not None
-        for w in (self.favourite, self.stars, self.tags, self.notes, *self.action_buttons.values()):
-            w.setEnabled(enabled)
+        self._set_state(1 if item is not None else 0)
         blockers = [QSignalBlocker(w) for w in (self.favourite, self.notes, self.tags)]
         if item is None:
-            self.title.setText("No image selected")
+            self.title.clear()
             self.seed.clear()
             for label in self.values.values():
                 label.clear()
@@ -222,19 +342,20 @@ class DetailsPanel(QScrollArea):
         p = item.params
         self.title.setText(item.prompt)
         self.seed.setText(str(item.seed))
+        batch = int(p.get("num_images") or 1)
+        note = f"\n{batch_note(item.seed, batch)}" if batch > 1 else ""
+        self.seed.setToolTip(seed_label(item.seed, item.index, batch) + note)
         values: dict[str, Any] = {
-            "image_size": f"{item.width} × {item.height}"
-            + (f"  ({p['image_size']})" if isinstance(p.get("image_size"), str) else ""),
-            "guidance_scale": show(p.get("guidance_scale")),
-            "num_inference_steps": show(p.get("num_inference_steps")),
-            "output_format": item.output_format.upper(),
-            "enable_safety_checker": show(p.get("enable_safety_checker")),
-            "nsfw": "yes" if item.nsfw else "no",
+            "image_size": size_text(p.get("image_size"), item.width, item.height),
+            "guidance_scale": param_text("guidance_scale", p.get("guidance_scale")),
+            "num_inference_steps": param_text("num_inference_steps", p.get("num_inference_steps")),
+            "output_format": param_text("output_format", item.output_format),
+            "enable_safety_checker": param_text("enable_safety_checker", p.get("enable_safety_checker")),
+            "nsfw": "Yes" if item.nsfw else "No",
             "model": item.model,
-            "created": item.created.replace("T", " "),
-            "timings": ", ".join(f"{k} {v:.2f} s" for k, v in item.timings.items()) or "—",
-            # Zero-width spaces let the label wrap a long path at its separators.
-            "file": str(item.path).replace("/", "/\u200b").replace("\\", "\\\u200b"),
+            "created": created_text(item.created),
+            "timings": timings_text(item.timings),
+            "file": breakable_path(str(item.path)),
             "file_size": human_size(item.file_size),
         }
         for key, text in values.items():
@@ -246,6 +367,7 @@ class DetailsPanel(QScrollArea):
         self.favourite.setChecked(item.favourite)
         self._update_heart()
         del blockers
+        self.updateGeometry()  # a longer word (model, file name) may widen the minimum
 
     def _update_heart(self) -> None:
         on = self.favourite.isChecked()

@@ -242,12 +242,15 @@ class GalleryModel(QAbstractListModel):
 
     def remove_ids(self, ids: set[int]) -> None:
         rows = sorted((self.row_of(i) for i in ids if self.row_of(i) >= 0), reverse=True)
+        # The total first: each removal makes the view relayout and maybe call fetchMore,
+        # which (finding nothing new) sets the total to the rows left; subtracting after
+        # that counted the deleted images twice ("22 images" after deleting 1 of 24).
+        self.total -= len(rows)
         for row in rows:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._items[row]
             self.endRemoveRows()
         if rows:
-            self.total -= len(rows)
             self._rebuild_index()
             self.layoutChanged.emit()
 

@@ -58,7 +58,7 @@ def test_diff_params_orders_and_formats() -> None:
         {"prompt": "a", "guidance_scale": None, "image_size": "square_hd"},
     )
     assert [r.key for r in rows] == ["prompt", "image_size", "guidance_scale", "x"]
-    assert rows[1].left == "768×512" and rows[2].right == "server default" and not rows[0].differs
+    assert rows[1].left == "Custom (768×512)" and rows[2].right == "Auto" and not rows[0].differs
 
 
 def test_contact_sheet_png_and_pdf_from_the_gallery(qtbot, gallery: GalleryWidget, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
