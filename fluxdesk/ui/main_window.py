@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         self.right_split.addWidget(self._jobs_placeholder)
         self.right_split.setStretchFactor(0, 5)
         self.right_split.setStretchFactor(1, 1)
-        self.right_split.setSizes([600, 150])
+        self.right_split.setSizes([560, 190])  # room for three jobs
 
     def _build_status_line(self) -> None:
         """Text, (progress: built later, hidden until a job runs), elapsed time, target."""
@@ -598,6 +598,9 @@ class MainWindow(QMainWindow):
 
     # --- queue events -------------------------------------------------------------------
     def _on_started(self, job: Job) -> None:
+        # The running job is the selected one: in view (newest rows are on top), with
+        # "Cancel job" for it, as Esc does; the results shown stay until it is done.
+        self._select_job(job)
         self.status_label.setText("Generating…")
         self.progress.setRange(0, 0)
         self.progress.show()
@@ -622,7 +625,7 @@ class MainWindow(QMainWindow):
 
     def _on_done(self, job: Job) -> None:
         assert job.output is not None
-        self.result_view.show_output(job.output)
+        self.result_view.show_output(job.output, job.elapsed)
         self.form_panel.set_last_seed(job.output.result.seed)
         n = len(job.output.images)
         where = "library" if self.ctx.settings.auto_save else "session folder (auto-save is off)"
@@ -638,11 +641,12 @@ class MainWindow(QMainWindow):
         assert job.error is not None
         message = user_message(job.error)
         self.status_label.setText(f"Failed: {message.title}")
-        self.elapsed_label.setText(f"{job.elapsed:.1f} s")
+        self.elapsed_label.clear()  # a time is the result's; a failure has none worth showing
         self.show_message(message, job)
 
     def _on_cancelled(self, job: Job) -> None:
         self.status_label.setText("Cancelled")
+        self.elapsed_label.clear()
         self._update_job_buttons()
 
     def _on_idle_changed(self, idle: bool) -> None:
@@ -681,7 +685,7 @@ class MainWindow(QMainWindow):
     def _on_job_selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         job = self._selected_job()
         if job is not None and job.output is not None and self.result_view.output is not job.output:
-            self.result_view.show_output(job.output)
+            self.result_view.show_output(job.output, job.elapsed)
             self._update_result_actions()
         self._update_job_buttons()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -98,7 +99,7 @@ class MessageBar(QFrame):
         left = self._ready_at - time.monotonic()
         if left > 0:
             self.primary.setEnabled(False)
-            self.primary.setText(f"{self.message.action_label} in {left:.0f} s")
+            self.primary.setText(f"{self.message.action_label} in {math.ceil(left)} s")  # never "in 0 s"
         else:
             self._countdown.stop()
             self.primary.setEnabled(True)

@@ -122,5 +122,7 @@ def user_message(error: BaseException) -> UserMessage:
         return UserMessage(title, text, action=Action.RETRY)
     if isinstance(error, RateLimitedError):
         wait = error.retry_after
+        if wait:  # said as what the API asked: the Retry button counts down what is left
+            text = f"Too many requests: the API asked FluxDesk to wait {wait:.0f} s before the next one."
         return UserMessage(title, text, Severity.WARNING, action=Action.RETRY, retry_after=wait)
     return UserMessage(title, text, action=Action.RETRY if error.retryable else Action.NONE)

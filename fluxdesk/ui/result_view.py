@@ -414,7 +414,9 @@ class ResultView(QWidget):
         self.header.hide()
         self.empty.show()
 
-    def show_output(self, output: JobOutput) -> None:
+    def show_output(self, output: JobOutput, elapsed: float | None = None) -> None:
+        """``elapsed``: the job's time as the job list and status bar show it (default: the
+        generation's own, which leaves out queueing and decoding for display)."""
         self.output = output
         result = output.result
         n = len(output.images)
@@ -436,7 +438,7 @@ class ResultView(QWidget):
             f"Seed {result.seed}",
             f"{w} × {h}",
             f"{n} image{'s' if n != 1 else ''}",
-            f"{result.elapsed:.1f} s",
+            f"{result.elapsed if elapsed is None else elapsed:.1f} s",
         ]
         if nsfw:
             parts.append(f"{nsfw} flagged NSFW")

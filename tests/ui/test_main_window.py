@@ -58,6 +58,10 @@ def test_generate_shows_images_saved_to_library(qtbot, window: MainWindow, ctx: 
         f"Seed {seed} · {i} of 3" for i in (1, 2, 3)
     ]
     assert "3 images with it give this batch again" in cards[1].toolTip()
+    # One time everywhere: header, job list and status bar.
+    took = f"{job.elapsed:.1f} s"
+    assert took in window.result_view.meta.full_text() and window.elapsed_label.text() == took
+    assert took in window.job_model.index(0, 0).data()
     for card in cards:
         assert card.path.is_file() and ctx.library_root in card.path.parents
     assert window.form_panel.reuse_seed.isEnabled()
@@ -137,6 +141,8 @@ def test_queue_two_jobs_and_cancel(qtbot, window: MainWindow, ctx: AppContext) -
     jobs: QListView = window.findChild(QListView, "jobList")
     assert jobs.model().rowCount() == 3
     assert "Queued" in jobs.model().index(0, 0).data()
+    # The running job is the selected one, so "Cancel job" is for it (as Esc is).
+    assert window._selected_job() is first and window.cancel_job_button.isEnabled()
     # Cancel the queued third job from the list, and the running first with Esc.
     window.job_list.setCurrentIndex(window.job_model.index(0))
     qtbot.mouseClick(window.cancel_job_button, Qt.MouseButton.LeftButton)

@@ -51,5 +51,23 @@ def test_api_errors_read_as_sentences(error: FluxDeskError, expected: str) -> No
 
 
 def test_other_errors_keep_the_core_message() -> None:
-    for error in (NetworkError("api.example"), RateLimitedError(12)):
+    for error in (NetworkError("api.example"), RateLimitedError(None)):
         assert user_message(error).text == str(error)
+
+
+def test_rate_limit_text_does_not_go_stale() -> None:
+    """The text says what the API asked (it stays true); the Retry button counts down."""
+    message = user_message(RateLimitedError(12))
+    assert message.text == "Too many requests: the API asked FluxDesk to wait 12 s before the next one."
+    assert message.retry_after == 12 and "Try again in" not in message.text
+
+
+def test_countdown_never_says_in_0_s(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from fluxdesk.ui.message_bar import MessageBar
+
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show_message(user_message(RateLimitedError(0.4)), lambda: None)
+    assert bar.primary.text() == "Retry in 1 s" and not bar.primary.isEnabled()
+    qtbot.waitUntil(bar.primary.isEnabled, timeout=3000)
+    assert bar.primary.text() == "Retry"
