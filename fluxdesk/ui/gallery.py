@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -64,13 +63,14 @@ from fluxdesk.ui import trash
 from fluxdesk.ui.compare import CompareDialog
 from fluxdesk.ui.gallery_details import DetailsPanel
 from fluxdesk.ui.gallery_model import GalleryFilter, GalleryModel, ItemRole
-from fluxdesk.ui.gallery_view import THUMB_H, FlowLayout, GalleryView
+from fluxdesk.ui.gallery_view import THUMB_H, GalleryView
 from fluxdesk.ui.image_viewer import ViewerWindow
 from fluxdesk.ui.message_bar import MessageBar
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme import set_role
 from fluxdesk.ui.thumbnails import ThumbnailLoader
+from fluxdesk.ui.wrap_rows import WrapRows
 
 SLOW_OPEN_MS = 4000  # after this, say the library disk is slow instead of showing nothing
 ANY = "any"
@@ -196,35 +196,37 @@ class GalleryWidget(QWidget):
         self.more.setObjectName("galleryMenuButton")
         self.more.setAutoDefault(False)
 
-        # The filters (and the count after them) flow: beside the search box when the
-        # tab is wide enough for one line, else on lines of their own below it.
-        self.filter_bar = QWidget()
-        self.filter_bar.setObjectName("galleryFilters")
-        flow = FlowLayout(self.filter_bar)
-        for w in (
-            self.favourites,
-            self.rating,
-            self.format,
-            self.size_filter,
-            self.nsfw,
-            self.dates,
-            self.date_from,
-            self.date_to,
-            self.count_label,
-        ):
-            flow.addWidget(w)
-        policy = self.filter_bar.sizePolicy()
-        policy.setHeightForWidth(True)
-        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)
-        self.filter_bar.setSizePolicy(policy)
+        # The filters (and the count after them) go beside the search box when the tab
+        # is wide enough for one line, else on rows of their own below it.
+        layout = QVBoxLayout(self)  # first: every row below is in place before it is filled
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         self.search_row = QHBoxLayout()
         self.search_row.setContentsMargins(14, 10, 14, 4)
         self.search_row.setSpacing(6)
+        layout.addLayout(self.search_row)
+        self.filter_row = QHBoxLayout()
+        self.filter_row.setContentsMargins(14, 2, 14, 4)
+        layout.addLayout(self.filter_row)
+        self.filter_bar = QWidget(self)
+        self.filter_bar.setObjectName("galleryFilters")
+        self.filters = WrapRows(
+            self.filter_bar,
+            (
+                self.favourites,
+                self.rating,
+                self.format,
+                self.size_filter,
+                self.nsfw,
+                self.dates,
+                self.date_from,
+                self.date_to,
+                self.count_label,
+            ),
+        )
         self.search_row.addWidget(self.search, 1)
         self.search_row.addWidget(self.filter_bar)
         self.search_row.addWidget(self.more)
-        self.filter_row = QHBoxLayout()
-        self.filter_row.setContentsMargins(14, 2, 14, 4)
 
         self.message_bar = MessageBar()
         self.message_bar.setObjectName("galleryMessageBar")
@@ -249,11 +251,6 @@ class GalleryWidget(QWidget):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setSizes([900, 340])
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(self.search_row)
-        layout.addLayout(self.filter_row)
         layout.addWidget(self.message_bar)  # its gap is its own margin (theme role)
         layout.addWidget(self.splitter, 1)
 
@@ -313,24 +310,20 @@ class GalleryWidget(QWidget):
         return self.search_row.indexOf(self.filter_bar) >= 0
 
     def _arrange_toolbar(self) -> None:
-        """Filters beside the search box if one line holds them all, else below it."""
-        m = self.search_row.contentsMargins()
-        one_line = (
-            m.left()
-            + max(SEARCH_COMFORT_W, self.search.minimumSizeHint().width())
-            + self.filter_bar.sizeHint().width()
-            + self.more.sizeHint().width()
-            + 2 * self.search_row.spacing()
-            + m.right()
-        )
-        inline = self.width() >= one_line
-        if inline == self.filters_inline():
-            return
-        (self.filter_row if inline else self.search_row).removeWidget(self.filter_bar)
-        if inline:
-            self.search_row.insertWidget(1, self.filter_bar)
-        else:
-            self.filter_row.addWidget(self.filter_bar, 1)
+        """Filters beside the search box if one line holds them all, else below it, on as
+        many rows as the tab's width needs."""
+        m, gap = self.search_row.contentsMargins(), self.search_row.spacing()
+        search = max(SEARCH_COMFORT_W, self.search.minimumSizeHint().width())
+        beside = self.width() - m.left() - m.right() - search - self.more.sizeHint().width() - 2 * gap
+        inline = self.filters.one_line_width() <= beside
+        if inline != self.filters_inline():
+            (self.filter_row if inline else self.search_row).removeWidget(self.filter_bar)
+            if inline:
+                self.search_row.insertWidget(1, self.filter_bar)
+            else:
+                self.filter_row.addWidget(self.filter_bar, 1)
+        below = self.filter_row.contentsMargins()
+        self.filters.arrange(None if inline else self.width() - below.left() - below.right())
 
     def _set_count_text(self, text: str) -> None:
         self.count_label.setText(text)

@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
@@ -32,8 +33,8 @@ from fluxdesk.core.library import LibraryItem
 from fluxdesk.core.metadata import parse_iso
 from fluxdesk.core.param_diff import LABELS, param_text, size_text
 from fluxdesk.core.results import batch_note, seed_label
-from fluxdesk.ui.gallery_view import FlowLayout
 from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.wrap_rows import WrapRows
 
 NOTES_SAVE_DELAY_MS = 600
 EMPTY_TEXT = "Select an image to see its details."
@@ -165,7 +166,6 @@ class DetailsPanel(QScrollArea):
         single.setSpacing(10)
         outer.addWidget(self.single)
 
-        review = FlowLayout(spacing=4)
         self.favourite = QToolButton()
         self.favourite.setObjectName("favouriteButton")
         self.favourite.setCheckable(True)
@@ -175,13 +175,17 @@ class DetailsPanel(QScrollArea):
         self.favourite.toggled.connect(self._favourite_toggled)
         self.stars = StarRating()
         self.stars.changed.connect(lambda v: self._emit_review(rating=v))
-        review.addWidget(self.favourite)
-        review.addWidget(self.stars)
-        single.addLayout(review)
+        review = QWidget()
+        self._wraps = [WrapRows(review, (self.favourite, self.stars), spacing=4)]
+        single.addWidget(review)
 
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A grid, not a QFormLayout: that one gave a wrapped value (a preset's name and
+        # size, a file path) one line's height in a narrow panel and cut the rest off.
+        self._rows = 0
+        self.form = QGridLayout()
+        self.form.setHorizontalSpacing(10)
+        self.form.setVerticalSpacing(8)
+        self.form.setColumnStretch(1, 1)
         self.seed = QLineEdit()
         self.seed.setObjectName("detailsSeed")
         self.seed.setReadOnly(True)
@@ -195,7 +199,7 @@ class DetailsPanel(QScrollArea):
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.copy_seed_button)
-        self.form.addRow("Seed", seed_row)
+        self._add_row("Seed", seed_row)
         self.values: dict[str, QLabel] = {}
         for key, label in (
             ("image_size", "Size"),
@@ -214,7 +218,7 @@ class DetailsPanel(QScrollArea):
             value.setObjectName(f"details_{key}")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.form.addRow(label, value)
+            self._add_row(label, value)
             self.values[key] = value
         single.addLayout(self.form)
 
@@ -249,21 +253,56 @@ class DetailsPanel(QScrollArea):
             ),
             (("export", "Export copy…"), ("delete", "Delete")),
         ):
-            line = FlowLayout(spacing=4)
+            buttons = []
             for name, text in group:
                 button = QToolButton()
                 button.setObjectName(f"{name}Button")
                 button.setText(text)
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
                 button.clicked.connect(lambda _=False, name=name: self.action_requested.emit(name))
-                line.addWidget(button)
+                buttons.append(button)
                 self.action_buttons[name] = button
-            outer.addLayout(line)
+            line = QWidget()
+            self._wraps.append(WrapRows(line, buttons, spacing=4))
+            outer.addWidget(line)
         self.action_buttons["use"].setToolTip("Put these settings, seed included, in the form")
         self.action_buttons["use_noseed"].setToolTip("Put these settings in the form with a random seed")
         outer.addStretch(1)
         self.setWidget(body)
         self.show_item(None)
+
+    def _add_row(self, text: str, field: QWidget | QLayout) -> None:
+        row = self._rows
+        self._rows += 1
+        label = QLabel(text)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if isinstance(field, QLayout):
+            self.form.addWidget(label, row, 0)
+            self.form.addLayout(field, row, 1)
+        else:
+            # Multi-line values (timings, file) read best with their label on the first line.
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            self.form.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+            self.form.addWidget(field, row, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_rows()
+
+    def _arrange_rows(self) -> None:
+        """Button rows wrap to the panel's width (see WrapRows)."""
+        body = self.widget()
+        layout = body.layout() if body is not None else None
+        if layout is None:
+            return
+        m = layout.contentsMargins()
+        width = self.viewport().width() - m.left() - m.right()
+        moved = [rows.arrange(width) for rows in self._wraps]
+        if any(moved):
+            # Lay the body out again at once: its form's wrapped values (a long size or
+            # file name) kept the heights of the old arrangement and were cut off.
+            layout.invalidate()
+            layout.activate()
 
     def minimumSizeHint(self) -> QSize:
         """As narrow as the content can wrap to, plus the scroll bar: a splitter squeezing
@@ -320,6 +359,7 @@ class DetailsPanel(QScrollArea):
         self.action_buttons["copy"].setText("Copy images" if many else "Copy image")
         self.action_buttons["export"].setText("Export copies…" if many else "Export copy…")
         self.action_buttons["delete"].setText(f"Delete {count} images" if many else "Delete")
+        self._arrange_rows()  # shown buttons and longer texts
 
     def show_item(self, item: LibraryItem | None) -> None:
         if self.item is not None and (item is None or item.id != self.item.id):

@@ -27,8 +27,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QRegion, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QLayout,
-    QLayoutItem,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -44,90 +42,6 @@ THUMB_H = 176
 SPACING = 12
 MARGIN = 16
 HEADER_H = 36
-
-
-class FlowLayout(QLayout):
-    """Items left to right, wrapping onto a new line when they do not fit.
-
-    A row of filter combos in a box layout gets squeezed below what its texts need
-    ("Any rat", "Fa…ites") in a narrow window; here every item keeps its size hint and
-    the row grows a line instead. Hidden items take no room.
-    """
-
-    def __init__(self, parent: QWidget | None = None, *, spacing: int = 6) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._gap = spacing
-        self.setContentsMargins(0, 0, 0, 0)
-
-    def addItem(self, item: QLayoutItem) -> None:
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return self._place(QRect(0, 0, width, 0), apply=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        super().setGeometry(rect)
-        self._place(rect, apply=True)
-
-    def _visible(self) -> list[QLayoutItem]:
-        return [i for i in self._items if not i.isEmpty()]
-
-    def sizeHint(self) -> QSize:
-        """Everything on one line."""
-        hints = [i.sizeHint() for i in self._visible()]
-        m = self.contentsMargins()
-        width = sum(h.width() for h in hints) + self._gap * max(0, len(hints) - 1)
-        height = max((h.height() for h in hints), default=0)
-        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
-
-    def minimumSize(self) -> QSize:
-        """The widest item (each on its own line, at worst)."""
-        size = QSize()
-        for item in self._visible():
-            size = size.expandedTo(item.sizeHint())
-        m = self.contentsMargins()
-        return size.grownBy(m)
-
-    def _place(self, rect: QRect, *, apply: bool) -> int:
-        """Lay the items out in ``rect`` (when ``apply``); returns the height they need."""
-        m = self.contentsMargins()
-        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        lines: list[list[QLayoutItem]] = [[]]
-        x = 0
-        for item in self._visible():
-            w = item.sizeHint().width()
-            if lines[-1] and x + w > area.width():
-                lines.append([])
-                x = 0
-            lines[-1].append(item)
-            x += w + self._gap
-        y = area.top()
-        for line in lines:
-            height = max((i.sizeHint().height() for i in line), default=0)
-            x = area.left()
-            for item in line:
-                hint = item.sizeHint()
-                if apply:  # centred on the line: combos and buttons differ by a pixel or two
-                    item.setGeometry(QRect(QPoint(x, y + (height - hint.height()) // 2), hint))
-                x += hint.width() + self._gap
-            y += height + self._gap
-        return y - self._gap - area.top() + m.top() + m.bottom() if self._visible() else 0
 
 
 class TileDelegate(QStyledItemDelegate):
