@@ -6,6 +6,8 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QStringListModel,
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from fluxdesk.ui.theme import plain_buttons
+
 
 class HistoryDialog(QDialog):
     def __init__(self, prompts: list[str], parent: QWidget | None = None) -> None:
@@ -36,6 +38,8 @@ class HistoryDialog(QDialog):
         )
         buttons.accepted.connect(lambda: self._choose(self.list.currentIndex()))
         buttons.rejected.connect(self.reject)
+        plain_buttons(buttons)
+        self.list.setStyleSheet("QListView::item { padding: 5px 6px; }")  # rows with air
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)

@@ -295,6 +295,7 @@ class MainWindow(QMainWindow):
         status.setSizeGripEnabled(True)
         self.status_label = QLabel("Ready")
         self.status_label.setObjectName("statusLabel")
+        self.status_label.setIndent(6)  # not flush against the window's edge
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         status.addWidget(self.status_label, 1)
         self.elapsed_label = QLabel()

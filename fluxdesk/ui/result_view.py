@@ -351,14 +351,14 @@ class ResultView(QWidget):
         self.folder_button = button(
             "Show in folder",
             "openFolderButton",
-            "Open the folder that holds the image",
+            "Show the image in its folder",
             self.open_folder_requested,
             "folder",
         )
         self.reuse_button = button(
-            "Use these settings",
+            "Use settings",  # (short: all five keep their words at the default window size)
             "reuseButton",
-            "Put this job's prompt, size and seed back in the form (Ctrl+R)",
+            "Use these settings again: this job's prompt, size and seed back in the form (Ctrl+R)",
             self.reuse_requested,
             "reuse",
         )

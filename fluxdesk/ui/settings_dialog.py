@@ -26,7 +26,7 @@ from fluxdesk.core.keystore import KEY_ENV, KeySource, KeyStatus
 from fluxdesk.core.settings import Settings, base_url_problem
 from fluxdesk.ui.messages import user_message
 from fluxdesk.ui.tasks import run_task
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme import plain_buttons, set_role
 
 TIMEOUT_MAX = 600.0
 SANDBOX_NOTE = (
@@ -165,6 +165,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
+        plain_buttons(buttons)
         self._check_base_url()  # a bad address saved by hand shows at once
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)

@@ -32,7 +32,7 @@ from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.request import GenerationRequest, RequestInvalid
 from fluxdesk.core.sweep import AXES, Axis, Sweep, SweepCell, expand, parse_values
 from fluxdesk.ui.jobs import Job, JobQueue, JobState
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme import plain_buttons, set_role
 
 CELL = 200
 DEFAULT_VALUES = {"guidance_scale": "2, 3.5, 5, 7", "num_inference_steps": "12, 20, 28", "seed": "random 4"}
@@ -70,6 +70,7 @@ class SweepDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.go = self.buttons.addButton("Generate", QDialogButtonBox.ButtonRole.AcceptRole)
         self.go.setObjectName("sweepGenerate")
+        plain_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

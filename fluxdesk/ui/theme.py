@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 SCHEME_ENV = "FLUXDESK_COLOR_SCHEME"  # "dark" | "light" forces a scheme (tests, screenshots)
 STYLE = "Fusion"
@@ -236,3 +236,12 @@ def apply_theme(app: QApplication, *, dark: bool | None = None) -> bool:
     app.setStyle(STYLE)
     set_palette(app, dark)
     return dark
+
+
+def plain_buttons(box: QDialogButtonBox) -> None:
+    """No icons on a dialog's buttons (Fusion adds a floppy disk to Save, a red cross to
+    Cancel): no other button in the window has one."""
+    from PySide6.QtGui import QIcon
+
+    for button in box.buttons():
+        button.setIcon(QIcon())

@@ -67,6 +67,7 @@ def test_a_base_url_that_is_no_address_is_marked_and_not_saved(qtbot, ctx: AppCo
     from PySide6.QtWidgets import QDialogButtonBox
 
     dialog = open_dialog(qtbot, ctx)
+    assert all(b.icon().isNull() for b in dialog.buttons.buttons())  # like every other button
     save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
     dialog.base_url.setText("ftp://bad url")
     assert dialog.base_url_error.isVisible() and not save.isEnabled()
