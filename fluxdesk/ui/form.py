@@ -399,9 +399,11 @@ class FormPanel(QWidget):
         self.prompt.setPlaceholderText("Describe the image: subject, setting, light, lens…")
         self.prompt.setMinimumHeight(96)
         self.prompt.setMaximumHeight(280)
-        self.prompt.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # Its own height, not a share of the spare room: an inline problem appearing below
+        # takes that room instead of shrinking the prompt under the designer's cursor.
+        self.prompt.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         prompt_label.setBuddy(self.prompt)
-        outer.addWidget(self.prompt, 1)
+        outer.addWidget(self.prompt)
         below = QHBoxLayout()
         below.addWidget(self._error_label(PROMPT), 1)
         set_enum(self.char_count, "alignment", "AlignTop|AlignRight")
