@@ -75,7 +75,7 @@ def entry_for_item(item: LibraryItem) -> SheetEntry:
     if item.favourite:
         review.append("♥")
     if item.rating:
-        review.append("★" * item.rating)
+        review.append("★" * item.rating + "☆" * (5 - item.rating))  # out of five, visibly
     count = int(p.get("num_images") or 1)
     lines = [seed_label(item.seed, item.index, count), " · ".join(parts)]
     if review:
@@ -198,7 +198,7 @@ def _draw_cell(page: Image.Image, entry: SheetEntry, x: int, y: int, grid: _Grid
     for line in wrap(draw, entry.prompt, font(PROMPT_SIZE), grid.cell_w, PROMPT_LINES):
         draw.text((x, ty), line, fill=INK, font=font(PROMPT_SIZE))
         ty += PROMPT_SIZE + 4
-    ty = y + grid.box_h + 8 + PROMPT_LINES * (PROMPT_SIZE + 4)
+    ty += 4  # right under the prompt: a one-line prompt left a two-line gap before the seed
     for line in _details(draw, entry, grid.cell_w):
         draw.text((x, ty), line, fill=MUTED, font=font(DETAIL_SIZE))
         ty += DETAIL_SIZE + 4

@@ -37,3 +37,9 @@ def test_seed_lines_say_which_image_of_the_batch() -> None:
     batch = [entry_for_item(_item(i, 4)).details[0] for i in (0, 1)]
     assert batch == ["Seed 42 · 1 of 4", "Seed 42 · 2 of 4"]
     assert seed_label(7) == "Seed 7" and seed_label(7, 3, 4) == "Seed 7 · 4 of 4"
+
+
+def test_ratings_show_out_of_five() -> None:
+    item = _item(0, 1)
+    rated = LibraryItem(**{**item.__dict__, "rating": 2, "favourite": True})
+    assert entry_for_item(rated).details[-1] == "♥ ★★☆☆☆"
