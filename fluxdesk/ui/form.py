@@ -475,7 +475,7 @@ class FormPanel(QWidget):
 
         self.seed_edit = QLineEdit()
         self.seed_edit.setObjectName("seedEdit")
-        self.seed_edit.setPlaceholderText("Random")
+        self.seed_edit.setPlaceholderText("New each time")  # (the button beside it says "Random")
         self.reuse_seed = _tool_button(
             "reuseSeedButton", "Use last", "Lock the seed of the last result", "Lock the last seed"
         )

@@ -39,7 +39,7 @@ def test_limits_and_defaults_come_from_the_catalogue(qtbot) -> None:  # type: ig
     assert panel.size_combo.currentData() == P.DEFAULT_SIZE.value
     assert panel.format_combo.currentData() == P.DEFAULT_FORMAT.value
     assert panel.safety_check.isChecked() is P.DEFAULT_SAFETY_CHECKER
-    assert panel.seed_edit.placeholderText() == "Random"
+    assert panel.seed_edit.placeholderText() == "New each time"
 
 
 def test_prompt_problems_inline_and_char_count(qtbot) -> None:  # type: ignore[no-untyped-def]
