@@ -147,6 +147,30 @@ def _number_help(spec: P.NumberSpec, extra: str = "") -> str:
     return f"{text} {allowed[0].upper()}{allowed[1:]}{extra}."
 
 
+NUMBER_FLAGS = {
+    P.GUIDANCE_SCALE: "--guidance-scale",
+    P.NUM_INFERENCE_STEPS: "--steps",
+    P.NUM_IMAGES: "--num-images",
+    P.SEED: "--seed",
+}
+# The option that sets each request field, to name it in a problem the catalogue words
+# for both front ends ("Images: must be …" becomes "Images (--num-images): must be …").
+FIELD_FLAGS = {
+    "prompt": "PROMPT",
+    "image_size": "--size",
+    **{spec.field: f"--{spec.field}" for spec in P.SIDE_SPECS},
+    **{spec.field: flag for spec, flag in NUMBER_FLAGS.items()},
+    "output_format": "--format",
+    "enable_safety_checker": "--no-safety-checker",
+}
+
+
+def _with_flag(field: str, message: str) -> str:
+    label, colon, rest = message.partition(":")
+    flag = FIELD_FLAGS.get(field)
+    return f"{label} ({flag}):{rest}" if flag and colon and flag not in label else message
+
+
 def _add_generate_options(gen: argparse.ArgumentParser) -> None:
     gen.add_argument("prompt", metavar="PROMPT", help=P.PROMPT_HELP)
     size = gen.add_argument_group("size", P.SIZE_HELP)
@@ -164,13 +188,7 @@ def _add_generate_options(gen: argparse.ArgumentParser) -> None:
             help=_number_help(spec, f"; needs --{other.field}"),
         )
     # Values stay text here: build_request validates them with the catalogue's messages.
-    options = {
-        P.GUIDANCE_SCALE: "--guidance-scale",
-        P.NUM_INFERENCE_STEPS: "--steps",
-        P.NUM_IMAGES: "--num-images",
-        P.SEED: "--seed",
-    }
-    for spec, flag in options.items():
+    for spec, flag in NUMBER_FLAGS.items():
         default = f"; default {spec.default:g}" if spec.default is not None else ""
         gen.add_argument(
             flag,
@@ -235,7 +253,7 @@ def size_problems(args: argparse.Namespace) -> list[str]:
     (other,) = (s for s in P.SIDE_SPECS if s is not spec)
     problems = [f"Image size: --{spec.field} needs --{other.field} as well ({sides}), or use --size"]
     problem = side_problem(spec, getattr(args, spec.field))
-    return problems + ([problem.message] if problem else [])
+    return problems + ([_with_flag(spec.field, problem.message)] if problem else [])
 
 
 # The window's own options (no command). A command line of only these opens the window
@@ -444,7 +462,7 @@ def _validated_request_or_exit(args: argparse.Namespace) -> Any:
     from fluxdesk.core.request import build_request
 
     request, problems = build_request(raw_request_from_args(args))
-    messages = size_problems(args) + [p.message for p in problems]
+    messages = size_problems(args) + [_with_flag(p.field, p.message) for p in problems]
     if messages:
         for message in messages:
             print(f"{PROG} generate: {message}", file=sys.stderr)

@@ -147,13 +147,13 @@ def test_validation_errors_exit_2_name_every_field_and_send_nothing(sandbox: San
     assert result.returncode == 2
     for words in (
         "Prompt",
-        "Width: must be a multiple of 32 from 512 to 1536",
+        "Width (--width): must be a multiple of 32 from 512 to 1536",
         "--width needs --height as well (each a multiple of 32 from 512 to 1536)",
-        "Steps: must be a whole number from 1 to 50",
-        "Images: must be a whole number from 1 to 4",
-        "Seed",
-        "Guidance scale: must be a number from 1 to 20",
-        "Output format: must be jpeg or png",
+        "Steps (--steps): must be a whole number from 1 to 50",
+        "Images (--num-images): must be a whole number from 1 to 4",
+        "Seed (--seed)",
+        "Guidance scale (--guidance-scale): must be a number from 1 to 20",
+        "Output format (--format): must be jpeg or png",
     ):
         assert words in result.stderr
     assert "Traceback" not in result.stderr and "None" not in result.stderr

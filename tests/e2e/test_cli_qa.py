@@ -80,7 +80,7 @@ def test_one_bad_side_alone_names_both_problems(sandbox: Sandbox, tmp_path: Path
     result = run("generate", "fox", "--height", "1000", home=tmp_path, sandbox=sandbox)
     assert result.returncode == INVALID
     assert "--height needs --width" in result.stderr
-    assert "Height: must be a multiple of 32 from 512 to 1536 (got '1000')" in result.stderr
+    assert "Height (--height): must be a multiple of 32 from 512 to 1536 (got '1000')" in result.stderr
     assert "None" not in result.stderr and sandbox.requests == []
 
 
@@ -95,7 +95,8 @@ def test_size_with_width_or_height_is_one_message(sandbox: Sandbox, tmp_path: Pa
     assert result.stderr.splitlines() == [
         "fluxdesk generate: Image size: --size and --width/--height are alternatives; give either "
         f"a preset with --size, or both --width and --height ({SIDES})",
-        "fluxdesk generate: Steps: must be a whole number from 1 to 50 (got '99')",  # others still named
+        # The other fields' problems are still named:
+        "fluxdesk generate: Steps (--steps): must be a whole number from 1 to 50 (got '99')",
         "fluxdesk generate: nothing was sent.",
     ]
     assert sandbox.requests == []
