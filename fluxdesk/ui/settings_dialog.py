@@ -176,6 +176,7 @@ class SettingsDialog(QDialog):
 
         if ctx.sandbox is not None:
             self.key_status.setText(SANDBOX_NOTE)
+            self._fit_height()
         run_task(self.pool, lambda: _load_key(ctx), self._key_loaded, self._key_not_loaded)
 
     def _seconds(self, value: float, name: str, label: str) -> QDoubleSpinBox:

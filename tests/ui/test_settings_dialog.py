@@ -101,6 +101,8 @@ def test_sandbox_mode_explains_the_key_and_tests_it_at_the_base_url(qtbot, ctx: 
     assert ctx.sandbox is not None
     dialog = open_dialog(qtbot, ctx)
     assert "offline sandbox, which needs no key" in dialog.key_status.text()
+    label = dialog.key_status  # shown in full, not cut off after its first line
+    assert label.height() >= label.heightForWidth(label.width())
     dialog.key_edit.setText("")
     dialog.test_button.click()
     assert "The sandbox itself needs none" in dialog.key_status.text()
