@@ -44,7 +44,7 @@ from fluxdesk.core.errors import (
 )
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import ApiResponse, RemoteImage
-from fluxdesk.core.settings import base_url_problem
+from fluxdesk.core.settings import BASE_URL_ENV, base_url_problem
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,7 @@ class ApiClient:
         """Raises InvalidRequestError (nothing is sent) for a base URL that is no address."""
         problem = base_url_problem(config.base_url)
         if problem:
-            raise InvalidRequestError([problem])
+            raise InvalidRequestError([f"{problem}; set it in Settings or with {BASE_URL_ENV}"])
         self.config = config
         self._api_host = urlsplit(config.base_url).netloc
 
@@ -388,7 +388,7 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
         raise BadResponseError("the response is not a JSON object")
     images = data.get("images")
     if not isinstance(images, list) or not images:
-        raise BadResponseError("the response has no `images`")
+        raise BadResponseError("the response lists no images")
     nsfw_flags = data.get("has_nsfw_concepts")
     if not isinstance(nsfw_flags, list):
         nsfw_flags = []
@@ -413,7 +413,7 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
         )
     seed = data.get("seed", request.seed)
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise BadResponseError("the response has no usable `seed`")
+        raise BadResponseError("the response has no usable seed")
     timings_raw = data.get("timings")
     timings = (
         {str(k): float(v) for k, v in timings_raw.items() if isinstance(v, int | float)}

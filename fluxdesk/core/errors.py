@@ -100,10 +100,15 @@ class ServerError(FluxDeskError):
         self.status = status
         self.detail = detail
         extra = f": {detail}" if detail else ""
-        super().__init__(
-            f"The API had a problem (HTTP {status}){extra}. Nothing was retried automatically "
-            "so you are not billed twice; retry when ready."
-        )
+        super().__init__(f"The API had a problem (HTTP {status}){extra}. {self.advice}")
+
+    @property
+    def advice(self) -> str:
+        """What was done and what to do: 503 ("unavailable") is retried as the API asks;
+        any other 5xx is not (a resent generation may be billed twice)."""
+        if self.status == 503:
+            return "FluxDesk retried as the API asked; try again later."
+        return "Nothing was retried automatically so you are not billed twice; retry when ready."
 
 
 class NetworkError(FluxDeskError):

@@ -38,10 +38,7 @@ def base_url_problem(url: str) -> str | None:
         valid = False
     if valid and not any(ch.isspace() for ch in url):
         return None
-    return (
-        f"Base URL: must be an http:// or https:// address such as {P.DEFAULT_BASE_URL} "
-        f"(got {url!r}); set it in Settings or with {BASE_URL_ENV}"
-    )
+    return f"Base URL: must be an http:// or https:// address such as {P.DEFAULT_BASE_URL} (got {url!r})"
 
 
 @dataclass

@@ -368,9 +368,10 @@ class GalleryWidget(QWidget):
         self.grid.viewport().update()
         text = str(error) if isinstance(error, FluxDeskError) else f"{type(error).__name__}: {error}"
         self.message_bar.show_message(
-            UserMessage("Cannot open the library", text, Severity.ERROR), self.open_library
+            UserMessage("Cannot open the library", text, Severity.ERROR),
+            self.open_library,
+            primary_label="Try again",
         )
-        self.message_bar.primary.setText("Try again")
         self.failed.emit(text)
 
     def rescan(self) -> None:
@@ -422,6 +423,14 @@ class GalleryWidget(QWidget):
         if self._stale and self.library is not None:
             self._stale = False
             self.refresh()
+
+    def escape(self) -> None:
+        """Esc in the Library: clear the search (the window routes Esc here when the focus
+        is in the Library, instead of cancelling the running job)."""
+        if self.search.text():
+            self.search.clear()
+        else:
+            self.grid.setFocus()
 
     def shutdown(self) -> None:
         self.details.flush_notes()
@@ -730,8 +739,8 @@ class GalleryWidget(QWidget):
                     "Contact sheet saved", f"{path} ({pages} page{'s' if pages != 1 else ''}).", Severity.INFO
                 ),
                 lambda: self._open_url(path),
+                primary_label="Open",
             )
-            self.message_bar.primary.setText("Open")
             self.sheet_exported.emit(path, pages)
 
         run_task(
@@ -769,8 +778,8 @@ class GalleryWidget(QWidget):
         self.message_bar.show_message(
             UserMessage(f"Deleted {n} image{'s' if n != 1 else ''}", f"Moved to {where}.", Severity.INFO),
             self.undo_delete,
+            primary_label="Undo",
         )
-        self.message_bar.primary.setText("Undo")
         self.deleted.emit(moved)
         return moved
 

@@ -33,6 +33,7 @@ from fluxdesk.core.library import LibraryItem
 from fluxdesk.core.metadata import parse_iso
 from fluxdesk.core.param_diff import LABELS, param_text, size_text
 from fluxdesk.core.results import batch_note, seed_label
+from fluxdesk.ui.line_icons import line_icon
 from fluxdesk.ui.theme import set_role
 from fluxdesk.ui.wrap_rows import WrapRows
 
@@ -117,6 +118,12 @@ class StarRating(QWidget):
             button.setStyleSheet("color: #e0a100; font-size: 15pt;" if n <= value else "font-size: 15pt;")
 
 
+# A random seed has up to 11 digits, a chosen one up to 19: the field is wide enough for
+# this many (more would widen the panel past a 900 px window), and the rest scroll.
+SEED_DIGITS_SHOWN = 13
+SEED_FRAME = 14  # the line edit's frame and text margins
+
+
 class DetailsPanel(QScrollArea):
     """One image's details and review; a calm hint when nothing is selected; for several,
     only what applies to all of them (copy, export, delete)."""
@@ -193,7 +200,9 @@ class DetailsPanel(QScrollArea):
         self.seed.setMinimumWidth(60)
         self.copy_seed_button = QToolButton()
         self.copy_seed_button.setObjectName("copySeedButton")
-        self.copy_seed_button.setText("Copy")
+        # An icon: the seed's digits get the room (a cut seed reads as another number).
+        self.copy_seed_button.setIcon(line_icon("copy", self.palette()))
+        self.copy_seed_button.setAccessibleName("Copy the seed")
         self.copy_seed_button.setToolTip("Copy the seed")
         self.copy_seed_button.clicked.connect(self.copy_seed)
         seed_row = QHBoxLayout()
@@ -382,6 +391,11 @@ class DetailsPanel(QScrollArea):
         p = item.params
         self.title.setText(item.prompt)
         self.seed.setText(str(item.seed))
+        self.seed.setCursorPosition(0)  # if it must scroll, the leading digits show
+        digits = self.seed.fontMetrics().horizontalAdvance(
+            "0" * min(len(self.seed.text()), SEED_DIGITS_SHOWN)
+        )
+        self.seed.setMinimumWidth(digits + SEED_FRAME)
         batch = int(p.get("num_images") or 1)
         note = f"\n{batch_note(item.seed, batch)}" if batch > 1 else ""
         self.seed.setToolTip(seed_label(item.seed, item.index, batch) + note)

@@ -418,6 +418,9 @@ class MainWindow(QMainWindow):
 
         def action(text: str, slot: Any, keys: list[QKeySequence] | None = None, tip: str = "") -> QAction:
             a = QAction(text, self)
+            # A standard key is often the same as the explicit one (Quit is Ctrl+Q on Linux):
+            # the same key twice on one action makes Qt call it ambiguous and do nothing.
+            keys = list({k.toString(): k for k in keys or [] if not k.isEmpty()}.values())
             if keys:
                 a.setShortcuts(keys)
                 a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -458,6 +461,7 @@ class MainWindow(QMainWindow):
             "&Quit", self.close, [QKeySequence(std.Quit), QKeySequence(ctrl | Qt.Key.Key_Q)]
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.cancel_action.setEnabled(self._queue.running is not None)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.cancel_job_action = action("Cancel job", self.cancel_selected, [QKeySequence(std.Delete)])
         self.cancel_job_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -533,7 +537,15 @@ class MainWindow(QMainWindow):
             self.status_label.setText(self.form.problems[0].message)
 
     def cancel_running(self) -> None:
+        """Esc: cancel the running job, unless Esc means something where the focus is."""
         if self.viewer is not None and self.viewer.isActiveWindow():
+            return
+        from PySide6.QtWidgets import QApplication
+
+        focus = QApplication.focusWidget()
+        if self._built and focus is not None and self.gallery_view.isAncestorOf(focus):
+            # In the Library, Esc leaves the search (a paid job is not lost to a reflex).
+            self.gallery_view.escape()
             return
         self.queue.cancel_running()
 
@@ -652,6 +664,7 @@ class MainWindow(QMainWindow):
 
     def _on_idle_changed(self, idle: bool) -> None:
         self.cancel_button.setEnabled(not idle)
+        self.cancel_action.setEnabled(not idle)  # (the menu entry is off with nothing to cancel)
         if idle:
             self._tick.stop()
             self.progress.hide()
@@ -886,9 +899,11 @@ class MainWindow(QMainWindow):
             Action.OPEN_SETTINGS,
         )
         self.message_bar.show_message(
-            welcome, self.open_settings, ("Try the sandbox", self.switch_to_sandbox)
+            welcome,
+            self.open_settings,
+            ("Try the sandbox", self.switch_to_sandbox),
+            primary_label="Add API key…",
         )
-        self.message_bar.primary.setText("Add API key…")
 
     def _update_mode_label(self) -> None:
         if self.use_sandbox:

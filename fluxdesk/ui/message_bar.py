@@ -17,6 +17,7 @@ from fluxdesk.ui.theme import set_role
 class MessageBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._primary_label = ""
         self.setObjectName("messageBar")
         self.setAccessibleName("Message")
         self.message: UserMessage | None = None
@@ -72,16 +73,21 @@ class MessageBar(QFrame):
         message: UserMessage,
         primary: Callable[[], None] | None = None,
         secondary: tuple[str, Callable[[], None]] | None = None,
+        *,
+        primary_label: str = "",
     ) -> None:
+        """``primary_label`` names the primary button when the message's own action has no
+        words for it ("Undo", "Open"…)."""
         self.message = message
+        self._primary_label = primary_label or message.action_label
         set_role(self, f"message-{message.severity.value}")
         self.icon_label.setPixmap(icon(message.severity.value).pixmap(20, 20))
         self.title.setText(message.title)
         self.text.setText(message.text)
         self.setAccessibleDescription(f"{message.title}. {message.text}")
         self._primary = primary
-        self.primary.setText(message.action_label)
-        self.primary.setVisible(primary is not None and bool(message.action_label))
+        self.primary.setText(self._primary_label)
+        self.primary.setVisible(primary is not None and bool(self._primary_label))
         self.primary.setEnabled(True)
         self._secondary = secondary[1] if secondary else None
         self.secondary.setText(secondary[0] if secondary else "")
@@ -99,11 +105,11 @@ class MessageBar(QFrame):
         left = self._ready_at - time.monotonic()
         if left > 0:
             self.primary.setEnabled(False)
-            self.primary.setText(f"{self.message.action_label} in {math.ceil(left)} s")  # never "in 0 s"
+            self.primary.setText(f"{self._primary_label} in {math.ceil(left)} s")  # never "in 0 s"
         else:
             self._countdown.stop()
             self.primary.setEnabled(True)
-            self.primary.setText(self.message.action_label)
+            self.primary.setText(self._primary_label)
 
     def _run_primary(self) -> None:
         action = self._primary

@@ -115,10 +115,7 @@ def user_message(error: BaseException) -> UserMessage:
         return known or UserMessage(title, text, Severity.WARNING, action=Action.OPEN_SETTINGS)
     if isinstance(error, ServerError):  # the title already says "The API had a problem"
         detail = f": {error.detail}" if error.detail else ""
-        text = (
-            f"HTTP {error.status}{detail}. Nothing was retried automatically, so you are not "
-            "billed twice; retry when ready."
-        )
+        text = f"HTTP {error.status}{detail}. {error.advice}"
         return UserMessage(title, text, action=Action.RETRY)
     if isinstance(error, RateLimitedError):
         wait = error.retry_after

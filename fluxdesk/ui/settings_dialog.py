@@ -221,7 +221,9 @@ class SettingsDialog(QDialog):
     def _check_base_url(self) -> bool:
         problem = base_url_problem(self._base_url())
         self.base_url_error.setText(problem or "")
-        self.base_url_error.setVisible(problem is not None)
+        if self.base_url_error.isHidden() == (problem is not None):
+            self.base_url_error.setVisible(problem is not None)
+            self._fit_height()  # the message is shown in full, not cut off
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setEnabled(problem is None)
         save.setToolTip(problem or "")

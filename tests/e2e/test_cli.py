@@ -172,7 +172,7 @@ def test_size_and_width_together_are_refused(home: Path) -> None:
         ("unauthorized", 3, "API key was rejected"),
         ("server_error", 6, "HTTP 500"),
         ("not_json", 9, "cannot read"),
-        ("missing_images", 9, "no `images`"),
+        ("missing_images", 9, "lists no images"),
     ],
 )
 def test_failures_are_one_line_with_their_exit_code(

@@ -179,7 +179,7 @@ def test_delete_to_trash_and_undo(qtbot, gallery: GalleryWidget, library: Librar
     trashed = blocker.args[0]
     assert len(trashed) == 2 and all(not t.original.exists() and t.location.exists() for t in trashed)
     assert gallery.model.rowCount() == COUNT - 2 and library.count() == COUNT - 2
-    assert gallery.message_bar.primary.text() == "Undo"
+    assert gallery.message_bar.primary.text() == "Undo" and gallery.message_bar.primary.isVisible()
     # The library's own scan never resurrects a trashed file.
     assert library.reindex().added == 0
     with qtbot.waitSignal(gallery.restored, timeout=TIMEOUT):
@@ -239,6 +239,7 @@ def test_library_that_cannot_open_shows_a_message(qtbot, qapp, ctx: AppContext, 
         pass
     assert "read-only" in blocker.args[0]
     assert widget.message_bar.isVisible() and widget.message_bar.primary.text() == "Try again"
+    assert widget.message_bar.primary.isVisible()
     assert "could not be opened" in widget.grid.empty_text
     widget.shutdown()
 

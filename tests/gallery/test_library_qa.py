@@ -232,3 +232,20 @@ def test_filter_and_button_words(gallery: GalleryWidget) -> None:
     texts = [b.text() for b in gallery.details.action_buttons.values()]
     assert not any(t.startswith(("…", "...")) for t in texts)
     assert gallery.details.action_buttons["use_noseed"].text() == "Use settings without seed"
+
+
+def test_a_random_seed_is_shown_whole(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-untyped-def]
+    """An 11-digit seed (a typical random one) must not be cut: its visible part would
+    read as another number."""
+    from dataclasses import replace
+
+    item = gallery.model.item(0)
+    assert item is not None
+    details = gallery.details
+    details.show_item(replace(item, seed=73089886680))
+    gallery.splitter.setSizes([10_000, 1])  # the details panel as narrow as it goes
+    qtbot.waitUntil(lambda: details.seed.width() < 200, timeout=3000)
+    seed = details.seed
+    needed = seed.fontMetrics().horizontalAdvance(seed.text())
+    qtbot.waitUntil(lambda: seed.width() >= needed + 8, timeout=3000)
+    assert seed.cursorPosition() == 0 and details.copy_seed_button.accessibleName() == "Copy the seed"

@@ -37,6 +37,7 @@ def test_start_state_focus_and_object_names(qtbot, window: MainWindow) -> None: 
     assert not window.generate_button.isEnabled()
     assert window.generate_button.toolTip().startswith("Cannot generate yet:\nPrompt:")
     assert not window.findChild(QLabel, "promptError").isVisible()
+    assert not window.cancel_action.isEnabled()  # nothing to cancel: the menu entry is off
     assert window.tabs.tabText(1).replace("&", "") == "Library"
     for button in window.findChildren(QPushButton):
         if button.isVisibleTo(window):
@@ -143,6 +144,7 @@ def test_queue_two_jobs_and_cancel(qtbot, window: MainWindow, ctx: AppContext) -
     assert "Queued" in jobs.model().index(0, 0).data()
     # The running job is the selected one, so "Cancel job" is for it (as Esc is).
     assert window._selected_job() is first and window.cancel_job_button.isEnabled()
+    assert window.cancel_action.isEnabled()
     # Cancel the queued third job from the list, and the running first with Esc.
     window.job_list.setCurrentIndex(window.job_model.index(0))
     qtbot.mouseClick(window.cancel_job_button, Qt.MouseButton.LeftButton)
@@ -189,7 +191,7 @@ def test_error_paths_show_a_message_not_a_dialog(  # type: ignore[no-untyped-def
         assert "120 s" in bar.text.text()
         assert not bar.primary.isEnabled() and "in 1" in bar.primary.text()  # countdown shown
     assert "Failed" in window.job_model.index(0, 0).data()
-    assert "Traceback" not in bar.text.text()
+    assert "Traceback" not in bar.text.text() and "`" not in bar.text.text()
     if action is Action.RETRY and fault != "rate_limit":
         window.job_list.setCurrentIndex(window.job_model.index(0))
         assert window.retry_button.isEnabled() and job.state is JobState.FAILED
@@ -386,3 +388,39 @@ def test_alt_letters_are_unique_on_each_tab(qtbot, window: MainWindow) -> None: 
             if letter:
                 owners.setdefault(letter, []).append(text)
         assert {k: v for k, v in owners.items() if len(v) > 1} == {}, window.tabs.tabText(tab)
+
+
+def test_no_key_is_bound_twice(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """A key on two actions (or twice on one, e.g. the standard Quit key and Ctrl+Q) is
+    "ambiguous" to Qt: pressing it does nothing."""
+    from PySide6.QtGui import QAction
+
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        if action.shortcutContext() is not Qt.ShortcutContext.WindowShortcut:
+            continue
+        for key in action.shortcuts():
+            text = key.toString()
+            assert text not in seen, f"{text}: {seen.get(text)} and {action.text()}"
+            seen[text] = action.text()
+    assert "Ctrl+Q" in seen
+    with qtbot.waitSignal(window.quit_action.triggered, timeout=2000):
+        qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_esc_in_library_search_clears_it_keeps_the_job(qtbot, window: MainWindow, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    assert ctx.sandbox is not None
+    ctx.sandbox.inference_delay = 0.6
+    window.form.set_value(F.PROMPT, "a paid job")
+    job = window.generate()
+    assert job is not None and job.state is JobState.RUNNING
+    window.tabs.setCurrentIndex(1)
+    search = window.gallery_view.search
+    search.setFocus()
+    qtbot.keyClicks(search, "fox")
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == "" and job.state is JobState.RUNNING
+    window.tabs.setCurrentIndex(0)
+    window.form_panel.prompt.setFocus()
+    qtbot.keyClick(window.form_panel.prompt, Qt.Key.Key_Escape)  # elsewhere, Esc cancels
+    assert job.state is JobState.CANCELLED

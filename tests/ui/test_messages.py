@@ -41,6 +41,7 @@ def test_no_key_yet_opens_settings() -> None:
         (AuthenticationError(401, "Invalid API key"), "The API refused the key: Invalid API key (HTTP 401)."),
         (AuthenticationError(403), "The API does not let this key use the model (HTTP 403)."),
         (ServerError(500, "Internal server error"), "HTTP 500: Internal server error. Nothing was retried"),
+        (ServerError(503, "Unavailable"), "HTTP 503: Unavailable. FluxDesk retried as the API asked"),
     ],
 )
 def test_api_errors_read_as_sentences(error: FluxDeskError, expected: str) -> None:

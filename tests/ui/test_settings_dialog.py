@@ -72,6 +72,9 @@ def test_a_base_url_that_is_no_address_is_marked_and_not_saved(qtbot, ctx: AppCo
     dialog.base_url.setText("ftp://bad url")
     assert dialog.base_url_error.isVisible() and not save.isEnabled()
     assert dialog.base_url_error.text().startswith("Base URL: must be an http:// or https:// address")
+    assert "Settings" not in dialog.base_url_error.text()  # (it is open)
+    error = dialog.base_url_error
+    qtbot.waitUntil(lambda: error.height() >= error.heightForWidth(error.width()), timeout=TIMEOUT)
     dialog.accept()  # (Enter) refuses too
     assert dialog.isVisible() and ctx.settings.base_url != "ftp://bad url"
     dialog.base_url.setText("")  # empty: the default address
