@@ -87,6 +87,9 @@ class ElidedLabel(QLabel):
         self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
+META_KEEP = "Seed 88888888888  ·  1536 × 1536"  # what the header shows at the least
+
+
 class ImageCard(QWidget):
     """One result image: fitted pixmap, seed caption, NSFW badge; drag it out."""
 
@@ -456,7 +459,10 @@ class ResultView(QWidget):
         spacing = self._button_row.spacing()
         if not self.compact:
             self._full_buttons_width = sum(b.sizeHint().width() + spacing for b in self._buttons)
-        meta = self.meta.fontMetrics().horizontalAdvance(self.meta.full_text()) + 12
+        # The meta line elides (its tooltip has it all); the buttons keep their words while
+        # its first part (the seed, even a long one, and the size) still fits beside them.
+        full = self.meta.fontMetrics().horizontalAdvance(self.meta.full_text())
+        meta = min(full, self.meta.fontMetrics().horizontalAdvance(META_KEEP)) + 12
         available = self.width() - 2 * MARGIN
         compact = meta + self._full_buttons_width > available
         if compact == self.compact:
