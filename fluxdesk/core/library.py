@@ -719,10 +719,12 @@ class Library:
     def items(
         self, query: ItemFilter | str | None = None, limit: int | None = None, offset: int = 0
     ) -> list[LibraryItem]:
-        """Saved images, newest first; ``query`` is a filter or just search text."""
+        """Saved images, newest first, a batch's images in their order (they share one
+        time stamp and are indexed as their downloads finish); ``query`` is a filter or
+        just search text."""
         rows = self._query(
             f"SELECT {_COLUMNS} FROM images",
-            "ORDER BY created_ts DESC, id DESC LIMIT ? OFFSET ?",
+            "ORDER BY created_ts DESC, seed, image_index, id DESC LIMIT ? OFFSET ?",
             [-1 if limit is None else limit, offset],
             ItemFilter.of(query),
         )

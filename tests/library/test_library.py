@@ -97,6 +97,13 @@ def test_newest_first_limit_offset(lib: Library) -> None:
     assert [i.prompt for i in lib.items(limit=1, offset=1)] == ["day 2"]
 
 
+def test_a_batch_lists_in_its_order(lib: Library) -> None:
+    """Its images share one time stamp and are indexed as their downloads finish."""
+    for index in (0, 3, 1, 2):
+        save(lib, make_meta("batch", index=index, created="2026-11-05T10:00:00Z"))
+    assert [i.index for i in lib.items()] == [0, 1, 2, 3]
+
+
 def test_search_words_prefixes_notes_tags_and_unicode(lib: Library) -> None:
     fox = save(lib, make_meta("A red fox in snow"))
     save(lib, make_meta("Portrait of an old fisherman", seed=2))
