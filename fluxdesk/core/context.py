@@ -8,6 +8,7 @@ those themselves, so the CLI and the GUI cannot drift apart.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,11 @@ class AppContext:
     # The window opens the library in a worker while a job on the GUI thread may want it
     # too: one Library (and one crash recovery) per folder, whoever comes first.
     _library_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # Settings are written from copies (a worker may write one while the window changes
+    # them); the numbers keep an older copy from overwriting a newer one.
+    _settings_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _settings_taken: int = field(default=0, repr=False, compare=False)
+    _settings_written: int = field(default=0, repr=False, compare=False)
 
     @classmethod
     def create(cls, *, use_sandbox: bool = False, inference_delay: float = 0.6) -> AppContext:
@@ -110,4 +116,23 @@ class AppContext:
             return self._library
 
     def save_settings(self) -> None:
-        self.settings.save(self.paths.settings_file)
+        self.settings_writer()()
+
+    def settings_writer(self) -> Callable[[], None]:
+        """A copy of the settings as they are now, and a function that writes it (on any
+        thread) unless a later copy was written first. Raises LibraryError when it cannot."""
+        import copy
+
+        with self._settings_lock:
+            self._settings_taken += 1
+            number = self._settings_taken
+        snapshot = copy.deepcopy(self.settings)
+
+        def write() -> None:
+            with self._settings_lock:
+                if number < self._settings_written:
+                    return
+                snapshot.save(self.paths.settings_file)
+                self._settings_written = number
+
+        return write

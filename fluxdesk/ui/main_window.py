@@ -61,6 +61,10 @@ FORM_MAX_WIDTH = 520
 STARTUP_FALLBACK_S = 1.0
 
 
+def _ignore(_: object) -> None:
+    pass
+
+
 def _reraise(error: BaseException) -> None:
     """For a background task that can only fail by a bug: on to the crash handler."""
     raise error
@@ -523,6 +527,10 @@ class MainWindow(QMainWindow):
         self.ensure_built()
         self.ctx.settings.remember_prompt(request.prompt)
         self.ctx.settings.last_request = self.form.values()
+        # Written now, in a worker: a crash or a killed process keeps the prompt history.
+        from fluxdesk.ui.tasks import run_task
+
+        run_task(self.queue.pool, self.ctx.settings_writer(), _ignore, self._settings_not_saved)
         self._history_pos = -1
         if self.message_bar.message and self.message_bar.severity is not Severity.INFO:
             self.message_bar.dismiss()
@@ -970,6 +978,13 @@ class MainWindow(QMainWindow):
             saved = state.get(key)
             if saved:
                 splitter.restoreState(saved)
+
+    def _settings_not_saved(self, error: BaseException) -> None:
+        from fluxdesk.ui.messages import user_message
+
+        if not isinstance(error, LibraryError):
+            raise error  # a bug: on to the crash handler
+        self.show_message(user_message(error))
 
     def _save_settings(self) -> None:
         from fluxdesk.ui.messages import user_message

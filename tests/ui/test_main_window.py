@@ -424,3 +424,20 @@ def test_esc_in_library_search_clears_it_keeps_the_job(qtbot, window: MainWindow
     window.form_panel.prompt.setFocus()
     qtbot.keyClick(window.form_panel.prompt, Qt.Key.Key_Escape)  # elsewhere, Esc cancels
     assert job.state is JobState.CANCELLED
+
+
+def test_history_is_on_disk_before_the_window_closes(qtbot, window: MainWindow, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """A crash or a killed process keeps it (it used to be written on quit only)."""
+    import json
+
+    generate(qtbot, window, "kept without a clean quit")
+    path = ctx.paths.settings_file
+    qtbot.waitUntil(path.exists, timeout=TIMEOUT)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["prompt_history"][0] == "kept without a clean quit"
+    # An older copy written late never overwrites a newer one.
+    older = ctx.settings_writer()
+    ctx.settings.remember_prompt("newer")
+    ctx.save_settings()
+    older()
+    assert json.loads(path.read_text(encoding="utf-8"))["prompt_history"][0] == "newer"
