@@ -93,15 +93,18 @@ class BoundedRetry(Retry):
         *args: Any,
         cancel: CancelToken | None = None,
         budget: _WaitBudget | None = None,
+        on_wait: Callable[[float], None] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.cancel = cancel
         self.budget = budget
+        self.on_wait = on_wait  # told each wait before a retry (the window shows it)
 
     def new(self, **kw: Any) -> BoundedRetry:
         kw.setdefault("cancel", self.cancel)
         kw.setdefault("budget", self.budget)
+        kw.setdefault("on_wait", self.on_wait)
         return super().new(**kw)
 
     def parse_retry_after(self, retry_after: str) -> float:
@@ -127,6 +130,10 @@ class BoundedRetry(Retry):
                 raise _RetryBudgetExceeded(wait)
             self.budget.left -= wait
         log.debug("retrying in %.1f s", wait)
+        if (
+            self.on_wait is not None and wait > 0 and response is not None
+        ):  # (429/503, not a dropped connection)
+            self.on_wait(wait)
         if self.cancel is not None:
             self.cancel.wait(wait)
         elif wait > 0:
@@ -152,7 +159,9 @@ class ApiClient:
         return self.config.base_url.rstrip("/") + P.API_PATH
 
     # --- sessions ------------------------------------------------------------------
-    def _session(self, cancel: CancelToken | None) -> requests.Session:
+    def _session(
+        self, cancel: CancelToken | None, on_wait: Callable[[float], None] | None = None
+    ) -> requests.Session:
         """A fresh session per call, so each call's retry budget and cancel token are
         its own (Retry objects are bound to adapters, not to requests)."""
         session = requests.Session()
@@ -172,6 +181,7 @@ class ApiClient:
             raise_on_status=False,
             cancel=cancel,
             budget=budget,
+            on_wait=on_wait,
         )
         get_retry = BoundedRetry(
             total=self.config.max_retries,
@@ -188,10 +198,15 @@ class ApiClient:
         return session
 
     # --- the generation call ----------------------------------------------------------
-    def submit(self, request: GenerationRequest, cancel: CancelToken | None = None) -> ApiResponse:
+    def submit(
+        self,
+        request: GenerationRequest,
+        cancel: CancelToken | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> ApiResponse:
         """POST the request; return the parsed response. Raises FluxDeskError subclasses."""
         body = request.to_api_json()
-        with self._session(cancel) as session:
+        with self._session(cancel, on_wait) as session:
             response = self._send(
                 lambda: session.post(
                     self.generation_url,

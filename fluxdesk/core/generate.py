@@ -9,6 +9,7 @@ are complete) and the error says so.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -139,6 +140,11 @@ class _ProgressTracker:
         self.emit(Stage.SAVING)
 
 
+def _waiting(seconds: float) -> str:
+    """The job's line while the API asks it to wait (429/503 with Retry-After)."""
+    return f"The API asked to wait: retrying in {math.ceil(seconds)} s…"
+
+
 def generate(
     request: GenerationRequest,
     client: ApiClient,
@@ -155,7 +161,9 @@ def generate(
     started = time.monotonic()
     tracker = _ProgressTracker(started, request.num_images, on_progress)
     tracker.emit(Stage.SUBMITTING)
-    response = client.submit(request, cancel)
+    response = client.submit(
+        request, cancel, on_wait=lambda seconds: tracker.emit(Stage.SUBMITTING, note=_waiting(seconds))
+    )
     api_seconds = time.monotonic() - started
     cancel.raise_if_cancelled()
     created = datetime.now(timezone.utc).replace(microsecond=0)

@@ -130,6 +130,19 @@ def test_429_is_retried_honouring_retry_after(sandbox: Sandbox, out: Path) -> No
     assert len([r for r in sandbox.requests if r.server == "api"]) == 3
 
 
+def test_a_wait_for_a_retry_is_reported(sandbox: Sandbox, out: Path) -> None:
+    """The window's job line says so while a 429 keeps it waiting (it said "Generating…")."""
+    sandbox.inject("rate_limit", count=1, retry_after=0.3)
+    notes: list[str] = []
+    generate(
+        validated_request({"prompt": "x"}),
+        client_for(sandbox),
+        FolderSink(out),
+        on_progress=lambda p: notes.append(p.describe().rsplit(" ", 2)[0]),
+    )
+    assert "The API asked to wait: retrying in 1 s…" in notes
+
+
 def test_503_is_retried(sandbox: Sandbox) -> None:
     sandbox.inject("unavailable", count=1, retry_after=0.1)
     assert client_for(sandbox).submit(validated_request({"prompt": "x"})).images
