@@ -258,6 +258,7 @@ def bind(form: RequestForm, key: str, widget: QWidget) -> _Binding:
 
 # --- widgets --------------------------------------------------------------------------
 AUTO_TEXT = P.AUTO_TEXT
+SEED_EDIT_EXTRA = 26  # a line edit's frame and margins, and its clear button
 
 
 class OptionalSpinBox(QSpinBox):
@@ -476,6 +477,10 @@ class FormPanel(QWidget):
         self.seed_edit = QLineEdit()
         self.seed_edit.setObjectName("seedEdit")
         self.seed_edit.setPlaceholderText("New each time")  # (the button beside it says "Random")
+        # Room for the longest seed (19 digits) and the clear button after the first frame:
+        # a seed cut at either end reads as another number.
+        longest = self.seed_edit.fontMetrics().horizontalAdvance("8" * len(str(P.SEED_MAX)))
+        self.seed_edit.setMinimumWidth(longest + SEED_EDIT_EXTRA)
         self.reuse_seed = _tool_button(
             "reuseSeedButton", "Use last", "Lock the seed of the last result", "Lock the last seed"
         )

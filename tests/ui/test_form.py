@@ -9,7 +9,7 @@ from fluxdesk.core import params as P
 from fluxdesk.core.params import SizePreset
 from fluxdesk.core.request import CustomSize
 from fluxdesk.ui import form as F
-from fluxdesk.ui.form import FormPanel, RequestForm
+from fluxdesk.ui.form import SEED_EDIT_EXTRA, FormPanel, RequestForm
 
 
 def make_panel(qtbot) -> FormPanel:  # type: ignore[no-untyped-def]
@@ -114,3 +114,13 @@ def test_load_restores_and_ignores_wrong_types(qtbot) -> None:  # type: ignore[n
     assert panel.steps_spin.value() == 30 and panel.guidance_spin.value() == 4.0
     assert panel.images_spin.value() == P.NUM_IMAGES.default
     assert panel.format_combo.currentData() == P.DEFAULT_FORMAT.value
+
+
+def test_the_longest_seed_is_shown_whole(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = make_panel(qtbot)
+    panel.form.set_value(F.SEED, str(P.SEED_MAX))
+    edit = panel.seed_edit
+    edit.setCursorPosition(0)
+    # All 19 digits fit beside the clear button: none scrolled out at either end.
+    needed = edit.fontMetrics().horizontalAdvance(edit.text())
+    assert edit.width() >= needed + SEED_EDIT_EXTRA - 1
