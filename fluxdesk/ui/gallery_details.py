@@ -306,12 +306,8 @@ class DetailsPanel(QScrollArea):
             return
         m = layout.contentsMargins()
         width = self.viewport().width() - m.left() - m.right()
-        moved = [rows.arrange(width) for rows in self._wraps]
-        if any(moved):
-            # Lay the body out again at once: its form's wrapped values (a long size or
-            # file name) kept the heights of the old arrangement and were cut off.
-            layout.invalidate()
-            layout.activate()
+        for rows in self._wraps:
+            rows.arrange(width)
 
     def minimumSizeHint(self) -> QSize:
         """As narrow as the content can wrap to, plus the scroll bar: a splitter squeezing
