@@ -72,16 +72,17 @@ _TITLES: dict[ErrorKind, str] = {
 
 # The core's own messages name command lines (`fluxdesk key set`) for the terminal; the
 # window words these in its own terms and offers the way out as a button.
+NO_KEYRING_MESSAGE = UserMessage(
+    "No keyring for your API key",
+    "FluxDesk keeps your key in the system keyring (Keychain, Credential Locker, or a "
+    "Secret Service such as GNOME Keyring), and none is available here. Unlock or install "
+    "one, or start FluxDesk with the FLUXDESK_API_KEY environment variable set. The "
+    "sandbox works without a key.",
+    Severity.WARNING,
+    Action.USE_SANDBOX,
+)
 _KEY_MESSAGES: dict[KeyProblem, UserMessage] = {
-    KeyProblem.NO_KEYRING: UserMessage(
-        "No keyring for your API key",
-        "FluxDesk keeps your key in the system keyring (Keychain, Credential Locker, or a "
-        "Secret Service such as GNOME Keyring), and none is available here. Unlock or install "
-        "one, or start FluxDesk with the FLUXDESK_API_KEY environment variable set. The "
-        "sandbox works without a key.",
-        Severity.WARNING,
-        Action.USE_SANDBOX,
-    ),
+    KeyProblem.NO_KEYRING: NO_KEYRING_MESSAGE,
     KeyProblem.NO_KEY: UserMessage(
         "No API key yet",
         "Add your AI/ML API key in Settings, or try FluxDesk first with the offline sandbox.",

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from fluxdesk.core import params as P
 from fluxdesk.core.context import AppContext
-from fluxdesk.core.errors import FluxDeskError, KeyProblem, KeyStoreError
+from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.keystore import KEY_ENV, KeySource, KeyStatus
 from fluxdesk.core.settings import Settings, base_url_problem
-from fluxdesk.ui.messages import user_message
+from fluxdesk.ui.messages import NO_KEYRING_MESSAGE, user_message
 from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme import plain_buttons, set_role
 
@@ -57,7 +57,7 @@ def _describe(status: KeyStatus) -> str:
     if status.source is KeySource.KEYRING:
         return f"Stored in the system keyring ({status.backend})."
     if not status.usable_backend:
-        return user_message(KeyStoreError("", KeyProblem.NO_KEYRING)).text
+        return NO_KEYRING_MESSAGE.text
     return f"Not set yet: paste your key and press Save; it is kept in the system keyring ({status.backend})."
 
 
