@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from fluxdesk.core import params as P
@@ -22,9 +22,8 @@ def make_panel(qtbot) -> FormPanel:  # type: ignore[no-untyped-def]
 
 
 def error_text(panel: QWidget, key: str) -> str:
-    label = panel.findChild(QLabel, f"{key}Error")
-    assert label is not None
-    return label.text() if label.isVisible() else ""
+    label = panel.findChild(QLabel, f"{key}Error")  # made on the field's first problem
+    return label.text() if label is not None and label.isVisible() else ""
 
 
 def test_limits_and_defaults_come_from_the_catalogue(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -56,6 +55,30 @@ def test_prompt_problems_inline_and_char_count(qtbot) -> None:  # type: ignore[n
     panel.form.set_value(F.PROMPT, "x" * (P.PROMPT_MAX_CHARS + 1))
     assert not panel.form.valid
     assert f"at most {P.PROMPT_MAX_CHARS}" in error_text(panel, F.PROMPT)
+
+
+def test_problems_appear_where_their_field_is(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The labels are made on a field's first problem: each still lands under its field
+    (the prompt's beside the character count), in the field's column."""
+    panel = make_panel(qtbot)
+    panel.form.set_value(F.PROMPT, "x" * (P.PROMPT_MAX_CHARS + 1))
+    panel.form.set_value(F.SEED, str(P.SEED_MAX + 1))
+    panel.size_combo.setCurrentIndex(panel.size_combo.findData(F.CUSTOM_SIZE))
+    panel.height_spin.setValue(1000)  # not a multiple of the step
+    qtbot.waitUntil(lambda: all(error_text(panel, key) for key in (F.PROMPT, F.SEED, F.HEIGHT)))
+
+    def box(widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(panel, QPoint(0, 0)), widget.size())
+
+    prompt_error = box(panel.findChild(QLabel, "promptError"))
+    assert prompt_error.top() >= box(panel.prompt).bottom()
+    assert prompt_error.right() < box(panel.char_count).left()
+    for key, field in ((F.SEED, panel.seed_edit), (F.HEIGHT, panel.width_spin)):
+        error = box(panel.findChild(QLabel, f"{key}Error"))
+        assert error.top() >= box(field).bottom(), key
+        assert error.left() == box(field).left(), key
+    assert error_text(panel, F.WIDTH) == ""  # its label was never needed
+    assert panel.findChild(QLabel, "widthError") is None
 
 
 def test_custom_size_step_aspect_lock_and_swap(qtbot) -> None:  # type: ignore[no-untyped-def]
