@@ -11,9 +11,9 @@ is on screen — before the parts it builds right after that frame.
 
 Two starts are measured, each against its own bare runs:
 - returning user (the figure that counts): the default data folder of a temporary home
-  directory, found through platformdirs, with a settings file holding the last prompt
+  directory (the XDG data folder), with a settings file holding the last prompt
   and a prompt history;
-- first start: an empty FLUXDESK_HOME (no platformdirs, no settings file).
+- first start: an empty FLUXDESK_HOME (no settings file).
 
     /work/venv/bin/python benchmarks/startup.py [--runs 21]
 """

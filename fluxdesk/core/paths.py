@@ -1,16 +1,19 @@
 """Where FluxDesk keeps its library, settings and caches.
 
 ``FLUXDESK_HOME`` puts everything under one folder (tests, portable installs);
-otherwise the OS's user data and cache dirs are used (via platformdirs).
+otherwise the OS's user data and cache dirs are used (platformdirs' answer; on Linux the
+same XDG rule is applied here, see ``_xdg_dir``).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 HOME_ENV = "FLUXDESK_HOME"
+APP_DIR_NAME = "FluxDesk"
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,32 @@ def app_paths(env: dict[str, str] | None = None) -> AppPaths:
     if home:
         root = Path(home).expanduser()
         return AppPaths(data=root, library=root / "library", cache=root / "cache")
-    import platformdirs  # imported lazily: only needed without FLUXDESK_HOME
+    if sys.platform.startswith("linux"):
+        data = _xdg_dir(env, "XDG_DATA_HOME", ".local/share")
+        cache = _xdg_dir(env, "XDG_CACHE_HOME", ".cache")
+    else:
+        import platformdirs  # imported lazily: only needed without FLUXDESK_HOME
 
-    data = Path(platformdirs.user_data_dir("FluxDesk", appauthor=False))
-    cache = Path(platformdirs.user_cache_dir("FluxDesk", appauthor=False))
+        data = Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
+        cache = Path(platformdirs.user_cache_dir(APP_DIR_NAME, appauthor=False))
     return AppPaths(data=data, library=data / "library", cache=cache)
+
+
+def _xdg_dir(env: dict[str, str], variable: str, default_under_home: str) -> Path:
+    """FluxDesk's folder in an XDG base directory, as platformdirs finds it on Linux (a
+    test holds the two equal). By hand because the window's start-up reads the settings
+    file from here: importing platformdirs costs ~2.4 ms, 2% of the start-up target.
+    The XDG rule: an absolute path in the variable, else the default under the home."""
+    base = env.get(variable, "")
+    if not os.path.isabs(base):  # unset, empty or relative: ignored, as the spec says
+        base = os.path.join(_home(env), default_under_home)
+    return Path(base, APP_DIR_NAME)
+
+
+def _home(env: dict[str, str]) -> str:
+    home = env.get("HOME", "")
+    if os.path.isabs(home):
+        return home
+    import pwd  # a relative or missing HOME is ignored, as platformdirs does
+
+    return pwd.getpwuid(os.getuid()).pw_dir

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+
+import pytest
 
 from fluxdesk.core import params as P
 from fluxdesk.core.paths import app_paths
@@ -46,3 +49,31 @@ def test_environment_overrides(tmp_path: Path) -> None:
     assert paths.library == tmp_path / "library"
     assert paths.settings_file == tmp_path / "settings.json"
     assert settings.library_root(paths) == tmp_path / "library"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the hand-made XDG rule is Linux's")
+@pytest.mark.parametrize(
+    "xdg",
+    [
+        {},
+        {"XDG_DATA_HOME": "/srv/data", "XDG_CACHE_HOME": "/srv/cache"},
+        {"XDG_DATA_HOME": "", "XDG_CACHE_HOME": ""},
+        {"XDG_DATA_HOME": "relative/data", "XDG_CACHE_HOME": "./cache"},
+        {"HOME": "relative-home"},
+        {"HOME": ""},
+    ],
+)
+def test_linux_data_folders_are_platformdirs_answer(
+    xdg: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    for name in ("FLUXDESK_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name, value in xdg.items():
+        monkeypatch.setenv(name, value)
+    paths = app_paths()
+    assert paths.data == Path(platformdirs.user_data_dir("FluxDesk", appauthor=False))
+    assert paths.cache == Path(platformdirs.user_cache_dir("FluxDesk", appauthor=False))
+    assert paths.data.is_absolute() and paths.cache.is_absolute()
