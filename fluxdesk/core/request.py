@@ -32,10 +32,17 @@ ImageSize = Union[SizePreset, CustomSize]
 
 @dataclass(frozen=True)
 class Problem:
-    """One invalid field: ``field`` is the request key, ``message`` is for a person."""
+    """One invalid field: ``field`` is the request key; ``rule`` says, for a person, what it
+    must be (naming the field and the allowed range); ``got`` is the value given, as the
+    message quotes it. The form shows the rule alone: the value is in the field above it."""
 
     field: str
-    message: str
+    rule: str
+    got: str | None = None
+
+    @property
+    def message(self) -> str:
+        return self.rule if self.got is None else f"{self.rule} (got {self.got})"
 
     def __str__(self) -> str:
         return self.message
@@ -147,7 +154,7 @@ def build_request(
     safety = _bool("enable_safety_checker", "Safety checker", raw.get("enable_safety_checker"), problems)
     model = raw.get("model", P.MODEL_ID)
     if model != P.MODEL_ID:
-        problems.append(Problem("model", f"Model: must be {P.MODEL_ID!r} (got {model!r})"))
+        problems.append(Problem("model", f"Model: must be {P.MODEL_ID!r}", repr(model)))
     if problems:
         return None, problems
     assert prompt is not None and size is not None and fmt is not None
@@ -174,10 +181,7 @@ def _prompt(value: Any, problems: list[Problem]) -> str | None:
         return None
     if len(value) > P.PROMPT_MAX_CHARS:
         problems.append(
-            Problem(
-                "prompt",
-                f"Prompt: at most {P.PROMPT_MAX_CHARS} characters (got {len(value)})",
-            )
+            Problem("prompt", f"Prompt: at most {P.PROMPT_MAX_CHARS} characters", str(len(value)))
         )
         return None
     return value
@@ -188,17 +192,16 @@ def side_problem(spec: NumberSpec, value: Any, *, strict_types: bool = False) ->
     problems: list[Problem] = []
     number = _number(spec, value, problems, strict_types, required=True)
     if problems:
-        return Problem(spec.field, _side_message(spec, value))
+        return Problem(spec.field, _side_rule(spec), repr(value))
     assert number is not None
     if int(number) % P.SIDE_STEP:
-        return Problem(spec.field, _side_message(spec, value))
+        return Problem(spec.field, _side_rule(spec), repr(value))
     return None
 
 
-def _side_message(spec: NumberSpec, value: Any) -> str:
+def _side_rule(spec: NumberSpec) -> str:
     return (
-        f"{spec.label}: must be a multiple of {P.SIDE_STEP} from "
-        f"{int(spec.minimum)} to {int(spec.maximum)} (got {value!r})"
+        f"{spec.label}: must be a multiple of {P.SIDE_STEP} from {int(spec.minimum)} to {int(spec.maximum)}"
     )
 
 
@@ -222,8 +225,7 @@ def _image_size(raw: Mapping[str, Any], problems: list[Problem], strict: bool) -
             names = ", ".join(p.value for p in SizePreset)
             problems.append(
                 Problem(
-                    "image_size",
-                    f"Image size: must be one of {names} or a custom width×height (got {value!r})",
+                    "image_size", f"Image size: must be one of {names} or a custom width×height", repr(value)
                 )
             )
             return None
@@ -238,7 +240,7 @@ def _image_size(raw: Mapping[str, Any], problems: list[Problem], strict: bool) -
             return None
         return CustomSize(int(value["width"]), int(value["height"]))
     problems.append(
-        Problem("image_size", f"Image size: must be a preset name or {{width, height}} (got {value!r})")
+        Problem("image_size", "Image size: must be a preset name or {width, height}", repr(value))
     )
     return None
 
@@ -276,7 +278,7 @@ def _number(
     if number is not None and spec.integer and isinstance(number, float):
         number = int(number) if number.is_integer() else None
     if number is None or not (spec.minimum <= number <= spec.maximum):
-        problems.append(Problem(spec.field, f"{spec.label}: must be {spec.range_text()} (got {value!r})"))
+        problems.append(Problem(spec.field, f"{spec.label}: must be {spec.range_text()}", repr(value)))
         return None
     return number
 
@@ -293,12 +295,12 @@ def _output_format(value: Any, problems: list[Problem]) -> OutputFormat | None:
         return OutputFormat(text)
     except ValueError:
         allowed = " or ".join(f.value for f in OutputFormat)
-        problems.append(Problem("output_format", f"Output format: must be {allowed} (got {value!r})"))
+        problems.append(Problem("output_format", f"Output format: must be {allowed}", repr(value)))
         return None
 
 
 def _bool(name: str, label: str, value: Any, problems: list[Problem]) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
-    problems.append(Problem(name, f"{label}: must be true or false (got {value!r})"))
+    problems.append(Problem(name, f"{label}: must be true or false", repr(value)))
     return None

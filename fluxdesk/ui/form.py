@@ -170,7 +170,7 @@ class RequestForm(QObject):
 
     def problems_for(self, key: str) -> list[str]:
         fields = {key, "image_size"} if key == SIZE else {key}
-        return [p.message for p in self.problems if p.field in fields]
+        return [p.rule for p in self.problems if p.field in fields]  # the value is in the field
 
 
 # --- binding ---------------------------------------------------------------------------
