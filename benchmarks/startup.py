@@ -11,8 +11,8 @@ is on screen — before the parts it builds right after that frame.
 
 Two starts are measured, each against its own bare runs:
 - returning user (the figure that counts): the default data folder of a temporary home
-  directory (the XDG data folder), with a settings file holding the last prompt
-  and a prompt history;
+  directory (the XDG data folder), with a settings file holding the last prompt, a
+  prompt history and the window's geometry and splitter positions;
 - first start: an empty FLUXDESK_HOME (no settings file).
 
     /work/venv/bin/python benchmarks/startup.py [--runs 21]
@@ -67,6 +67,15 @@ Settings(
     last_request={"prompt": prompts[0], "num_inference_steps": 28, "seed": "1234"},
     prompt_history=prompts,
 ).save()
+# Then the window's own state, as closing it saves it: geometry and splitter positions.
+from fluxdesk.core.context import AppContext
+from fluxdesk.ui.app import create_application
+from fluxdesk.ui.main_window import MainWindow
+app = create_application()
+window = MainWindow(AppContext.create(), check_key=False)
+window.show()
+app.processEvents()
+window.close()
 """
 
 
