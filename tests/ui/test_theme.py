@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+from collections import Counter
 
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabBar, QWidget
+
+from fluxdesk.core.context import AppContext
 from fluxdesk.ui import theme
+from fluxdesk.ui.main_window import MainWindow
 
 
 def test_roles_follow_a_scheme_change(qtbot, qapp: QApplication) -> None:  # type: ignore[no-untyped-def]
@@ -47,3 +52,81 @@ def test_palettes_do_not_depend_on_the_platform(qapp: QApplication) -> None:
         assert palette.color(QPalette.ColorRole.Highlight) == theme.ACCENT
     assert not theme.is_dark(theme.light_palette())
     assert theme.is_dark(theme.dark_palette())
+
+
+def _distance(a: QColor, b: QColor) -> int:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
+
+
+def _tab_looks(bar: QTabBar) -> list[tuple[QColor, list[QColor]]]:
+    """Each tab as drawn: its dominant colour above the underline rows (the fill, not the
+    text) and the colours of its bottom TAB_UNDERLINE_PX rows (inner columns)."""
+    image = bar.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    scale = image.devicePixelRatio()
+    line = round(theme.TAB_UNDERLINE_PX * scale)
+    looks = []
+    for i in range(bar.count()):
+        r = bar.tabRect(i)
+        tab = QRect(
+            round(r.x() * scale), round(r.y() * scale), round(r.width() * scale), round(r.height() * scale)
+        )
+        fill = Counter(
+            image.pixel(x, y)
+            for x in range(tab.left(), tab.right() + 1)
+            for y in range(tab.top(), tab.bottom() - line + 1)
+        ).most_common(1)[0][0]
+        underline = [
+            image.pixelColor(x, y)
+            for x in range(tab.left() + 1, tab.right())
+            for y in range(tab.bottom() - line + 1, tab.bottom() + 1)
+        ]
+        looks.append((QColor.fromRgb(fill), underline))
+    return looks
+
+
+def _assert_selected_stands_out(bar: QTabBar) -> QColor:
+    """The selected tab: a fill clearly lighter than the others' and a full accent underline,
+    which no other tab has. Returns its fill."""
+    looks = _tab_looks(bar)
+    selected_fill, underline = looks[bar.currentIndex()]
+    assert all(_distance(color, theme.ACCENT) <= 24 for color in underline), "no accent underline"
+    for i, (fill, bottom) in enumerate(looks):
+        if i != bar.currentIndex():
+            assert all(_distance(color, theme.ACCENT) > 120 for color in bottom), f"tab {i} is underlined"
+            # (Fusion alone: 5 levels apart in dark mode, hard to see.)
+            assert selected_fill.lightness() - fill.lightness() >= 10, (selected_fill.name(), fill.name())
+    return selected_fill
+
+
+def _rects(bar: QTabBar) -> list[QRect]:
+    return [bar.tabRect(i) for i in range(bar.count())]
+
+
+def test_selected_main_tab_stands_out(qtbot, qapp: QApplication, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    theme.apply_theme(qapp, dark=True)
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    win.resize(1280, 820)
+    bar = win.tabs.tabBar()
+    first_frame: list[tuple[bool, list[QRect]]] = []  # the tabs as Fusion alone sizes them
+    win.first_frame_shown.connect(lambda: first_frame.append((win.built, _rects(bar))))
+    win.show()
+    qtbot.waitUntil(lambda: win.built, timeout=3000)
+    assert first_frame, "no first frame"
+    built_then, first_rects = first_frame[0]
+    assert not built_then
+    qtbot.wait(20)
+    assert _rects(bar) == first_rects  # the sheet set after the first frame moves nothing
+
+    dark_fill = _assert_selected_stands_out(bar)
+    win.tabs.setCurrentIndex(1)  # the look follows the selection
+    assert _assert_selected_stands_out(bar) == dark_fill
+
+    theme.apply_theme(qapp, dark=False)  # a scheme change restyles the tabs
+    light_fill = _assert_selected_stands_out(bar)
+    assert light_fill.lightness() > dark_fill.lightness() + 100
+    assert _rects(bar) == first_rects
+    win.tabs.setCurrentIndex(0)
+    _assert_selected_stands_out(bar)
+    win.queue.shutdown(timeout_ms=5000)
+    theme.apply_theme(qapp)
