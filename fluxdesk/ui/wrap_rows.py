@@ -37,7 +37,12 @@ class WrapRows:
             row.addStretch(1)  # left-aligned; widgets go before it
             outer.addLayout(row)
             self.rows.append(row)
-        self._plan: list[int] = []  # the row of each widget
+        # In the container before anything is measured: a widget made without a parent is
+        # hidden (a window) until then, so its width would count as none.
+        for widget in self.widgets:
+            self.rows[0].insertWidget(self.rows[0].count() - 1, widget)
+        self._plan: list[int] = [0] * len(self.widgets)  # the row of each widget
+        self._shown: list[bool] = []  # which widgets the rows were last filled with
         self.arrange(None)
 
     def one_line_width(self) -> int:
@@ -57,18 +62,37 @@ class WrapRows:
             if w:
                 x += w + self.spacing
         # Narrower than this would clip the widest widget; the rows can go no further.
-        shown = [w.sizeHint().width() for w in self.widgets if not w.isHidden()]
-        self.container.setMinimumWidth(max(shown, default=0))
-        if plan == self._plan:
+        widths = [w.sizeHint().width() for w in self.widgets if not w.isHidden()]
+        self.container.setMinimumWidth(max(widths, default=0))
+        shown = [not w.isHidden() for w in self.widgets]
+        if plan == self._plan and shown == self._shown:
             return False
-        self._plan = plan
-        for widget in self.widgets:
-            for layout in self.rows:
-                layout.removeWidget(widget)
-        for widget, index in zip(self.widgets, plan, strict=True):
-            layout = self.rows[index]
-            layout.insertWidget(layout.count() - 1, widget)  # before the stretch
-        return True
+        moved = plan != self._plan
+        self._plan, self._shown = plan, shown
+        if moved:
+            for widget in self.widgets:
+                for layout in self.rows:
+                    layout.removeWidget(widget)
+            for widget, index in zip(self.widgets, plan, strict=True):
+                layout = self.rows[index]
+                layout.insertWidget(layout.count() - 1, widget)  # before the stretch
+        self._refresh()
+        return moved
+
+    def _refresh(self) -> None:
+        """Drop the sizes the rows and the container have cached.
+
+        Qt renews nested layouts' cached sizes only when it lays out a visible widget. A
+        container not shown yet (a tab never opened) would otherwise report the minimum
+        of an earlier arrangement, e.g. all widgets on one line, or widgets hidden since,
+        and a splitter around it would make room for that, then move when the tab opens.
+        """
+        for row in self.rows:
+            row.invalidate()
+        outer = self.container.layout()
+        if outer is not None:
+            outer.invalidate()
+        self.container.updateGeometry()  # the parent's layout asks again
 
     @property
     def row_count(self) -> int:
