@@ -13,7 +13,12 @@ def seed_label(seed: int, index: int = 0, count: int = 1) -> str:
     """ "Seed N", and for an image of a batch, which one: the API returns one seed per
     batch, so "Seed N" alone under four different pictures would promise what a single
     generation with seed N cannot give (only the same batch again can)."""
-    return f"Seed {seed}" if count <= 1 else f"Seed {seed} · {index + 1} of {count}"
+    return f"Seed {seed}" if count <= 1 else f"Seed {seed} · {batch_position(index, count)}"
+
+
+def batch_position(index: int, count: int) -> str:
+    """ "2 of 4": which image of a batch (``index`` from 0), as ``seed_label`` words it."""
+    return f"{index + 1} of {count}"
 
 
 def batch_note(seed: int, count: int) -> str:

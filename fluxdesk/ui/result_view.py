@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QDrag,
     QFocusEvent,
     QFont,
+    QFontMetrics,
     QGuiApplication,
     QKeyEvent,
     QMouseEvent,
@@ -38,15 +39,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core.results import GenerationResult, batch_note, seed_label
+from fluxdesk.core.results import GenerationResult, batch_note, batch_position, seed_label
 from fluxdesk.ui.line_icons import line_icon
 from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme import HINT_DARK, HINT_LIGHT, is_dark, set_role
 from fluxdesk.ui.worker import DecodedImage, JobOutput
 
-CAPTION_HEIGHT = 26
+CAPTION_MARGIN = 6  # above and below the caption's lines (one line of a 14 px font: 26 px)
+CAPTION_PAD = 8  # the caption's room to the card's edges, both sides together
+CAPTION_FORMS = 4  # see ImageCard.caption_options
 GAP = 14
 MARGIN = 18
+
+
+def caption_block_height(metrics: QFontMetrics, lines: int) -> int:
+    """The height under a card's image that a caption of ``lines`` lines takes."""
+    return 2 * CAPTION_MARGIN + lines * metrics.lineSpacing()
 
 
 def suggested_file_name(prompt: str, seed: int, index: int, extension: str, *, count: int = 1) -> str:
@@ -139,7 +147,9 @@ class ImageCard(QWidget):
         return self.decoded.saved.nsfw
 
     def image_rect(self) -> QRect:
-        area = self.rect().adjusted(4, 4, -4, -CAPTION_HEIGHT)
+        metrics = self.fontMetrics()
+        caption = caption_block_height(metrics, len(self.caption_lines()))
+        area = self.rect().adjusted(4, 4, -4, -caption)
         size = self._pixmap.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
         x = area.x() + (area.width() - size.width()) // 2
         y = area.y() + (area.height() - size.height()) // 2
@@ -179,22 +189,80 @@ class ImageCard(QWidget):
             painter.setFont(font)
             painter.setPen(QColor("white"))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "NSFW")
-        caption = QRect(0, self.height() - CAPTION_HEIGHT, self.width(), CAPTION_HEIGHT)
-        painter.setFont(self.font())
-        painter.setPen(pal.color(QPalette.ColorRole.WindowText))
-        text = self.caption_text(painter.fontMetrics().horizontalAdvance, caption.width())
-        elided = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, caption.width())
-        painter.drawText(caption, Qt.AlignmentFlag.AlignCenter, elided)
+        # The caption is never elided: the seed is what it is there for, and a seed cut at
+        # either end reads as another number. Its first line is the seed, in the text
+        # colour; a second one (which image of the batch) is secondary, like the header's.
+        metrics = self.fontMetrics()
+        lines = self.caption_lines()
+        step = metrics.lineSpacing()
+        top = self.height() - caption_block_height(metrics, len(lines)) + CAPTION_MARGIN
+        secondary = QColor(HINT_DARK if is_dark(pal) else HINT_LIGHT)
+        for i, line in enumerate(lines):
+            painter.setFont(self._fitted_font(line))
+            painter.setPen(pal.color(QPalette.ColorRole.WindowText) if i == 0 else secondary)
+            painter.drawText(QRect(0, top + i * step, self.width(), step), Qt.AlignmentFlag.AlignCenter, line)
         painter.end()
 
+    def _fitted_font(self, line: str) -> QFont:
+        """The card's font, made smaller only for a line even the narrowest caption form
+        leaves wider than the card (a very large system font): smaller, never cut."""
+        font = QFont(self.font())
+        advance = self.fontMetrics().horizontalAdvance(line)
+        if advance > self.width() - 2 and font.pointSizeF() > 0:
+            font.setPointSizeF(max(1.0, font.pointSizeF() * (self.width() - 2) / advance))
+        return font
+
+    def caption_options(self, index: int | None = None) -> list[tuple[str, ...]]:
+        """The caption's ``CAPTION_FORMS`` forms, the widest first, for image ``index`` of the
+        batch (default: this card's). Every form has the seed's digits whole on its first
+        line; the narrower ones give the batch position its own line:
+
+        0. "Seed N · 2 of 4   ·   W × H" (the size only where there is room: the header has it)
+        1. "Seed N · 2 of 4"
+        2. "Seed N" / "2 of 4"
+        3. "N" / "Seed · 2 of 4"
+        """
+        saved = self.decoded.saved
+        at = saved.index if index is None else index
+        label = seed_label(self.seed, at, self.batch_size)
+        with_size = f"{label}   ·   {saved.width} × {saved.height}" if saved.width else label
+        if self.batch_size <= 1:
+            return [(with_size,), (label,), (label,), (str(self.seed), "Seed")]
+        which = batch_position(at, self.batch_size)
+        return [(with_size,), (label,), (f"Seed {self.seed}", which), (str(self.seed), f"Seed · {which}")]
+
+    def _fitting_form(self, advance: Callable[[str], int], width: int) -> int | None:
+        """The first caption form whose lines fit ``width`` for every image of the batch, so
+        the cards of one job (all as wide) wrap alike; None when none fits."""
+        room = width - CAPTION_PAD
+        forms = [self.caption_options(i) for i in range(max(1, self.batch_size))]
+        for form in range(CAPTION_FORMS):
+            if all(advance(line) <= room for options in forms for line in options[form]):
+                return form
+        return None
+
+    def caption_form(self, advance: Callable[[str], int], width: int) -> int:
+        form = self._fitting_form(advance, width)
+        return CAPTION_FORMS - 1 if form is None else form
+
+    def caption_fits(self, advance: Callable[[str], int], width: int) -> bool:
+        """Whether some caption form shows the seed at ``width`` in the card's own font."""
+        return self._fitting_form(advance, width) is not None
+
     def caption_text(self, advance: Callable[[str], int], width: int) -> str:
-        """ "Seed N[ · 2 of 4] · W × H", or without the size when narrow (the header shows it)."""
-        text = seed_label(self.seed, self.decoded.saved.index, self.batch_size)
-        if self.decoded.saved.width:
-            full = f"{text}   ·   {self.decoded.saved.width} × {self.decoded.saved.height}"
-            if advance(full) <= width - 8:
-                return full
-        return text
+        """The caption at ``width``, its lines joined by newlines (see ``caption_options``)."""
+        return "\n".join(self.caption_options()[self.caption_form(advance, width)])
+
+    def caption_lines(self) -> list[str]:
+        """The caption's lines as the card paints them, at its width and in its font."""
+        return self.caption_text(self.fontMetrics().horizontalAdvance, self.width()).split("\n")
+
+    def caption_width(self, advance: Callable[[str], int], width: int) -> int:
+        """How wide the card must be for the caption it would have at ``width`` (the size
+        left out: it only shows where the image makes the card wide enough already)."""
+        form = max(1, self.caption_form(advance, width))
+        lines = [line for i in range(max(1, self.batch_size)) for line in self.caption_options(i)[form]]
+        return max(advance(line) for line in lines) + CAPTION_PAD
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -282,20 +350,33 @@ class CardGrid(QWidget):
         if not n:
             return
         area = self.rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
-        iw, ih = self.cards[0].decoded.saved.width or 1, self.cards[0].decoded.saved.height or 1
-        best = (0.0, 1, n)
+        first = self.cards[0]  # (one job: the same seed, batch and font on every card)
+        metrics = first.fontMetrics()
+        advance = metrics.horizontalAdvance
+        iw, ih = first.decoded.saved.width or 1, first.decoded.saved.height or 1
+        # The arrangement with the largest images among those whose columns have room for
+        # the whole seed; a caption that wraps to two lines takes that from the image.
+        best: tuple[bool, float, int, int] = (False, 0.0, 1, n)
         for rows in range(1, n + 1):
             cols = math.ceil(n / rows)
-            cw = (area.width() - GAP * (cols - 1)) / cols
-            ch = (area.height() - GAP * (rows - 1)) / rows - CAPTION_HEIGHT - 4
-            scale = min((cw - 8) / iw, ch / ih)
-            if scale > best[0]:
-                best = (scale, rows, cols)
-        scale, rows, cols = best
-        # Cells hug the image (plus the frame inset and caption); the block is centred.
-        cw = max(40, int(iw * scale) + 8)
-        ch = max(40, int(ih * scale) + 4 + CAPTION_HEIGHT)
-        cw = min(cw, (area.width() - GAP * (cols - 1)) // cols)
+            column = (area.width() - GAP * (cols - 1)) // cols
+            lines = len(first.caption_text(advance, column).split("\n"))
+            caption = caption_block_height(metrics, lines)
+            ch = (area.height() - GAP * (rows - 1)) / rows - caption - 4
+            scale = min((column - 8) / iw, ch / ih)
+            candidate = (first.caption_fits(advance, column), scale, rows, cols)
+            if candidate[:2] > best[:2]:
+                best = candidate
+        _, scale, rows, cols = best
+        column = (area.width() - GAP * (cols - 1)) // cols
+        caption = caption_block_height(metrics, len(first.caption_text(advance, column).split("\n")))
+        # Cells hug the image (plus the frame inset and caption), but are never narrower
+        # than the caption the column has room for: a narrow image (a short canvas, four
+        # landscapes) must not squeeze the seed onto more lines or past the card's edges.
+        # The image is centred in a wider card; the block is centred in the canvas.
+        cw = max(40, int(iw * scale) + 8, first.caption_width(advance, column))
+        ch = max(40, int(ih * scale) + 4 + caption)
+        cw = min(cw, column)
         ch = min(ch, (area.height() - GAP * (rows - 1)) // rows)
         block_w = cols * cw + GAP * (cols - 1)
         block_h = rows * ch + GAP * (rows - 1)
@@ -498,6 +579,7 @@ class ResultView(QWidget):
         menu.addAction("View", lambda: self.view_requested.emit(card))
         menu.addAction("Save as…", self.save_requested.emit)
         menu.addAction("Copy image", self.copy_requested.emit)
+        menu.addAction("Copy seed", lambda: QGuiApplication.clipboard().setText(str(card.seed)))
         menu.addAction("Show in folder", self.open_folder_requested.emit)
         menu.addSeparator()
         menu.addAction("Use these settings again", self.reuse_requested.emit)
