@@ -9,6 +9,7 @@ Options for request parameters are generated from the parameter catalogue and pa
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import threading
 import time
@@ -280,12 +281,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             print(f"{PROG}: {problem}", file=sys.stderr)
             return 1
-        import gc
-
-        gc.disable()  # until the first frame is on screen (see ui.app.freeze_startup_objects)
+        # Paused until the first frame is on screen (see ui.app.freeze_startup_objects);
+        # the launcher (fluxdesk.__main__) already has, unless main() was called directly.
+        gc.disable()
         from fluxdesk.ui.app import run_app
 
         return run_app(use_sandbox=args.sandbox, smoke_test=args.smoke_test)
+    gc.enable()  # a command: the launcher paused the collector only for the window's sake
     if args.command == "sandbox":
         from fluxdesk.core.sandbox import run_sandbox_server
 

@@ -1,5 +1,5 @@
 """PyInstaller entry script for FluxDesk (see packaging/fluxdesk.spec)."""
 
-from fluxdesk.cli import main
+from fluxdesk.__main__ import main  # (pauses the collector for start-up, see there)
 
 raise SystemExit(main())

@@ -92,3 +92,18 @@ cli.main(["--sandbox"])
 def test_collector_paused_until_the_first_frame_then_on_with_startup_objects_frozen(tmp_path: Path) -> None:
     # (paused at the first frame, on again, start-up objects frozen)
     assert run_child(GC_CHILD, tmp_path).split() == ["True", "True", "True"]
+
+
+LAUNCHER_CHILD = """
+import gc, sys
+sys.argv = ["fluxdesk", "library", "list"]
+import fluxdesk.__main__ as launcher  # what the `fluxdesk` command imports first
+print(gc.isenabled(), flush=True)  # paused before the command line's imports
+launcher.main()
+print(gc.isenabled(), flush=True)  # a command turns it back on
+"""
+
+
+def test_the_launcher_pauses_the_collector_and_a_command_resumes_it(tmp_path: Path) -> None:
+    lines = run_child(LAUNCHER_CHILD, tmp_path).splitlines()
+    assert (lines[0], lines[-1]) == ("False", "True")
