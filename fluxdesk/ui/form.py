@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -219,10 +218,14 @@ def bind(form: RequestForm, key: str, widget: QWidget) -> _Binding:
 
         def write_text(value: Any) -> None:
             if edit.toPlainText() != value:
-                from PySide6.QtGui import QTextCursor
-
-                edit.setPlainText(value)
-                edit.moveCursor(QTextCursor.MoveOperation.End)
+                # New text, the cursor after it, no undo step: what setPlainText and a move
+                # to the end do, without QTextCursor, whose Python enums cost ~0.7 ms of a
+                # returning user's start-up (the last prompt is written before the first
+                # frame). Turning undo off clears its history, as setPlainText does.
+                edit.setUndoRedoEnabled(False)
+                edit.clear()
+                edit.insertPlainText(value)
+                edit.setUndoRedoEnabled(True)
 
         b = _Binding(form, key, widget, edit.toPlainText, write_text)
         edit.textChanged.connect(b.widget_changed)
@@ -260,6 +263,7 @@ def bind(form: RequestForm, key: str, widget: QWidget) -> _Binding:
 # --- widgets --------------------------------------------------------------------------
 AUTO_TEXT = P.AUTO_TEXT
 SEED_EDIT_EXTRA = 26  # a line edit's frame and margins, and its clear button
+PROMPT_HEIGHT = 192  # ~10 lines; a text edit's own size hint
 
 
 class OptionalSpinBox(QSpinBox):
@@ -348,6 +352,8 @@ class ErrorLabel(QLabel):
         set_role(self, "error")
         self.setWordWrap(True)
         set_enum(self, "textFormat", "PlainText")
+        from PySide6.QtWidgets import QSizePolicy  # (made after the first frame, mostly)
+
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hide()
 
@@ -402,11 +408,11 @@ class FormPanel(QWidget):
         self.prompt.setAccessibleName("Prompt")
         self.prompt.setToolTip(P.PROMPT_HELP)
         self.prompt.setPlaceholderText("Describe the image: subject, setting, light, lens…")
-        self.prompt.setMinimumHeight(96)
-        self.prompt.setMaximumHeight(280)
-        # Its own height, not a share of the spare room: an inline problem appearing below
-        # takes that room instead of shrinking the prompt under the designer's cursor.
-        self.prompt.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # A height of its own: problems appearing below take the form's spare room (or
+        # make it scroll) instead of shrinking the prompt under the designer's cursor.
+        # (Set as a height, not a size policy: QSizePolicy's Python enums cost ~0.4 ms of
+        # start-up.)
+        self.prompt.setFixedHeight(PROMPT_HEIGHT)
         prompt_label.setBuddy(self.prompt)
         outer.addWidget(self.prompt)
         below = QHBoxLayout()

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -303,7 +302,9 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel("Ready")
         self.status_label.setObjectName("statusLabel")
         self.status_label.setIndent(6)  # not flush against the window's edge
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # A long message must not widen the window: it is cut at the status bar's edge.
+        # (A minimum width, not an Ignored size policy: QSizePolicy's enums cost start-up.)
+        self.status_label.setMinimumWidth(1)
         status.addWidget(self.status_label, 1)
         self.elapsed_label = QLabel()
         self.elapsed_label.setObjectName("elapsedLabel")
@@ -319,7 +320,6 @@ class MainWindow(QMainWindow):
         fraction of the cost."""
         canvas.setObjectName("resultCanvas")
         set_role(canvas, "canvas")
-        canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         canvas.setMinimumSize(200, 160)
         layout = QVBoxLayout(canvas)
         empty = QLabel(EMPTY_RESULTS_TEXT)

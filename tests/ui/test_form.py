@@ -149,3 +149,16 @@ def test_the_longest_seed_is_shown_whole(qtbot) -> None:  # type: ignore[no-unty
     # All 19 digits fit beside the clear button: none scrolled out at either end.
     needed = edit.fontMetrics().horizontalAdvance(edit.text())
     assert edit.width() >= needed + SEED_EDIT_EXTRA - 1
+
+
+def test_text_from_the_model_puts_the_cursor_after_it_with_nothing_to_undo(qtbot) -> None:  # type: ignore[no-untyped-def]
+    panel = make_panel(qtbot)
+    qtbot.keyClicks(panel.prompt, "typed first")
+    panel.form.set_value(F.PROMPT, "a lighthouse\non a cliff")  # e.g. a history step
+    assert panel.prompt.toPlainText() == "a lighthouse\non a cliff"
+    cursor = panel.prompt.textCursor()
+    assert cursor.atEnd() and not cursor.hasSelection()
+    assert not panel.prompt.document().isUndoAvailable()  # Ctrl+Z cannot bring back "typed first"
+    qtbot.keyClicks(panel.prompt, ", dusk")  # typing goes on at the end, and can be undone
+    assert panel.form.value(F.PROMPT) == "a lighthouse\non a cliff, dusk"
+    assert panel.prompt.document().isUndoAvailable()

@@ -337,6 +337,40 @@ def test_small_window_never_clips_the_form(qtbot, qapp, ctx: AppContext) -> None
     assert scroll.viewport().width() >= inner.minimumSizeHint().width()
 
 
+@pytest.mark.parametrize("size", [(1280, 820), (1024, 700), (900, 600)])
+def test_the_prompt_keeps_its_height_when_problems_appear(  # type: ignore[no-untyped-def]
+    qtbot, qapp, ctx: AppContext, size: tuple[int, int]
+) -> None:
+    """Problems shown under the fields take the form's spare room (or scroll it), never
+    the prompt's height from under the designer's cursor."""
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitUntil(lambda: win.built, timeout=5000)
+    win.form.set_value(F.PROMPT, "a fox")
+    qtbot.wait(50)
+    before = win.form_panel.prompt.height()
+    assert before >= 150  # the prompt has room to write in at every size
+    win.form.set_value(F.PROMPT, "x" * 4001)
+    win.form.set_value(F.SEED, "99999999999999999999")
+    win.form.set_value(F.SIZE, F.CUSTOM_SIZE)
+    win.form.set_value(F.WIDTH, 1000)
+    qtbot.waitUntil(lambda: len(win.form.problems) == 3, timeout=2000)
+    qtbot.wait(50)
+    assert win.form_panel.prompt.height() == before
+
+
+def test_a_long_status_message_never_widens_the_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.resize(900, 600)
+    qtbot.waitUntil(lambda: window.width() == 900, timeout=5000)
+    window.status_label.setText("Saved 4 images to the library " * 40)
+    qtbot.wait(50)
+    assert window.width() == 900 and window.minimumSizeHint().width() <= 900
+    assert window.statusBar().minimumSizeHint().width() <= 900  # the text is cut, not demanded
+    assert window.mode_label.isVisible() and window.mode_label.width() >= window.mode_label.sizeHint().width()
+
+
 def test_a_window_never_exposed_still_finishes_start_up(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     win = MainWindow(ctx, use_sandbox=True, check_key=False)
     qtbot.addWidget(win)
