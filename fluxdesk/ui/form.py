@@ -264,6 +264,7 @@ def bind(form: RequestForm, key: str, widget: QWidget) -> _Binding:
 AUTO_TEXT = P.AUTO_TEXT
 SEED_EDIT_EXTRA = 26  # a line edit's frame and margins, and its clear button
 PROMPT_HEIGHT = 192  # ~10 lines; a text edit's own size hint
+PROMPT_MIN_HEIGHT = 96
 
 
 class OptionalSpinBox(QSpinBox):
@@ -408,11 +409,13 @@ class FormPanel(QWidget):
         self.prompt.setAccessibleName("Prompt")
         self.prompt.setToolTip(P.PROMPT_HELP)
         self.prompt.setPlaceholderText("Describe the image: subject, setting, light, lens…")
-        # A height of its own: problems appearing below take the form's spare room (or
-        # make it scroll) instead of shrinking the prompt under the designer's cursor.
-        # (Set as a height, not a size policy: QSizePolicy's Python enums cost ~0.4 ms of
-        # start-up.)
-        self.prompt.setFixedHeight(PROMPT_HEIGHT)
+        # Its own height, never more: problems appearing below take the form's spare room
+        # instead of the prompt's. Only a window too short for the whole form (900×600)
+        # takes a little from the prompt, down to about five lines, before the form scrolls.
+        # (A maximum height, not a Preferred size policy: QSizePolicy's Python enums cost
+        # ~0.4 ms of start-up.)
+        self.prompt.setMinimumHeight(PROMPT_MIN_HEIGHT)
+        self.prompt.setMaximumHeight(PROMPT_HEIGHT)
         prompt_label.setBuddy(self.prompt)
         outer.addWidget(self.prompt)
         below = QHBoxLayout()

@@ -337,12 +337,12 @@ def test_small_window_never_clips_the_form(qtbot, qapp, ctx: AppContext) -> None
     assert scroll.viewport().width() >= inner.minimumSizeHint().width()
 
 
-@pytest.mark.parametrize("size", [(1280, 820), (1024, 700), (900, 600)])
+@pytest.mark.parametrize("size", [(1280, 820), (1024, 700)])
 def test_the_prompt_keeps_its_height_when_problems_appear(  # type: ignore[no-untyped-def]
     qtbot, qapp, ctx: AppContext, size: tuple[int, int]
 ) -> None:
-    """Problems shown under the fields take the form's spare room (or scroll it), never
-    the prompt's height from under the designer's cursor."""
+    """Problems shown under the fields take the form's spare room, never the prompt's
+    height from under the designer's cursor."""
     win = MainWindow(ctx, use_sandbox=True, check_key=False)
     qtbot.addWidget(win)
     win.resize(*size)
@@ -359,6 +359,22 @@ def test_the_prompt_keeps_its_height_when_problems_appear(  # type: ignore[no-un
     qtbot.waitUntil(lambda: len(win.form.problems) == 3, timeout=2000)
     qtbot.wait(50)
     assert win.form_panel.prompt.height() == before
+
+
+def test_the_smallest_window_shows_the_whole_form_without_scrolling(qtbot, qapp, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """At 900×600 the prompt gives up the few pixels the form lacks: no scroll bar
+    (which would also narrow every field out of line with the Generate row)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    win.resize(900, 600)
+    win.show()
+    qtbot.waitUntil(lambda: win.built, timeout=5000)
+    qtbot.wait(50)
+    scroll = win.findChild(QScrollArea, "formScroll")
+    assert not scroll.verticalScrollBar().isVisible()
+    assert win.form_panel.prompt.height() >= 150
 
 
 def test_a_long_status_message_never_widens_the_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
