@@ -167,8 +167,8 @@ class MainWindow(QMainWindow):
         self.setUpdatesEnabled(False)  # one repaint for all the new parts
         try:
             self.form_panel.finish_after_first_frame()
-            # The selected tab's look is a style sheet: set now, not in the first frame
-            # (the tabs keep their sizes, see theme._tab_bar_sheet).
+            # The selected tab's look needs QStyle: set now, not in the first frame (the
+            # tabs keep their sizes, see tab_style.py).
             set_role(self.tabs.tabBar(), "tabs")
             self._build_rest()
             self._build_actions()

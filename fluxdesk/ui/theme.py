@@ -147,8 +147,8 @@ def light_palette() -> QPalette:
 # Set per widget (``set_role``), not as an application style sheet: an app-wide sheet makes
 # every widget go through Qt's style-sheet style, which cost ~8 ms of start-up for a
 # dozen rules. Colours are palette changes (nearly free); the few widgets that need a
-# sheet (headings, the Generate button, the message bar, the main tabs) get their own,
-# ~0.2 ms each.
+# sheet (headings, the Generate button, the message bar) get their own, ~0.2 ms each; the
+# main tabs get a proxy style (tab_style.py).
 ROLES = (
     "hint",
     "error",
@@ -160,7 +160,9 @@ ROLES = (
     "message-warning",
     "message-error",
 )
-TAB_UNDERLINE_PX = 2  # the selected tab's accent line
+# The selected main tab's fill (see tab_style.py): lighter than the window in both schemes.
+TAB_FILL_DARK = "#41444c"
+TAB_FILL_LIGHT = "#ffffff"
 
 
 def _colors(dark: bool) -> dict[str, str]:
@@ -172,11 +174,6 @@ def _colors(dark: bool) -> dict[str, str]:
         "canvas": "#18191c" if dark else "#e4e6e9",
         "warning": "#e0a100",
         "accent": ACCENT.name(),
-        # Tabs: the selected one lighter than the window, the others blend into it.
-        "tab": "#2d3036" if dark else "#ffffff",
-        "tab-hover": "#272a2f" if dark else "#e8eaed",
-        "tab-text": "#a7acb3" if dark else "#4b5563",
-        "tab-text-selected": "#ffffff" if dark else "#000000",
     }
 
 
@@ -190,29 +187,6 @@ QPushButton:hover {{ background: #2f6fe0; }}
 QPushButton:focus {{ outline: none; border: 2px solid {"#cfe0ff" if dark else "#1d4ed8"}; }}
 QPushButton:disabled {{ background: {"#3a3d44" if dark else "#c7ccd4"};
     color: {"#8b8f98" if dark else "#f3f4f6"}; }}
-"""
-
-
-def _tab_bar_sheet(dark: bool, tab_height: int) -> str:
-    """Flat tabs: the selected one filled and underlined in the accent colour, the others
-    on the window's colour with secondary text. (Fusion draws both from the Button colour,
-    only a few percent apart: in dark mode the selected tab hardly stood out.)
-
-    Only backgrounds and text colours: with no border, padding or margin in the sheet,
-    Qt's style-sheet style leaves the tabs' sizes to Fusion, so they keep the sizes of the
-    first frame (drawn before the sheet is set). Hence the underline is a hard stop in a
-    background gradient, placed for ``tab_height``: a border would make the sheet size
-    the tabs itself.
-    """
-    c = _colors(dark)
-    line = 1 - TAB_UNDERLINE_PX / max(tab_height, 2 * TAB_UNDERLINE_PX)
-    fill, accent = c["tab"], c["accent"]
-    return f"""
-QTabBar::tab {{ background: transparent; color: {c["tab-text"]}; }}
-QTabBar::tab:hover:!selected {{ background: {c["tab-hover"]}; }}
-QTabBar::tab:selected {{ color: {c["tab-text-selected"]};
-    background: qlineargradient(x1: 0, y1: 0, x2: 0, y2: 1, stop: 0 {fill},
-        stop: {line - 0.001:.4f} {fill}, stop: {line:.4f} {accent}, stop: 1 {accent}); }}
 """
 
 
@@ -232,7 +206,7 @@ def set_role(widget: QWidget, role: str) -> None:
     canvas, the primary (Generate) button, the main tab bar's tabs, a message bar of a
     severity. It follows scheme changes (``apply_theme`` applies it again); the role is
     also the widget's ``role`` property. (The main window sets ``tabs`` right after the
-    first frame: one more style sheet would cost start-up time.)"""
+    first frame: its QStyle enums would cost start-up time.)"""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     widget.setProperty("role", role)
@@ -255,8 +229,13 @@ def _style(widget: QWidget, role: str, dark: bool) -> None:
         widget.setAutoFillBackground(True)
     elif role == "primary":
         widget.setStyleSheet(_primary_button_sheet(dark))
-    elif role == "tabs":  # a QTabBar; its size hint is the tabs' height
-        widget.setStyleSheet(_tab_bar_sheet(dark, widget.sizeHint().height()))
+    elif role == "tabs":  # a QTabBar: a proxy style that reads the colours as it paints
+        from PySide6.QtWidgets import QTabBar
+
+        from fluxdesk.ui.tab_style import style_main_tabs
+
+        assert isinstance(widget, QTabBar)
+        style_main_tabs(widget)
     else:  # message-<severity>
         widget.setStyleSheet(_message_bar_sheet(dark, role.removeprefix("message-"), widget.objectName()))
 

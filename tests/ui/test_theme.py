@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabBar, QWidge
 from fluxdesk.core.context import AppContext
 from fluxdesk.ui import theme
 from fluxdesk.ui.main_window import MainWindow
+from fluxdesk.ui.tab_style import UNDERLINE_PX
 
 
 def test_roles_follow_a_scheme_change(qtbot, qapp: QApplication) -> None:  # type: ignore[no-untyped-def]
@@ -60,10 +61,10 @@ def _distance(a: QColor, b: QColor) -> int:
 
 def _tab_looks(bar: QTabBar) -> list[tuple[QColor, list[QColor]]]:
     """Each tab as drawn: its dominant colour above the underline rows (the fill, not the
-    text) and the colours of its bottom TAB_UNDERLINE_PX rows (inner columns)."""
+    text) and the colours of its bottom UNDERLINE_PX rows (inner columns)."""
     image = bar.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     scale = image.devicePixelRatio()
-    line = round(theme.TAB_UNDERLINE_PX * scale)
+    line = round(UNDERLINE_PX * scale)
     looks = []
     for i in range(bar.count()):
         r = bar.tabRect(i)
@@ -123,6 +124,7 @@ def test_selected_main_tab_stands_out(qtbot, qapp: QApplication, ctx: AppContext
     assert _assert_selected_stands_out(bar) == dark_fill
 
     theme.apply_theme(qapp, dark=False)  # a scheme change restyles the tabs
+    qtbot.wait(20)  # (Qt hands the new palette to widgets in posted events)
     light_fill = _assert_selected_stands_out(bar)
     assert light_fill.lightness() > dark_fill.lightness() + 100
     assert _rects(bar) == first_rects
@@ -130,3 +132,25 @@ def test_selected_main_tab_stands_out(qtbot, qapp: QApplication, ctx: AppContext
     _assert_selected_stands_out(bar)
     win.queue.shutdown(timeout_ms=5000)
     theme.apply_theme(qapp)
+
+
+def test_a_scheme_change_reaches_every_part_of_the_window(qtbot, qapp: QApplication, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """(A style sheet on the tab bar once kept everything under the tabs in the old scheme.)"""
+    theme.apply_theme(qapp, dark=False)
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.built, timeout=3000)
+    parts = [win.job_list, win.result_view, win.tabs, win.form_panel.prompt, win.gallery_view]
+    try:
+        for dark in (True, False, True):
+            theme.apply_theme(qapp, dark=dark)
+            qtbot.wait(20)
+            expected = qapp.palette()
+            for part in parts:
+                for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window, QPalette.ColorRole.Text):
+                    got = part.palette().color(role)
+                    assert got == expected.color(role), (type(part).__name__, role, got.name(), dark)
+    finally:
+        win.queue.shutdown(timeout_ms=5000)
+        theme.apply_theme(qapp)
