@@ -127,8 +127,14 @@ class ImageViewer(QGraphicsView):
         self.mode = FIT
         self.apply_mode()
 
+    def pixel_ratio(self) -> float:
+        """Screen pixels per logical pixel where the view is (2.0 on a 200 % screen)."""
+        return self.viewport().devicePixelRatioF() or 1.0
+
     def actual_size(self) -> None:
-        self.set_zoom(1.0)
+        """1:1: one image pixel on one screen pixel (on a 200 % screen, half the logical
+        scale: at 1.0 each image pixel would cover 2×2 screen pixels and look soft)."""
+        self.set_zoom(1.0 / self.pixel_ratio())
 
     # --- events -------------------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -239,7 +245,8 @@ class ViewerWindow(QWidget):
     def _update_label(self, scale: float) -> None:
         w, h = self.viewer.image_size()
         mode = "Fit · " if self.viewer.mode == FIT else ""
-        self.size_label.setText(f"{w} × {h} px   {mode}{scale * 100:.0f}%  ")
+        percent = scale * self.viewer.pixel_ratio() * 100  # of screen pixels: 100 % is 1:1
+        self.size_label.setText(f"{w} × {h} px   {mode}{percent:.0f}%  ")
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():

@@ -49,3 +49,48 @@ def test_keyboard_zoom_from_fit_keeps_the_centre(qtbot) -> None:  # type: ignore
     before = _centre(view)
     window.zoom_out_action.trigger()
     _assert_near(view, _centre(view), before)
+
+
+HIDPI_CHILD = """
+import sys
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
+from fluxdesk.ui.image_viewer import ViewerWindow
+app = QApplication(sys.argv[:1])
+image = QImage(64, 64, QImage.Format.Format_RGB32)
+for y in range(64):
+    for x in range(64):  # one-pixel checkerboard: any resampling shows
+        image.setPixelColor(x, y, QColor("white" if (x + y) % 2 else "black"))
+window = ViewerWindow()
+window.resize(500, 400)
+window.show_image(image, "hidpi")
+window.show()
+for _ in range(30):
+    app.processEvents()
+window.actual_action.trigger()
+for _ in range(10):
+    app.processEvents()
+view = window.viewer
+shot = view.viewport().grab().toImage()  # in screen pixels
+centre_x, centre_y = shot.width() // 2, shot.height() // 2
+row = [shot.pixelColor(centre_x + i, centre_y).lightness() for i in range(-8, 8)]
+print(view.pixel_ratio(), view.scale_factor, window.size_label.text().split()[-1], row)
+"""
+
+
+def test_one_to_one_is_one_image_pixel_per_screen_pixel_on_a_200_percent_screen(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import itertools
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_SCALE_FACTOR="2", FLUXDESK_HOME=str(tmp_path))
+    command = [sys.executable, "-c", HIDPI_CHILD]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    ratio, scale, percent, row = done.stdout.strip().split(" ", 3)
+    assert (float(ratio), float(scale), percent) == (2.0, 0.5, "100%")
+    values = [int(v) for v in row.strip("[]").split(",")]
+    # Neighbouring screen pixels alternate black and white: not 2×2 blocks, not blurred.
+    assert all(v in (0, 255) for v in values), values
+    assert all(a != b for a, b in itertools.pairwise(values)), values
