@@ -514,6 +514,7 @@ class MainWindow(QMainWindow):
         rv.view_requested.connect(self.open_viewer)
         rv.save_requested.connect(self.save_image_as)
         rv.copy_requested.connect(self.copy_image)
+        rv.seed_copied.connect(lambda seed: self.status_label.setText(f"Seed {seed} copied to the clipboard"))
         rv.open_folder_requested.connect(self.open_folder)
         rv.reuse_requested.connect(self.reuse_settings)
         self._update_job_buttons()

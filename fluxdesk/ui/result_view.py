@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -48,6 +48,7 @@ from fluxdesk.ui.worker import DecodedImage, JobOutput
 CAPTION_MARGIN = 6  # above and below the caption's lines (one line of a 14 px font: 26 px)
 CAPTION_PAD = 8  # the caption's room to the card's edges, both sides together
 CAPTION_FORMS = 4  # see ImageCard.caption_options
+CAPTION_IMAGE_SHARE = 0.65  # a caption fitting the card's font may cost the images at most 35 % of their size
 GAP = 14
 MARGIN = 18
 
@@ -95,7 +96,55 @@ class ElidedLabel(QLabel):
         self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
-META_KEEP = "Seed 88888888888  ·  1536 × 1536"  # what the header shows at the least
+META_SEPARATOR = "  ·  "
+META_KEEP = 2  # segments the header line keeps beside the labelled buttons: the seed and the size
+
+
+class SegmentLabel(QLabel):
+    """A one-line label of segments ("Seed N  ·  W × H  ·  …"), the most important first,
+    that drops whole segments from its end where it is too narrow. Eliding would cut a
+    value in the middle, and a cut one reads as another value ("· 0…" for "0.4 s"); the
+    first segment is always shown whole (the layout gives the label at least its width)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._segments: list[str] = []
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_segments(self, segments: list[str]) -> None:
+        self._segments = list(segments)
+        self.setAccessibleName(self.full_text())
+        self._keep_first()
+        self._fit()
+
+    def full_text(self) -> str:
+        return META_SEPARATOR.join(self._segments)
+
+    def prefix_width(self, count: int) -> int:
+        """How wide the first ``count`` segments are in the label's font."""
+        return self.fontMetrics().horizontalAdvance(META_SEPARATOR.join(self._segments[:count]))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._keep_first()
+            self._fit()
+
+    def _keep_first(self) -> None:
+        margins = self.contentsMargins()
+        self.setMinimumWidth(self.prefix_width(1) + margins.left() + margins.right() if self._segments else 0)
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width()
+        count = len(self._segments)
+        while count > 1 and self.prefix_width(count) > room:
+            count -= 1
+        self.setText(META_SEPARATOR.join(self._segments[:count]))
 
 
 class ImageCard(QWidget):
@@ -198,18 +247,28 @@ class ImageCard(QWidget):
         top = self.height() - caption_block_height(metrics, len(lines)) + CAPTION_MARGIN
         secondary = QColor(HINT_DARK if is_dark(pal) else HINT_LIGHT)
         for i, line in enumerate(lines):
-            painter.setFont(self._fitted_font(line))
+            painter.setFont(self.caption_font(line))
             painter.setPen(pal.color(QPalette.ColorRole.WindowText) if i == 0 else secondary)
             painter.drawText(QRect(0, top + i * step, self.width(), step), Qt.AlignmentFlag.AlignCenter, line)
         painter.end()
 
-    def _fitted_font(self, line: str) -> QFont:
+    def caption_font(self, line: str) -> QFont:
         """The card's font, made smaller only for a line even the narrowest caption form
-        leaves wider than the card (a very large system font): smaller, never cut."""
+        leaves wider than the card (a very large system font, or a long seed in a short
+        canvas where the images come first): smaller, never cut."""
         font = QFont(self.font())
         advance = self.fontMetrics().horizontalAdvance(line)
-        if advance > self.width() - 2 and font.pointSizeF() > 0:
-            font.setPointSizeF(max(1.0, font.pointSizeF() * (self.width() - 2) / advance))
+        if advance <= self.width() - 2 or font.pointSizeF() <= 0:
+            return font
+        # Down to the card's width (the gap between cards keeps neighbours apart). A size in
+        # proportion is not enough on its own: hinting rounds glyph advances, so a 9 pt seed
+        # made 7.9 pt came out 3 px wider than the card. Step down until it measures to fit.
+        room = max(1, self.width() - 2)
+        size = max(1.0, font.pointSizeF() * room / advance)
+        font.setPointSizeF(size)
+        while size > 1.0 and QFontMetrics(font).horizontalAdvance(line) > room:
+            size = max(1.0, size - 0.25)
+            font.setPointSizeF(size)
         return font
 
     def caption_options(self, index: int | None = None) -> list[tuple[str, ...]]:
@@ -354,9 +413,9 @@ class CardGrid(QWidget):
         metrics = first.fontMetrics()
         advance = metrics.horizontalAdvance
         iw, ih = first.decoded.saved.width or 1, first.decoded.saved.height or 1
-        # The arrangement with the largest images among those whose columns have room for
-        # the whole seed; a caption that wraps to two lines takes that from the image.
-        best: tuple[bool, float, int, int] = (False, 0.0, 1, n)
+        # Each arrangement's image scale, and whether its columns have room for the whole
+        # seed in the card's font (a caption that wraps to two lines takes that from the image).
+        options: list[tuple[float, bool, int, int]] = []
         for rows in range(1, n + 1):
             cols = math.ceil(n / rows)
             column = (area.width() - GAP * (cols - 1)) // cols
@@ -364,10 +423,15 @@ class CardGrid(QWidget):
             caption = caption_block_height(metrics, lines)
             ch = (area.height() - GAP * (rows - 1)) / rows - caption - 4
             scale = min((column - 8) / iw, ch / ih)
-            candidate = (first.caption_fits(advance, column), scale, rows, cols)
-            if candidate[:2] > best[:2]:
-                best = candidate
-        _, scale, rows, cols = best
+            options.append((scale, first.caption_fits(advance, column), rows, cols))
+        # The images come first: a caption that fits in the card's font is worth a modest
+        # share of their size, not most of it (a 19-digit seed in a short canvas once chose
+        # two rows of 14 px images under whole one-line captions). Past that share the
+        # largest images win and the caption takes its narrowest form, in a smaller font
+        # where even that is too wide (see caption_font): smaller, never cut.
+        largest = max(option[0] for option in options)
+        fitting = [o for o in options if o[1] and o[0] >= CAPTION_IMAGE_SHARE * largest]
+        scale, _, rows, cols = max(fitting or options, key=lambda option: option[0])  # (first: fewest rows)
         column = (area.width() - GAP * (cols - 1)) // cols
         caption = caption_block_height(metrics, len(first.caption_text(advance, column).split("\n")))
         # Cells hug the image (plus the frame inset and caption), but are never narrower
@@ -395,6 +459,7 @@ class ResultView(QWidget):
     view_requested = Signal(object)  # ImageCard
     save_requested = Signal()
     copy_requested = Signal()
+    seed_copied = Signal(object)  # the seed (an int: Signal(int) is 32-bit, a seed is 64-bit)
     open_folder_requested = Signal()
     reuse_requested = Signal()
 
@@ -410,7 +475,7 @@ class ResultView(QWidget):
         set_role(self.title, "heading")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.meta = ElidedLabel()
+        self.meta = SegmentLabel()
         self.meta.setObjectName("resultMeta")
         set_role(self.meta, "hint")
 
@@ -518,15 +583,13 @@ class ResultView(QWidget):
         self.title.setToolTip(result.request.prompt)
         w, h = result.request.dimensions
         nsfw = sum(1 for img in output.images if img.saved.nsfw)
-        parts = [
-            f"Seed {result.seed}",
-            f"{w} × {h}",
-            f"{n} image{'s' if n != 1 else ''}",
-            f"{result.elapsed if elapsed is None else elapsed:.1f} s",
-        ]
+        # The most important first: where the line is narrow, the last ones give way (the
+        # time, which the status bar and job list show too, before the NSFW count).
+        parts = [f"Seed {result.seed}", f"{w} × {h}", f"{n} image{'s' if n != 1 else ''}"]
         if nsfw:
             parts.append(f"{nsfw} flagged NSFW")
-        self.meta.set_full_text("  ·  ".join(parts))
+        parts.append(f"{result.elapsed if elapsed is None else elapsed:.1f} s")
+        self.meta.set_segments(parts)
         self.meta.setToolTip(self.meta.full_text())
         self._update_compact()
         self._select(cards[0] if cards else None)
@@ -540,10 +603,10 @@ class ResultView(QWidget):
         spacing = self._button_row.spacing()
         if not self.compact:
             self._full_buttons_width = sum(b.sizeHint().width() + spacing for b in self._buttons)
-        # The meta line elides (its tooltip has it all); the buttons keep their words while
-        # its first part (the seed, even a long one, and the size) still fits beside them.
-        full = self.meta.fontMetrics().horizontalAdvance(self.meta.full_text())
-        meta = min(full, self.meta.fontMetrics().horizontalAdvance(META_KEEP)) + 12
+        # The meta line drops its last segments (its tooltip has them all); the buttons keep
+        # their words while its first ones (the seed, even a 19-digit one, and the size)
+        # still fit beside them.
+        meta = self.meta.prefix_width(META_KEEP) + 12
         available = self.width() - 2 * MARGIN
         compact = meta + self._full_buttons_width > available
         if compact == self.compact:
@@ -579,7 +642,7 @@ class ResultView(QWidget):
         menu.addAction("View", lambda: self.view_requested.emit(card))
         menu.addAction("Save as…", self.save_requested.emit)
         menu.addAction("Copy image", self.copy_requested.emit)
-        menu.addAction("Copy seed", lambda: QGuiApplication.clipboard().setText(str(card.seed)))
+        menu.addAction("Copy seed", lambda: self.copy_seed(card))
         menu.addAction("Show in folder", self.open_folder_requested.emit)
         menu.addSeparator()
         menu.addAction("Use these settings again", self.reuse_requested.emit)
@@ -599,6 +662,11 @@ class ResultView(QWidget):
         """Save as: the original bytes, untouched (metadata included)."""
         shutil.copyfile(card.path, target)
         return target
+
+    def copy_seed(self, card: ImageCard) -> None:
+        """The seed's digits to the clipboard; the window says so, as it does for an image."""
+        QGuiApplication.clipboard().setText(str(card.seed))
+        self.seed_copied.emit(card.seed)
 
     @staticmethod
     def copy_to_clipboard(card: ImageCard) -> None:

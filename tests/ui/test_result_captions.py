@@ -5,7 +5,7 @@ no longer be read or typed back in, which is what the caption is for."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from fluxdesk.core.params import SEED_MAX
@@ -68,3 +68,53 @@ def test_a_cards_menu_copies_its_seed(qtbot, window: MainWindow) -> None:  # typ
     next(a for a in menu.actions() if a.text() == "Copy seed").trigger()
     menu.close()
     assert QGuiApplication.clipboard().text() == str(SEED_MAX)
+    # Said where "Copy image" says it: a silent copy leaves one wondering whether it worked.
+    assert window.status_label.text() == f"Seed {SEED_MAX} copied to the clipboard"
+
+
+def _image_widths(qtbot, window: MainWindow, count: int, seed: int, size: tuple[int, int]) -> list[int]:  # type: ignore[no-untyped-def]
+    """The widths of the images of a ``count``-image batch with ``seed`` in a window of
+    ``size`` whose jobs pane is dragged up as far as it goes: the results area at its
+    minimum height. Checks that every caption has the seed whole and is not cut."""
+    window.form.set_value(F.PROMPT, "A lighthouse on a basalt cliff at dusk, long exposure, waves, 35mm")
+    window.form.set_value(F.NUM_IMAGES, count)
+    window.form.set_value(F.SEED, str(seed))
+    with qtbot.waitSignal(window.image_saved, timeout=15_000):
+        window.generate()
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().toTuple() == size, timeout=3000)
+    window.right_split.setSizes([0, 10_000])  # (the splitter keeps each side's minimum)
+    grid = window.result_view.grid
+    qtbot.waitUntil(lambda: grid.height() == grid.minimumHeight(), timeout=3000)
+    qtbot.wait(30)
+    cards = window.result_view.cards()
+    assert len(cards) == count
+    where = f"{size}, seed {seed}, {count} images"
+    for card in cards:
+        lines = card.caption_lines()
+        assert str(seed) in lines[0], where  # the digits whole, on one line
+        assert f"{card.index + 1} of {count}" in " ".join(lines), where
+        for line in lines:
+            # In the font the card paints the line in (smaller only as a last resort), it
+            # fits the card: drawn whole, never cut at the card's edges.
+            painted = QFontMetrics(card.caption_font(line))
+            assert painted.horizontalAdvance(line) <= card.width(), (where, line)
+        below_image = card.height() - card.image_rect().bottom() - 1
+        assert below_image >= len(lines) * card.fontMetrics().lineSpacing(), where
+        assert grid.rect().contains(card.geometry()), where
+    return [card.image_rect().width() for card in cards]
+
+
+@pytest.mark.parametrize("size", [(900, 600), (1024, 700)])
+@pytest.mark.parametrize("count", [3, 4])
+def test_a_long_seed_never_shrinks_the_images_to_thumbnails(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, count: int, size: tuple[int, int]
+) -> None:
+    """The images come first: in a short results area a 19-digit seed once chose two rows
+    of 6–24 px images under whole one-line captions, where a short seed gets one row of
+    ~120 px images. The long seed may take a narrower caption form (or a smaller font),
+    never most of the images' size."""
+    short = _image_widths(qtbot, window, count, 1234, size)
+    long = _image_widths(qtbot, window, count, SEED_MAX, size)
+    for short_width, long_width in zip(short, long, strict=True):
+        assert long_width >= 0.6 * short_width, (size, count, short, long)
