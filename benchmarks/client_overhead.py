@@ -24,6 +24,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -42,8 +43,8 @@ class RecordingClient(ApiClient):
 
     last: ApiResponse | None = None
 
-    def submit(self, request: GenerationRequest, cancel: object = None) -> ApiResponse:  # type: ignore[override]
-        self.last = super().submit(request, cancel)  # type: ignore[arg-type]
+    def submit(self, request: GenerationRequest, *args: Any, **kwargs: Any) -> ApiResponse:
+        self.last = super().submit(request, *args, **kwargs)
         return self.last
 
 
