@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -227,7 +227,9 @@ class ImageCard(QWidget):
             pen = QPen(pal.color(QPalette.ColorRole.Highlight), 3 if self.hasFocus() else 2)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(rect.adjusted(-3, -3, 2, 2), 4, 4)
+            # The same gap on every side (a QRect's right edge is its last pixel, so it is
+            # adjusted as a QRectF).
+            painter.drawRoundedRect(QRectF(rect).adjusted(-3, -3, 3, 3), 4, 4)
         if self.nsfw:
             badge = QRect(rect.left() + 8, rect.top() + 8, 52, 22)
             painter.setPen(Qt.PenStyle.NoPen)

@@ -118,3 +118,28 @@ def test_a_long_seed_never_shrinks_the_images_to_thumbnails(  # type: ignore[no-
     long = _image_widths(qtbot, window, count, SEED_MAX, size)
     for short_width, long_width in zip(short, long, strict=True):
         assert long_width >= 0.6 * short_width, (size, count, short, long)
+
+
+def test_the_selected_cards_frame_has_the_same_gap_on_every_side(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QPalette
+
+    window.form.set_value(F.PROMPT, "a red fox in snow")
+    with qtbot.waitSignal(window.image_saved, timeout=15_000):
+        window.generate()
+    card = window.result_view.cards()[0]
+    card.current = True
+    card.update()
+    qtbot.wait(20)
+    shot = card.grab().toImage()
+    highlight = card.palette().color(QPalette.ColorRole.Highlight)
+    framed = [
+        (x, y)
+        for y in range(shot.height())
+        for x in range(shot.width())
+        if shot.pixelColor(x, y) == highlight
+    ]
+    left, right = min(x for x, _ in framed), max(x for x, _ in framed)
+    top, bottom = min(y for _, y in framed), max(y for _, y in framed)
+    image = card.image_rect()
+    gaps = (image.left() - left, right - image.right(), image.top() - top, bottom - image.bottom())
+    assert len(set(gaps)) == 1, gaps
