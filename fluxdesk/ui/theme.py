@@ -24,9 +24,13 @@ STYLE = "Fusion"
 STYLE_ARGS = ["-style", STYLE]  # for the QApplication's argv
 
 ACCENT = QColor("#3b82f6")
+# The Generate button: a deeper blue than the accent, so its white text reads (5.2:1; on
+# the accent itself it was 3.7:1).
+PRIMARY = "#2563eb"
+PRIMARY_HOVER = "#1d4ed8"
 ERROR_LIGHT = "#c62828"
 ERROR_DARK = "#ff8a80"
-HINT_LIGHT = "#6b7280"  # secondary text
+HINT_LIGHT = "#5f6673"  # secondary text: 4.6:1 on the result canvas, 5.3:1 on the window
 HINT_DARK = "#9aa0a6"
 
 _Role = QPalette.ColorRole
@@ -180,11 +184,11 @@ def _colors(dark: bool) -> dict[str, str]:
 def _primary_button_sheet(dark: bool) -> str:
     return f"""
 QPushButton {{
-    background: {ACCENT.name()}; color: white; border: none; border-radius: 5px;
+    background: {PRIMARY}; color: white; border: none; border-radius: 5px;
     padding: 7px 16px; font-weight: 600;
 }}
-QPushButton:hover {{ background: #2f6fe0; }}
-QPushButton:focus {{ outline: none; border: 2px solid {"#cfe0ff" if dark else "#1d4ed8"}; }}
+QPushButton:hover {{ background: {PRIMARY_HOVER}; }}
+QPushButton:focus {{ outline: none; border: 2px solid #cfe0ff; }}
 QPushButton:disabled {{ background: {"#3a3d44" if dark else "#c7ccd4"};
     color: {"#8b8f98" if dark else "#f3f4f6"}; }}
 """
