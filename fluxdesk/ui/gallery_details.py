@@ -33,7 +33,7 @@ from fluxdesk.core.library import LibraryItem
 from fluxdesk.core.metadata import parse_iso
 from fluxdesk.core.param_diff import LABELS, param_text, size_text
 from fluxdesk.core.results import batch_note, seed_label
-from fluxdesk.ui.line_icons import line_icon
+from fluxdesk.ui.line_icons import set_line_icon
 from fluxdesk.ui.theme import set_role
 from fluxdesk.ui.wrap_rows import WrapRows
 
@@ -201,7 +201,7 @@ class DetailsPanel(QScrollArea):
         self.copy_seed_button = QToolButton()
         self.copy_seed_button.setObjectName("copySeedButton")
         # An icon: the seed's digits get the room (a cut seed reads as another number).
-        self.copy_seed_button.setIcon(line_icon("copy", self.palette()))
+        set_line_icon(self.copy_seed_button, "copy")
         self.copy_seed_button.setAccessibleName("Copy the seed")
         self.copy_seed_button.setToolTip("Copy the seed")
         self.copy_seed_button.clicked.connect(self.copy_seed)

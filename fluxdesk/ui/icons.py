@@ -54,19 +54,9 @@ def app_icon() -> QIcon:
 # Names of Qt standard pixmaps (QStyle.StandardPixmap), resolved only when asked for:
 # touching QStyle costs ~5 ms at start-up.
 _STANDARD: dict[str, str] = {
-    "save": "SP_DialogSaveButton",
-    "open-folder": "SP_DirOpenIcon",
-    "cancel": "SP_DialogCancelButton",
-    "retry": "SP_BrowserReload",
-    "close": "SP_TitleBarCloseButton",
     "error": "SP_MessageBoxCritical",
     "warning": "SP_MessageBoxWarning",
     "info": "SP_MessageBoxInformation",
-    "done": "SP_DialogApplyButton",
-    "queued": "SP_FileDialogDetailedView",
-    "running": "SP_MediaPlay",
-    "cancelled": "SP_MediaStop",
-    "fullscreen": "SP_TitleBarMaxButton",
 }
 
 

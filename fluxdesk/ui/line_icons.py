@@ -1,7 +1,8 @@
 """Small line icons for buttons, drawn with QPainter in the palette's button-text colour.
 
-They are rendered at 1×, 2× and the screen's device pixel ratio, so they stay crisp,
-and they follow light and dark palettes (build them after the palette is set).
+They are rendered at 1×, 2× and the screen's device pixel ratio, so they stay crisp.
+A button given one by :func:`set_line_icon` gets it drawn again in the new colours when
+the scheme changes (``theme.set_palette``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+# Dynamic properties of a button with a line icon: what to draw again on a scheme change.
+ICON_PROPERTY = "lineIcon"
+ICON_SIZE_PROPERTY = "lineIconSize"
 
 
 def _view(p: QPainter, s: float) -> None:  # a magnifier
@@ -59,12 +65,18 @@ def _reuse(p: QPainter, s: float) -> None:  # an arrow turning back (use again)
     p.drawPath(head)
 
 
+def _close(p: QPainter, s: float) -> None:  # a cross
+    p.drawLine(QPointF(s * 0.24, s * 0.24), QPointF(s * 0.76, s * 0.76))
+    p.drawLine(QPointF(s * 0.76, s * 0.24), QPointF(s * 0.24, s * 0.76))
+
+
 _DRAW: dict[str, Callable[[QPainter, float], None]] = {
     "view": _view,
     "save": _save,
     "copy": _copy,
     "folder": _folder,
     "reuse": _reuse,
+    "close": _close,
 }
 
 NAMES = tuple(_DRAW)
@@ -101,3 +113,20 @@ def line_icon(name: str, palette: QPalette | None = None, size: int = 16) -> QIc
             painter.end()
             icon.addPixmap(pixmap, mode)
     return icon
+
+
+def set_line_icon(button: QAbstractButton, name: str, size: int = 16) -> None:
+    """Give ``button`` the line icon ``name`` in the application's colours, drawn again
+    whenever the scheme changes."""
+    button.setProperty(ICON_PROPERTY, name)
+    button.setProperty(ICON_SIZE_PROPERTY, size)
+    button.setIcon(line_icon(name, size=size))
+
+
+def redraw_line_icons(widgets: list[QWidget]) -> None:
+    """Draw the line icons of the buttons among ``widgets`` again, in the application's
+    (new) colours."""
+    for button in widgets:
+        if isinstance(button, QAbstractButton):
+            size = int(button.property(ICON_SIZE_PROPERTY))
+            button.setIcon(line_icon(button.property(ICON_PROPERTY), size=size))

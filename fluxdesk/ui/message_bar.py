@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from fluxdesk.ui.icons import icon
+from fluxdesk.ui.line_icons import set_line_icon
 from fluxdesk.ui.messages import Severity, UserMessage
 from fluxdesk.ui.theme import set_role
 
@@ -43,7 +44,7 @@ class MessageBar(QFrame):
         self.secondary.clicked.connect(self._run_secondary)
         self.close_button = QToolButton()
         self.close_button.setObjectName("messageClose")
-        self.close_button.setIcon(icon("close"))
+        set_line_icon(self.close_button, "close", size=12)  # (Fusion's own is a boxed title-bar ✕)
         self.close_button.setIconSize(QSize(12, 12))
         self.close_button.setAutoRaise(True)
         self.close_button.setToolTip("Dismiss")

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core.results import GenerationResult, batch_note, batch_position, seed_label
-from fluxdesk.ui.line_icons import line_icon
+from fluxdesk.ui.line_icons import set_line_icon
 from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT
 from fluxdesk.ui.theme import HINT_DARK, HINT_LIGHT, is_dark, set_role
 from fluxdesk.ui.worker import DecodedImage, JobOutput
@@ -488,7 +488,7 @@ class ResultView(QWidget):
             b.setObjectName(name)
             b.setToolTip(tip)
             b.setAccessibleName(text.replace("…", "").replace("&", ""))
-            b.setIcon(line_icon(icon, self.palette()))
+            set_line_icon(b, icon)
             b.clicked.connect(signal)
             self._labels[b] = text
             return b

@@ -247,10 +247,17 @@ def _style(widget: QWidget, role: str, dark: bool) -> None:
 def set_palette(app: QApplication, dark: bool) -> None:
     """The palette for the scheme, and every role's look to match; the style is left as it is."""
     app.setPalette(dark_palette() if dark else light_palette())
+    with_line_icons = []
     for widget in QApplication.allWidgets():
         role = widget.property("role")
         if role in ROLES:
             _style(widget, role, dark)
+        if widget.property("lineIcon"):  # (line_icons.ICON_PROPERTY: not imported at start-up)
+            with_line_icons.append(widget)
+    if with_line_icons:
+        from fluxdesk.ui.line_icons import redraw_line_icons
+
+        redraw_line_icons(with_line_icons)
 
 
 def apply_theme(app: QApplication, *, dark: bool | None = None) -> bool:

@@ -154,3 +154,34 @@ def test_a_scheme_change_reaches_every_part_of_the_window(qtbot, qapp: QApplicat
     finally:
         win.queue.shutdown(timeout_ms=5000)
         theme.apply_theme(qapp)
+
+
+def _icon_colour(button: QPushButton | QWidget) -> QColor:
+    """The colour of an icon's most opaque pixel (its line)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWidgets import QAbstractButton
+
+    assert isinstance(button, QAbstractButton)
+    image = button.icon().pixmap(QSize(16, 16)).toImage()
+    pixels = [image.pixelColor(x, y) for y in range(image.height()) for x in range(image.width())]
+    best = max(pixels, key=lambda c: c.alpha())
+    assert best.alpha() > 150
+    return best
+
+
+def test_line_icons_follow_a_scheme_change(qtbot, qapp: QApplication, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    theme.apply_theme(qapp, dark=False)
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.built, timeout=3000)
+    buttons = [win.result_view.view_button, win.message_bar.close_button]
+    try:
+        for dark in (True, False):
+            theme.apply_theme(qapp, dark=dark)
+            text = qapp.palette().color(QPalette.ColorRole.ButtonText)
+            for button in buttons:
+                assert _distance(_icon_colour(button), text) <= 30, (button.objectName(), dark)
+    finally:
+        win.queue.shutdown(timeout_ms=5000)
+        theme.apply_theme(qapp)
