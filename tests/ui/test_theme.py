@@ -134,13 +134,19 @@ def test_selected_main_tab_stands_out(qtbot, qapp: QApplication, ctx: AppContext
     theme.apply_theme(qapp)
 
 
-def test_a_scheme_change_reaches_every_part_of_the_window(qtbot, qapp: QApplication, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
-    """(A style sheet on the tab bar once kept everything under the tabs in the old scheme.)"""
+def _built_light_window(qtbot, qapp: QApplication, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The whole window (after its first frame), in the light scheme."""
     theme.apply_theme(qapp, dark=False)
     win = MainWindow(ctx, use_sandbox=True, check_key=False)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.built, timeout=3000)
+    return win
+
+
+def test_a_scheme_change_reaches_every_part_of_the_window(qtbot, qapp: QApplication, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """(A style sheet on the tab bar once kept everything under the tabs in the old scheme.)"""
+    win = _built_light_window(qtbot, qapp, ctx)
     parts = [win.job_list, win.result_view, win.tabs, win.form_panel.prompt, win.gallery_view]
     try:
         for dark in (True, False, True):
@@ -170,11 +176,7 @@ def _icon_colour(button: QPushButton | QWidget) -> QColor:
 
 
 def test_line_icons_follow_a_scheme_change(qtbot, qapp: QApplication, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
-    theme.apply_theme(qapp, dark=False)
-    win = MainWindow(ctx, use_sandbox=True, check_key=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win.built, timeout=3000)
+    win = _built_light_window(qtbot, qapp, ctx)
     buttons = [win.result_view.view_button, win.message_bar.close_button]
     try:
         for dark in (True, False):
