@@ -617,9 +617,10 @@ class MainWindow(QMainWindow):
         return FolderSink(self.ctx.paths.unsaved_results)
 
     def _make_worker(self, job: Job) -> GenerateWorker:
-        from fluxdesk.ui.worker import GenerateWorker
+        from fluxdesk.ui.worker import GenerateWorker, thumb_side_for
 
-        return GenerateWorker(job.request, self._make_client, self._make_sink, job.cancel_token)
+        thumb_side = thumb_side_for(self.devicePixelRatioF())  # (the screen the window is on)
+        return GenerateWorker(job.request, self._make_client, self._make_sink, job.cancel_token, thumb_side)
 
     # --- queue events -------------------------------------------------------------------
     def _on_started(self, job: Job) -> None:

@@ -8,6 +8,7 @@ turns the images into pixmaps when the results arrive.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,13 @@ from fluxdesk.core.results import GenerationResult, Progress, SavedImage
 if TYPE_CHECKING:
     from fluxdesk.core.client import ApiClient
 
-THUMB_SIDE = 768  # result cards show at most this many pixels per side
+THUMB_SIDE = 768  # result cards show at most this many logical pixels per side
+
+
+def thumb_side_for(device_pixel_ratio: float) -> int:
+    """The result cards' thumbnail side on a screen with this ratio: on a 200 % screen a
+    768 px card shows 1536 screen pixels, and a 768 px thumbnail would be drawn soft."""
+    return math.ceil(THUMB_SIDE * max(1.0, device_pixel_ratio))
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,7 @@ class DecodedImage:
 
     saved: SavedImage
     image: QImage  # full resolution, in a pixmap-friendly format
-    thumb: QImage  # at most THUMB_SIDE per side
+    thumb: QImage  # at most thumb_side_for(the screen's ratio) per side
 
 
 @dataclass(frozen=True)
@@ -68,11 +75,11 @@ def make_thumb(image: QImage, side: int = THUMB_SIDE) -> QImage:
     )
 
 
-def decode_result(result: GenerationResult) -> JobOutput:
+def decode_result(result: GenerationResult, thumb_side: int = THUMB_SIDE) -> JobOutput:
     decoded = []
     for saved in result.images:
         image = decode_image(str(saved.path))
-        decoded.append(DecodedImage(saved=saved, image=image, thumb=make_thumb(image)))
+        decoded.append(DecodedImage(saved=saved, image=image, thumb=make_thumb(image, thumb_side)))
     return JobOutput(result=result, images=tuple(decoded))
 
 
@@ -85,9 +92,11 @@ class GenerateWorker(QRunnable):
         make_client: Callable[[], ApiClient],
         make_sink: Callable[[], Any],
         cancel: CancelToken,
+        thumb_side: int = THUMB_SIDE,
     ) -> None:
         super().__init__()
         self.request = request
+        self.thumb_side = thumb_side
         self.signals = WorkerSignals()
         self._make_client = make_client
         self._make_sink = make_sink
@@ -104,7 +113,7 @@ class GenerateWorker(QRunnable):
             sink = self._make_sink()
             result = generate(self.request, client, sink, cancel=self._cancel, on_progress=self._progress)
             self._cancel.raise_if_cancelled()
-            output = decode_result(result)
+            output = decode_result(result, self.thumb_side)
         except BaseException as exc:  # everything goes back as a message, never a traceback
             self.signals.failed.emit(exc)
         else:

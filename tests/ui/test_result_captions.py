@@ -143,3 +143,46 @@ def test_the_selected_cards_frame_has_the_same_gap_on_every_side(qtbot, window: 
     image = card.image_rect()
     gaps = (image.left() - left, right - image.right(), image.top() - top, bottom - image.bottom())
     assert len(set(gaps)) == 1, gaps
+
+
+HIDPI_CARD_CHILD = """
+import sys
+from PySide6.QtWidgets import QApplication
+from fluxdesk.core.context import AppContext
+from fluxdesk.ui import form as F
+from fluxdesk.ui.app import create_application
+from fluxdesk.ui.main_window import MainWindow
+app = create_application()
+ctx = AppContext.create(use_sandbox=True, inference_delay=0.05)
+window = MainWindow(ctx, use_sandbox=True, check_key=False)
+window.resize(1280, 820)
+window.show()
+done = []
+window.image_saved.connect(lambda job: done.append(job))
+window.form.set_value(F.PROMPT, "a lighthouse at dusk")
+window.form.set_value(F.SIZE, "square_hd")  # 1024 x 1024
+window.generate()
+while not done:
+    app.processEvents()
+card = window.result_view.cards()[0]
+print(window.devicePixelRatioF(), card.decoded.thumb.width(), card.image_rect().width())
+window.queue.shutdown(timeout_ms=5000)
+ctx.close()
+"""
+
+
+def test_cards_are_sharp_on_a_200_percent_screen(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The card's thumbnail has the screen pixels the card shows (768 logical px are 1536
+    screen pixels at 200 %), up to the image's own size."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_SCALE_FACTOR="2", FLUXDESK_HOME=str(tmp_path))
+    command = [sys.executable, "-c", HIDPI_CARD_CHILD]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    ratio, thumb_width, card_width = done.stdout.split()[-3:]
+    assert float(ratio) == 2.0
+    assert int(thumb_width) == 1024  # the whole image: it is smaller than 2 x 768
+    assert int(card_width) * 2 > 768  # (a card this size needed more than the old 768 px)
