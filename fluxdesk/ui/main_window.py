@@ -453,6 +453,9 @@ class MainWindow(QMainWindow):
             "&Use these settings again", self.reuse_settings, [QKeySequence(ctrl | Qt.Key.Key_R)]
         )
         self.view_action = action("&View image", self._view_current)
+        self.result_view.set_card_actions(
+            self.view_action, self.save_action, self.copy_action, self.folder_action, self.reuse_action
+        )
         self.history_action = action(
             "Prompt &history…", self.show_history, [QKeySequence(ctrl | Qt.Key.Key_H)]
         )

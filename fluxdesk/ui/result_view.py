@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QContextMenuEvent,
     QDrag,
@@ -639,15 +640,24 @@ class ResultView(QWidget):
         if self.current is not None:
             self.view_requested.emit(self.current)
 
+    def set_card_actions(
+        self, view: QAction, save: QAction, copy: QAction, folder: QAction, reuse: QAction
+    ) -> None:
+        """The window's actions on the current card, for the cards' menu: the same words,
+        keys and enabled state as in the window's menus."""
+        self._card_actions = (view, save, copy, folder, reuse)
+        for action in self._card_actions:
+            action.setShortcutVisibleInContextMenu(True)  # (hidden in context menus on macOS)
+
     def _context_menu(self, card: ImageCard, pos: QPoint) -> None:
+        view, save, copy, folder, reuse = self._card_actions  # (the card is the current one)
         menu = QMenu(self)
-        menu.addAction("View", lambda: self.view_requested.emit(card))
-        menu.addAction("Save as…", self.save_requested.emit)
-        menu.addAction("Copy image", self.copy_requested.emit)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions([view, save, copy])
         menu.addAction("Copy seed", lambda: self.copy_seed(card))
-        menu.addAction("Show in folder", self.open_folder_requested.emit)
+        menu.addAction(folder)
         menu.addSeparator()
-        menu.addAction("Use these settings again", self.reuse_requested.emit)
+        menu.addAction(reuse)
         menu.popup(pos)
 
     # --- file actions (the window asks for the target; these do the work) --------------

@@ -64,6 +64,11 @@ def test_a_cards_menu_copies_its_seed(qtbot, window: MainWindow) -> None:  # typ
     card = window.result_view.cards()[0]
     card.context_requested.emit(card, card.mapToGlobal(card.rect().center()))
     menu = window.result_view.findChildren(QMenu)[-1]
+    # The window's own actions (one source of their words and keys), keys shown.
+    actions = [a for a in menu.actions() if not a.isSeparator()]
+    for own in (window.view_action, window.save_action, window.copy_action, window.reuse_action):
+        assert own in actions and own.isShortcutVisibleInContextMenu()
+    assert window.save_action.shortcut().toString() and window.reuse_action.shortcut().toString()
     QGuiApplication.clipboard().clear()
     next(a for a in menu.actions() if a.text() == "Copy seed").trigger()
     menu.close()
