@@ -34,10 +34,13 @@ from fluxdesk.core.metadata import parse_iso
 from fluxdesk.core.param_diff import LABELS, param_text, size_text
 from fluxdesk.core.results import batch_note, seed_label
 from fluxdesk.ui.line_icons import set_line_icon
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme import set_role, set_text_colour
 from fluxdesk.ui.wrap_rows import WrapRows
 
 NOTES_SAVE_DELAY_MS = 600
+STAR_POINT_SIZE = 15
+STAR_COLOUR = "#e0a100"  # a filled star
+HEART_COLOUR = "#f05a7e"  # a favourite's heart
 EMPTY_TEXT = "Select an image to see its details."
 # The API's and FluxDesk's timing keys; unknown ones get their key in sentence case.
 TIMING_LABELS = {
@@ -103,6 +106,9 @@ class StarRating(QWidget):
             button.setAccessibleName(f"{n} star{'s' if n > 1 else ''}")
             button.setToolTip(f"Rate {n} of 5 (keys 0–5 in the grid)")
             button.clicked.connect(lambda _=False, n=n: self._clicked(n))
+            font = button.font()
+            font.setPointSize(STAR_POINT_SIZE)
+            button.setFont(font)
             row.addWidget(button)
             self.buttons.append(button)
         self.set_value(0)
@@ -115,7 +121,7 @@ class StarRating(QWidget):
         self.value = value
         for n, button in enumerate(self.buttons, start=1):
             button.setText("★" if n <= value else "☆")
-            button.setStyleSheet("color: #e0a100; font-size: 15pt;" if n <= value else "font-size: 15pt;")
+            set_text_colour(button, STAR_COLOUR if n <= value else None)
 
 
 # A random seed has up to 11 digits, a chosen one up to 19: the field is wide enough for
@@ -422,7 +428,7 @@ class DetailsPanel(QScrollArea):
     def _update_heart(self) -> None:
         on = self.favourite.isChecked()
         self.favourite.setText("♥ Favourite" if on else "♡ Favourite")
-        self.favourite.setStyleSheet("color: #f05a7e;" if on else "")
+        set_text_colour(self.favourite, HEART_COLOUR if on else None)
 
     # --- edits --------------------------------------------------------------------------
     def _emit_review(self, **changes: Any) -> None:

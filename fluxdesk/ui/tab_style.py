@@ -11,13 +11,14 @@ the tabs in the old palette after a scheme change.) Set right after the first fr
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QStyleOptionTab, QTabBar, QWidget
 
 from fluxdesk.ui import theme
 
 UNDERLINE_PX = 2  # the selected tab's accent line
+HOVER_ALPHA = 40  # an unselected tab under the mouse: a tint of the accent
 
 
 class MainTabStyle(QProxyStyle):
@@ -40,12 +41,19 @@ class MainTabStyle(QProxyStyle):
             for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
                 option.palette.setColor(role, hint)
         super().drawControl(element, option, painter, widget)
-        if element == QStyle.ControlElement.CE_TabBarTabShape and selected:
-            rect: QRect = option.rect
+        if element != QStyle.ControlElement.CE_TabBarTabShape:
+            return
+        # Inside Fusion's frame, whose right edge is the rect's last column but one.
+        rect: QRect = option.rect.adjusted(0, 0, -1, 0)
+        if selected:
             fill = QColor(theme.TAB_FILL_DARK if theme.is_dark(option.palette) else theme.TAB_FILL_LIGHT)
             painter.fillRect(rect.adjusted(1, 1, -1, -UNDERLINE_PX), fill)
             line = QRect(rect.left(), rect.bottom() - UNDERLINE_PX + 1, rect.width(), UNDERLINE_PX)
             painter.fillRect(line, theme.ACCENT)
+        elif option.state & QStyle.StateFlag.State_MouseOver:  # (Fusion draws no hover here)
+            hover = QColor(theme.ACCENT)
+            hover.setAlpha(HOVER_ALPHA)
+            painter.fillRect(rect.adjusted(1, 1, -1, -1), hover)
 
 
 def style_main_tabs(bar: QTabBar) -> None:
@@ -55,3 +63,4 @@ def style_main_tabs(bar: QTabBar) -> None:
     style = MainTabStyle()
     style.setParent(bar)
     bar.setStyle(style)
+    bar.setAttribute(Qt.WidgetAttribute.WA_Hover)  # (repaints a tab as the mouse enters and leaves)

@@ -244,6 +244,17 @@ def _style(widget: QWidget, role: str, dark: bool) -> None:
         widget.setStyleSheet(_message_bar_sheet(dark, role.removeprefix("message-"), widget.objectName()))
 
 
+def set_text_colour(widget: QWidget, colour: str | None) -> None:
+    """A fixed text colour for ``widget`` (a palette of the text roles alone, so the rest
+    follows the scheme), or None for the scheme's own. Not a style sheet: a widget with a
+    sheet of its own keeps the palette it had when the sheet was set, after a scheme change."""
+    palette = QPalette()  # (nothing set: everything inherited)
+    if colour is not None:
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText, QPalette.ColorRole.Text):
+            palette.setColor(role, QColor(colour))
+    widget.setPalette(palette)
+
+
 def set_palette(app: QApplication, dark: bool) -> None:
     """The palette for the scheme, and every role's look to match; the style is left as it is."""
     app.setPalette(dark_palette() if dark else light_palette())

@@ -187,3 +187,46 @@ def test_line_icons_follow_a_scheme_change(qtbot, qapp: QApplication, ctx: AppCo
     finally:
         win.queue.shutdown(timeout_ms=5000)
         theme.apply_theme(qapp)
+
+
+def _ink(widget: QWidget) -> QColor:
+    """The colour of a small text widget's glyph: its pixel most unlike its corner."""
+    image = widget.grab().toImage()
+    ground = image.pixelColor(1, 1)
+    pixels = [image.pixelColor(x, y) for y in range(image.height()) for x in range(image.width())]
+    return max(pixels, key=lambda c: _distance(c, ground))
+
+
+def test_rating_stars_and_heart_follow_a_scheme_change(qtbot, qapp: QApplication) -> None:  # type: ignore[no-untyped-def]
+    from fluxdesk.ui.gallery_details import STAR_COLOUR, StarRating
+
+    theme.apply_theme(qapp, dark=False)
+    stars = StarRating()
+    qtbot.addWidget(stars)
+    stars.set_value(2)
+    stars.show()
+    qtbot.waitExposed(stars)
+    try:
+        for dark in (True, False, True):
+            theme.apply_theme(qapp, dark=dark)
+            qtbot.wait(20)
+            text = qapp.palette().color(QPalette.ColorRole.ButtonText)
+            # An empty star: a thin outline, so its strongest pixel only nears the text colour.
+            assert abs(_ink(stars.buttons[4]).lightness() - text.lightness()) <= 80, dark
+            assert _distance(_ink(stars.buttons[0]), QColor(STAR_COLOUR)) <= 60, dark  # a filled one
+    finally:
+        theme.apply_theme(qapp)
+
+
+def test_an_unselected_main_tab_shows_the_mouse_over_it(qtbot, qapp: QApplication, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    win = _built_light_window(qtbot, qapp, ctx)
+    try:
+        bar = win.tabs.tabBar()
+        qtbot.mouseMove(win.form_panel.prompt)
+        qtbot.wait(30)
+        before = bar.grab().toImage()
+        qtbot.mouseMove(bar, bar.tabRect(1).center())  # the unselected Library tab
+        qtbot.waitUntil(lambda: bar.grab().toImage() != before, timeout=2000)
+    finally:
+        win.queue.shutdown(timeout_ms=5000)
+        theme.apply_theme(qapp)
