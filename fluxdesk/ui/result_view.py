@@ -175,6 +175,9 @@ class ImageCard(QWidget):
         self.current = False
         self._pixmap = QPixmap.fromImage(decoded.thumb)  # GUI thread: pixmaps only here
         self._scaled: QPixmap | None = None
+        # The caption's lines for a (width, font): measuring them takes every caption form
+        # of the batch, and both painting and image_rect() ask for them on every paint.
+        self._caption: tuple[tuple[int, str], list[str]] | None = None
         self._press: QPoint | None = None
         self.setObjectName(f"imageCard{index}")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -311,13 +314,20 @@ class ImageCard(QWidget):
         """Whether some caption form shows the seed at ``width`` in the card's own font."""
         return self._fitting_form(advance, width) is not None
 
+    def caption_at(self, advance: Callable[[str], int], width: int) -> tuple[str, ...]:
+        """The caption's lines at ``width`` (see ``caption_options``)."""
+        return self.caption_options()[self.caption_form(advance, width)]
+
     def caption_text(self, advance: Callable[[str], int], width: int) -> str:
-        """The caption at ``width``, its lines joined by newlines (see ``caption_options``)."""
-        return "\n".join(self.caption_options()[self.caption_form(advance, width)])
+        """The caption at ``width``, its lines joined by newlines."""
+        return "\n".join(self.caption_at(advance, width))
 
     def caption_lines(self) -> list[str]:
         """The caption's lines as the card paints them, at its width and in its font."""
-        return self.caption_text(self.fontMetrics().horizontalAdvance, self.width()).split("\n")
+        key = (self.width(), self.font().key())
+        if self._caption is None or self._caption[0] != key:
+            self._caption = (key, list(self.caption_at(self.fontMetrics().horizontalAdvance, self.width())))
+        return self._caption[1]
 
     def caption_width(self, advance: Callable[[str], int], width: int) -> int:
         """How wide the card must be for the caption it would have at ``width`` (the size
@@ -422,8 +432,7 @@ class CardGrid(QWidget):
         for rows in range(1, n + 1):
             cols = math.ceil(n / rows)
             column = (area.width() - GAP * (cols - 1)) // cols
-            lines = len(first.caption_text(advance, column).split("\n"))
-            caption = caption_block_height(metrics, lines)
+            caption = caption_block_height(metrics, len(first.caption_at(advance, column)))
             ch = (area.height() - GAP * (rows - 1)) / rows - caption - 4
             scale = min((column - 8) / iw, ch / ih)
             options.append((scale, first.caption_fits(advance, column), rows, cols))
@@ -436,7 +445,7 @@ class CardGrid(QWidget):
         fitting = [o for o in options if o[1] and o[0] >= CAPTION_IMAGE_SHARE * largest]
         scale, _, rows, cols = max(fitting or options, key=lambda option: option[0])  # (first: fewest rows)
         column = (area.width() - GAP * (cols - 1)) // cols
-        caption = caption_block_height(metrics, len(first.caption_text(advance, column).split("\n")))
+        caption = caption_block_height(metrics, len(first.caption_at(advance, column)))
         # Cells hug the image (plus the frame inset and caption), but are never narrower
         # than the caption the column has room for: a narrow image (a short canvas, four
         # landscapes) must not squeeze the seed onto more lines or past the card's edges.
