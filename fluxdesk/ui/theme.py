@@ -220,9 +220,7 @@ def set_role(widget: QWidget, role: str) -> None:
 def _style(widget: QWidget, role: str, dark: bool) -> None:
     c = _colors(dark)
     if role in ("hint", "error"):
-        palette = QPalette()  # only this role is set: the rest follows the application
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(c[role]))
-        widget.setPalette(palette)
+        set_text_colour(widget, c[role])  # (only the text: the rest follows the application)
     elif role == "heading":
         # (A sheet, not QFont: PySide's QFont wrapper, with its enums, costs ~3 ms the first time.)
         widget.setStyleSheet("font-weight: 600;")
