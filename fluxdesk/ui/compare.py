@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from fluxdesk.core.library import LibraryItem
 from fluxdesk.core.param_diff import ParamRow, diff_params
-from fluxdesk.ui.image_viewer import ImageViewer
+from fluxdesk.ui.image_viewer import BACKDROP, ImageViewer
 from fluxdesk.ui.theme import set_role
 
 
@@ -129,9 +129,6 @@ class SwipeView(QWidget):
         self.left = QImage()
         self.right = QImage()
         self.split = 0.5
-        # The side-by-side viewers' neutral grey (the dialog passes theirs): the same
-        # backdrop in both modes and schemes, and the white divider and labels show on it.
-        self.background = QColor("#26282c")
 
     def set_images(self, left: QImage, right: QImage) -> None:
         self.left, self.right = left, right
@@ -153,7 +150,9 @@ class SwipeView(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.background)
+        # The side-by-side viewers' backdrop: the same in both modes and schemes, and the
+        # white divider and labels show on it.
+        painter.fillRect(self.rect(), QColor(BACKDROP))
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = self.image_rect()
         other = self.image_rect(self.right)  # B keeps its own aspect ratio, never stretched
@@ -213,7 +212,6 @@ class CompareDialog(QDialog):
         self.side_by_side = SyncedViewers()
         self.side_by_side.set_images(*images)
         self.swipe = SwipeView()
-        self.swipe.background = self.side_by_side.left.backgroundBrush().color()
         self.swipe.set_images(*images)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.side_by_side)

@@ -35,6 +35,7 @@ MIN_SCALE = 0.05
 MAX_SCALE = 16.0
 STEP = 1.25
 FIT = "fit"
+BACKDROP = "#26282c"  # neutral grey in both schemes: judges colour well (also compare's)
 
 
 def clamp_scale(scale: float) -> float:
@@ -61,7 +62,7 @@ class ImageViewer(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setBackgroundBrush(QColor("#26282c"))  # neutral grey in both schemes: judges colour well
+        self.setBackgroundBrush(QColor(BACKDROP))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self.mode: str | float = FIT
