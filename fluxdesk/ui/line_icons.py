@@ -93,9 +93,10 @@ def paint_line_icon(painter: QPainter, side: float, name: str, colour: QColor) -
     painter.restore()
 
 
-def line_icon(name: str, palette: QPalette | None = None, size: int = 16) -> QIcon:
-    """The icon ``name`` (one of :data:`NAMES`), normal and disabled, at several ratios."""
-    palette = palette or QGuiApplication.palette()
+def line_icon(name: str, size: int = 16) -> QIcon:
+    """The icon ``name`` (one of :data:`NAMES`) in the application's colours, normal and
+    disabled, at several ratios."""
+    palette = QGuiApplication.palette()
     screen = QGuiApplication.primaryScreen()
     ratios = sorted({1.0, 2.0, screen.devicePixelRatio() if screen else 1.0})
     icon = QIcon()
