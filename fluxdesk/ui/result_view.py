@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from fluxdesk.core.results import GenerationResult, batch_note, batch_position, seed_label
 from fluxdesk.ui.line_icons import set_line_icon
 from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT
-from fluxdesk.ui.theme import HINT_DARK, HINT_LIGHT, is_dark, set_role
+from fluxdesk.ui.theme import hint_colour, set_role
 from fluxdesk.ui.worker import DecodedImage, JobOutput
 
 CAPTION_MARGIN = 6  # above and below the caption's lines (one line of a 14 px font: 26 px)
@@ -251,7 +251,7 @@ class ImageCard(QWidget):
         lines = self.caption_lines()
         step = metrics.lineSpacing()
         top = self.height() - caption_block_height(metrics, len(lines)) + CAPTION_MARGIN
-        secondary = QColor(HINT_DARK if is_dark(pal) else HINT_LIGHT)
+        secondary = hint_colour(pal)
         for i, line in enumerate(lines):
             painter.setFont(self.caption_font(line))
             painter.setPen(pal.color(QPalette.ColorRole.WindowText) if i == 0 else secondary)

@@ -37,7 +37,7 @@ class MainTabStyle(QProxyStyle):
         if element == QStyle.ControlElement.CE_TabBarTabLabel and not selected:
             assert isinstance(option, QStyleOptionTab)
             option = QStyleOptionTab(option)  # (a copy: Qt's own is shared)
-            hint = QColor(theme.HINT_DARK if theme.is_dark(option.palette) else theme.HINT_LIGHT)
+            hint = theme.hint_colour(option.palette)
             for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
                 option.palette.setColor(role, hint)
         super().drawControl(element, option, painter, widget)

@@ -125,6 +125,12 @@ def scheme_is_dark(scheme: Qt.ColorScheme) -> bool:
     return forced if forced is not None else scheme == Qt.ColorScheme.Dark
 
 
+def hint_colour(palette: QPalette) -> QColor:
+    """The secondary text colour (the ``hint`` role's) for the scheme ``palette`` is in,
+    for text a widget paints itself."""
+    return QColor(HINT_DARK if is_dark(palette) else HINT_LIGHT)
+
+
 def is_dark(palette: QPalette | None = None) -> bool:
     palette = palette or QGuiApplication.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
