@@ -53,7 +53,7 @@ class WrapRows:
     def arrange(self, width: int | None) -> bool:
         """Fill the rows for ``width`` pixels (None: all on the first row); True when
         widgets moved."""
-        plan, row, x = [], 0, 0
+        plan, row, x, widest = [], 0, 0, 0
         for widget in self.widgets:
             w = 0 if widget.isHidden() else widget.sizeHint().width()
             if width is not None and w and x and x + w > width and row < len(self.rows) - 1:
@@ -61,9 +61,9 @@ class WrapRows:
             plan.append(row)
             if w:
                 x += w + self.spacing
+            widest = max(widest, w)
         # Narrower than this would clip the widest widget; the rows can go no further.
-        widths = [w.sizeHint().width() for w in self.widgets if not w.isHidden()]
-        self.container.setMinimumWidth(max(widths, default=0))
+        self.container.setMinimumWidth(widest)
         shown = [not w.isHidden() for w in self.widgets]
         if plan == self._plan and shown == self._shown:
             return False
