@@ -30,7 +30,7 @@ import requests
 
 from fluxdesk.core.client import ApiClient, ClientConfig
 from fluxdesk.core.generate import generate
-from fluxdesk.core.library import Library
+from fluxdesk.core.library.store import Library
 from fluxdesk.core.request import GenerationRequest, validated_request
 from fluxdesk.core.results import ApiResponse
 

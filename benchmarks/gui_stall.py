@@ -30,8 +30,8 @@ def one_job() -> int:
     from PySide6.QtCore import Qt, QTimer
 
     from fluxdesk.core.context import AppContext
-    from fluxdesk.ui import form as F
     from fluxdesk.ui.app import create_application
+    from fluxdesk.ui.generate import form as F
     from fluxdesk.ui.main_window import MainWindow
 
     app = create_application()

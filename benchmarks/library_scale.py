@@ -64,7 +64,7 @@ def build(root: Path, count: int) -> None:
     from PIL import Image
 
     from fluxdesk.core import metadata as md
-    from fluxdesk.core.library import Library, file_stem
+    from fluxdesk.core.library.store import Library, file_stem
     from fluxdesk.core.params import OutputFormat
     from fluxdesk.core.request import GenerationRequest
 
@@ -118,9 +118,9 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QEventLoop, QObject
 
     from fluxdesk.core.context import AppContext
-    from fluxdesk.core.library import Library
+    from fluxdesk.core.library.store import Library
     from fluxdesk.ui.app import create_application, freeze_startup_objects
-    from fluxdesk.ui.gallery import GalleryWidget
+    from fluxdesk.ui.library.gallery import GalleryWidget
 
     create_application()
     loop = QEventLoop()

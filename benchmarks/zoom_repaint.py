@@ -23,7 +23,7 @@ def main() -> int:
     from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
 
     from fluxdesk.ui.app import create_application
-    from fluxdesk.ui.image_viewer import ViewerWindow
+    from fluxdesk.ui.widgets.image_viewer import ViewerWindow
 
     app = create_application()
     image = QImage(1536, 1536, QImage.Format.Format_RGB32)

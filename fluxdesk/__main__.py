@@ -14,7 +14,7 @@ import sys
 
 gc.disable()
 
-from fluxdesk.cli import main  # noqa: E402  (after the collector is paused)
+from fluxdesk.cli.main import main  # noqa: E402  (after the collector is paused)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,7 +8,7 @@ from types import TracebackType
 
 import pytest
 
-from fluxdesk.core.sandbox import Sandbox
+from fluxdesk.sandbox.server import Sandbox
 
 
 @pytest.fixture

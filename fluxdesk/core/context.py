@@ -19,8 +19,8 @@ from fluxdesk.core.settings import Settings
 if TYPE_CHECKING:
     from fluxdesk.core.client import ApiClient
     from fluxdesk.core.keystore import KeyStore
-    from fluxdesk.core.library import Library
-    from fluxdesk.core.sandbox import Sandbox
+    from fluxdesk.core.library.store import Library
+    from fluxdesk.sandbox.server import Sandbox
 
 
 @dataclass
@@ -53,7 +53,7 @@ class AppContext:
     def start_sandbox(self, *, inference_delay: float = 0.6) -> Sandbox:
         import secrets  # lazily: not needed to open the window
 
-        from fluxdesk.core.sandbox import Sandbox
+        from fluxdesk.sandbox.server import Sandbox
 
         if self.sandbox is None:
             # A random key per run: the in-process sandbox needs none from the user, but
@@ -108,7 +108,7 @@ class AppContext:
         return self.settings.library_root(self.paths)
 
     def library(self) -> Library:
-        from fluxdesk.core.library import Library
+        from fluxdesk.core.library.store import Library
 
         with self._library_lock:
             if self._library is None or self._library.root != self.library_root:

@@ -55,7 +55,7 @@ def create_application(argv: list[str] | None = None, *, startup: bool = False) 
     QGuiApplication.setOrganizationName(APP_NAME)
     QGuiApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName("fluxdesk")
-    from fluxdesk.ui.none_guard import protect_none
+    from fluxdesk.ui.widgets.none_guard import protect_none
 
     # A safety net: pyproject excludes the PySide6 release known to leak references to
     # None, but an installed one that does would otherwise crash the app after a while.
@@ -64,7 +64,7 @@ def create_application(argv: list[str] | None = None, *, startup: bool = False) 
     # the default 5 ms switch interval a GUI thread waiting for the GIL behind several of
     # them lost 5 ms per round and stalled for 30–80 ms. 1 ms rounds keep it responsive.
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
-    from fluxdesk.ui.theme import STYLE_ARGS, set_palette, startup_prefers_dark
+    from fluxdesk.ui.theme.palette import STYLE_ARGS, set_palette, startup_prefers_dark
 
     app = QApplication([*(argv if argv is not None else sys.argv[:1]), *STYLE_ARGS])
     set_palette(app, startup_prefers_dark())
@@ -74,7 +74,7 @@ def create_application(argv: list[str] | None = None, *, startup: bool = False) 
 
 
 def set_window_icon(app: QApplication) -> None:
-    from fluxdesk.ui.icons import app_icon
+    from fluxdesk.ui.theme.icons import app_icon
 
     icon = app_icon()
     if not icon.isNull():
@@ -82,7 +82,7 @@ def set_window_icon(app: QApplication) -> None:
 
 
 def follow_color_scheme(app: QApplication) -> None:
-    from fluxdesk.ui.theme import apply_theme, scheme_is_dark
+    from fluxdesk.ui.theme.palette import apply_theme, scheme_is_dark
 
     QGuiApplication.styleHints().colorSchemeChanged.connect(
         lambda scheme: apply_theme(app, dark=scheme_is_dark(scheme))
@@ -148,7 +148,7 @@ def _exit_when_shown() -> None:
 
 
 def _smoke(app: QApplication, window: object) -> int:
-    from fluxdesk.ui import form as F
+    from fluxdesk.ui.generate import form as F
     from fluxdesk.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)

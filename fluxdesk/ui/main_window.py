@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.ui import form as F
-from fluxdesk.ui.form import FormPanel, RequestForm
+from fluxdesk.ui.generate import form as F
+from fluxdesk.ui.generate.form import FormPanel, RequestForm
 from fluxdesk.ui.lazy_qt import set_enum
 from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme.palette import set_role
 
 if TYPE_CHECKING:
     # Imported lazily at run time: not needed for the first frame (see lazy_qt).
@@ -45,12 +45,12 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
     from PySide6.QtWidgets import QProgressBar
 
-    from fluxdesk.ui.gallery import GalleryWidget
-    from fluxdesk.ui.image_viewer import ViewerWindow
-    from fluxdesk.ui.jobs import Job, JobListModel, JobQueue
-    from fluxdesk.ui.message_bar import MessageBar
+    from fluxdesk.ui.generate.jobs import Job, JobListModel, JobQueue
+    from fluxdesk.ui.generate.result_view import ImageCard, ResultView
+    from fluxdesk.ui.library.gallery import GalleryWidget
     from fluxdesk.ui.messages import UserMessage
-    from fluxdesk.ui.result_view import ImageCard, ResultView
+    from fluxdesk.ui.widgets.image_viewer import ViewerWindow
+    from fluxdesk.ui.widgets.message_bar import MessageBar
     from fluxdesk.ui.worker import GenerateWorker
 else:
     from fluxdesk.ui.lazy_qt import Qt
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         if self._built:
             return
         self._built = True
-        from fluxdesk.ui.jobs import JobQueue
+        from fluxdesk.ui.generate.jobs import JobQueue
 
         self._queue = JobQueue(self._make_worker, self._pool, self)
         self.setUpdatesEnabled(False)  # one repaint for all the new parts
@@ -332,10 +332,10 @@ class MainWindow(QMainWindow):
         """The parts the first frame does not need, swapped in for their placeholders."""
         from PySide6.QtWidgets import QAbstractItemView, QListView, QProgressBar
 
-        from fluxdesk.ui.job_delegate import JobDelegate, state_icons
-        from fluxdesk.ui.jobs import JobListModel
-        from fluxdesk.ui.message_bar import MessageBar
-        from fluxdesk.ui.result_view import ResultView
+        from fluxdesk.ui.generate.job_delegate import JobDelegate, state_icons
+        from fluxdesk.ui.generate.jobs import JobListModel
+        from fluxdesk.ui.generate.result_view import ResultView
+        from fluxdesk.ui.widgets.message_bar import MessageBar
 
         self.message_bar = MessageBar()
         self.result_view = ResultView()
@@ -403,8 +403,8 @@ class MainWindow(QMainWindow):
         self._tab_layout.insertWidget(0, self.message_bar)
 
         # >>> GALLERY <<<
-        from fluxdesk.ui.gallery import GalleryWidget
-        from fluxdesk.ui.image_drop import ImageDropFilter
+        from fluxdesk.ui.generate.image_drop import ImageDropFilter
+        from fluxdesk.ui.library.gallery import GalleryWidget
 
         gallery = GalleryWidget(self.ctx)
         gallery.use_request.connect(self.apply_request)
@@ -565,7 +565,7 @@ class MainWindow(QMainWindow):
         self.queue.cancel_running()
 
     def _selected_job(self) -> Job | None:
-        from fluxdesk.ui.jobs import Job, JobRole
+        from fluxdesk.ui.generate.jobs import Job, JobRole
 
         index = self.job_list.currentIndex()
         job = index.data(JobRole) if index.isValid() else None
@@ -577,7 +577,7 @@ class MainWindow(QMainWindow):
             self.queue.cancel(job)
 
     def retry_selected(self) -> None:
-        from fluxdesk.ui.jobs import JobState
+        from fluxdesk.ui.generate.jobs import JobState
 
         job = self._selected_job()
         if job is not None and job.state in (JobState.FAILED, JobState.CANCELLED):
@@ -720,14 +720,14 @@ class MainWindow(QMainWindow):
         self._update_job_buttons()
 
     def _on_job_activated(self, index: QModelIndex) -> None:
-        from fluxdesk.ui.jobs import Job, JobRole, JobState
+        from fluxdesk.ui.generate.jobs import Job, JobRole, JobState
 
         job = index.data(JobRole)
         if isinstance(job, Job) and job.state is JobState.FAILED:
             self.queue.retry(job)
 
     def _update_job_buttons(self) -> None:
-        from fluxdesk.ui.jobs import JobState
+        from fluxdesk.ui.generate.jobs import JobState
 
         job = self._selected_job()
         can_cancel = job is not None and not job.state.finished
@@ -775,7 +775,7 @@ class MainWindow(QMainWindow):
 
     def open_viewer(self, card: ImageCard) -> ViewerWindow:
         if self.viewer is None:
-            from fluxdesk.ui.image_viewer import ViewerWindow
+            from fluxdesk.ui.widgets.image_viewer import ViewerWindow
 
             self.viewer = ViewerWindow()
             self.viewer.setWindowIcon(self.windowIcon())
@@ -805,7 +805,7 @@ class MainWindow(QMainWindow):
         card = card or self._current_card()
         if card is None:
             return None
-        from fluxdesk.ui.result_view import ResultView
+        from fluxdesk.ui.generate.result_view import ResultView
 
         try:
             ResultView.save_copy(card, target)
@@ -819,7 +819,7 @@ class MainWindow(QMainWindow):
     def copy_image(self) -> None:
         card = self._current_card()
         if card is not None:
-            from fluxdesk.ui.result_view import ResultView
+            from fluxdesk.ui.generate.result_view import ResultView
 
             ResultView.copy_to_clipboard(card)
             self.status_label.setText("Image copied to the clipboard")
@@ -843,7 +843,7 @@ class MainWindow(QMainWindow):
         self.show_message(message)
 
     def open_sweep(self) -> None:
-        from fluxdesk.ui.sweep_dialog import run_sweep
+        from fluxdesk.ui.generate.sweep_dialog import run_sweep
 
         if self.form.request is None:
             self._show_form_problem()
@@ -872,7 +872,7 @@ class MainWindow(QMainWindow):
         self.form.set_value(F.PROMPT, self._draft if pos == -1 else history[pos])
 
     def show_history(self) -> None:
-        from fluxdesk.ui.history import HistoryDialog
+        from fluxdesk.ui.generate.history import HistoryDialog
 
         dialog = HistoryDialog(self.ctx.settings.prompt_history, self)
         if dialog.exec() and dialog.chosen is not None:

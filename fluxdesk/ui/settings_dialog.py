@@ -26,7 +26,7 @@ from fluxdesk.core.keystore import KEY_ENV, KeySource, KeyStatus
 from fluxdesk.core.settings import Settings, base_url_problem
 from fluxdesk.ui.messages import NO_KEYRING_MESSAGE, user_message
 from fluxdesk.ui.tasks import run_task
-from fluxdesk.ui.theme import plain_buttons, set_role
+from fluxdesk.ui.theme.palette import plain_buttons, set_role
 
 TIMEOUT_MAX = 600.0
 SANDBOX_NOTE = (

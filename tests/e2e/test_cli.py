@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from fluxdesk.core.metadata import read_file
-from fluxdesk.core.sandbox import Sandbox
+from fluxdesk.sandbox.server import Sandbox
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from fluxdesk.core import contact_sheet as cs
-from fluxdesk.core.sandbox import Sandbox
+from fluxdesk.core.library import contact_sheet as cs
+from fluxdesk.sandbox.server import Sandbox
 
 
 def run(*args: str, home: Path, sandbox: Sandbox | None = None) -> subprocess.CompletedProcess[str]:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from fluxdesk import cli
+from fluxdesk.cli import main as cli
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import EXIT_CODES, ErrorKind
-from fluxdesk.core.sandbox import Sandbox
+from fluxdesk.sandbox.server import Sandbox
 
 INVALID = EXIT_CODES[ErrorKind.VALIDATION]
 SIDES = f"each a multiple of {P.SIDE_STEP} from {P.SIDE_MIN} to {P.SIDE_MAX}"

@@ -22,7 +22,7 @@ from fluxdesk.core.client import ApiClient, ClientConfig
 from fluxdesk.core.generate import FolderSink, generate
 from fluxdesk.core.metadata import read_file
 from fluxdesk.core.request import GenerationRequest, validated_request
-from fluxdesk.core.sandbox import Sandbox
+from fluxdesk.sandbox.server import Sandbox
 
 KEY = "sandbox"
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from fluxdesk.core.context import AppContext
-from fluxdesk.core.library import Library
-from fluxdesk.ui.gallery import GalleryWidget
-from fluxdesk.ui.theme import apply_theme
+from fluxdesk.core.library.store import Library
+from fluxdesk.ui.library.gallery import GalleryWidget
+from fluxdesk.ui.theme.palette import apply_theme
 
 from .factory import build_library
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from fluxdesk.core.library import Library, LibraryItem
+from fluxdesk.core.library.store import Library, LibraryItem
 from fluxdesk.core.metadata import ImageMetadata
 from fluxdesk.core.params import OutputFormat, SizePreset
 from fluxdesk.core.request import CustomSize, GenerationRequest

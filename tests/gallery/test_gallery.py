@@ -8,12 +8,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
 from fluxdesk.core import metadata as md
-from fluxdesk.core import thumbnail_cache as tc
 from fluxdesk.core.context import AppContext
-from fluxdesk.core.library import ItemFilter, Library
-from fluxdesk.core.thumbnail_cache import ThumbKey, cache_path
-from fluxdesk.ui.gallery import GalleryWidget
-from fluxdesk.ui.gallery_model import GalleryFilter
+from fluxdesk.core.library import thumbnail_cache as tc
+from fluxdesk.core.library.store import ItemFilter, Library
+from fluxdesk.core.library.thumbnail_cache import ThumbKey, cache_path
+from fluxdesk.ui.library.gallery import GalleryWidget
+from fluxdesk.ui.library.gallery_model import GalleryFilter
 
 from .conftest import COUNT
 from .factory import add_image
@@ -245,7 +245,7 @@ def test_library_that_cannot_open_shows_a_message(qtbot, qapp, ctx: AppContext, 
 
 
 def test_model_pages_lazily(qtbot, gallery: GalleryWidget, library: Library, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from fluxdesk.ui import gallery_model
+    from fluxdesk.ui.library import gallery_model
 
     monkeypatch.setattr(gallery_model, "PAGE", 5)
     gallery.resize(700, 300)

@@ -7,12 +7,12 @@ import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtWidgets import QApplication, QWidget
 
-from fluxdesk.core.contact_sheet import DETAIL_SIZE, font, wrap_details
 from fluxdesk.core.context import AppContext
-from fluxdesk.core.library import Library
-from fluxdesk.ui.gallery import GalleryWidget
+from fluxdesk.core.library.contact_sheet import DETAIL_SIZE, font, wrap_details
+from fluxdesk.core.library.store import Library
+from fluxdesk.ui.library.gallery import GalleryWidget
 from fluxdesk.ui.main_window import MainWindow
-from fluxdesk.ui.theme import apply_theme
+from fluxdesk.ui.theme.palette import apply_theme
 
 from .conftest import COUNT
 from .test_library_qa import TIMEOUT, _problems

@@ -13,13 +13,13 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QToolButton, QWidget
 
 from fluxdesk.core.context import AppContext
-from fluxdesk.core.library import Library, LibraryItem
-from fluxdesk.ui.compare import CompareDialog
-from fluxdesk.ui.gallery import GalleryWidget
-from fluxdesk.ui.gallery_details import EMPTY_TEXT, param_text, timings_text
-from fluxdesk.ui.gallery_view import MARGIN, TILE_W
+from fluxdesk.core.library.store import Library, LibraryItem
+from fluxdesk.ui.library.compare import CompareDialog
+from fluxdesk.ui.library.gallery import GalleryWidget
+from fluxdesk.ui.library.gallery_details import EMPTY_TEXT, param_text, timings_text
+from fluxdesk.ui.library.gallery_view import MARGIN, TILE_W
 from fluxdesk.ui.main_window import MainWindow
-from fluxdesk.ui.theme import apply_theme
+from fluxdesk.ui.theme.palette import apply_theme
 
 from .conftest import COUNT
 

@@ -10,13 +10,13 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from fluxdesk.core import contact_sheet as cs
-from fluxdesk.core.library import Library
+from fluxdesk.core.library import contact_sheet as cs
+from fluxdesk.core.library.store import Library
 from fluxdesk.core.param_diff import diff_params
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.sweep import Axis, expand, parse_values
-from fluxdesk.ui.gallery import GalleryWidget
-from fluxdesk.ui.image_drop import ImageDropFilter, request_from_file
+from fluxdesk.ui.generate.image_drop import ImageDropFilter, request_from_file
+from fluxdesk.ui.library.gallery import GalleryWidget
 
 from .factory import add_image
 
@@ -104,8 +104,8 @@ def test_contact_sheet_rejects_bad_extension_and_survives_missing_files(tmp_path
 def test_sweep_expands_a_labelled_grid_and_runs_through_the_queue(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QObject
 
-    from fluxdesk.ui.jobs import JobQueue
-    from fluxdesk.ui.sweep_dialog import SweepDialog, SweepGridWindow
+    from fluxdesk.ui.generate.jobs import JobQueue
+    from fluxdesk.ui.generate.sweep_dialog import SweepDialog, SweepGridWindow
     from fluxdesk.ui.worker import DecodedImage, JobOutput, WorkerSignals
 
     base = GenerationRequest(prompt="a red fox in snow", seed=42, num_images=2)

@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from fluxdesk.ui.gallery import GalleryWidget
+from fluxdesk.ui.library.gallery import GalleryWidget
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots"
 

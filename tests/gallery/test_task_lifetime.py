@@ -9,10 +9,10 @@ from PySide6.QtCore import QObject, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from fluxdesk.core.context import AppContext
-from fluxdesk.core.library import Library
-from fluxdesk.ui.gallery import GalleryWidget
+from fluxdesk.core.library.store import Library
+from fluxdesk.ui.library.gallery import GalleryWidget
 from fluxdesk.ui.tasks import pending_count, run_task
-from fluxdesk.ui.theme import apply_theme
+from fluxdesk.ui.theme.palette import apply_theme
 
 TIMEOUT = 10_000
 

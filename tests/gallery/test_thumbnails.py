@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtCore import QThreadPool
 
-from fluxdesk.core.thumbnail_cache import THUMB_SIDE, side_for
-from fluxdesk.ui.thumbnails import ThumbnailLoader
+from fluxdesk.core.library.thumbnail_cache import THUMB_SIDE, side_for
+from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 
 
 def test_a_result_for_a_forgotten_item_is_dropped_and_asked_again(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -45,8 +45,8 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtWidgets import QApplication
 from fluxdesk.core.context import AppContext
-from fluxdesk.ui.gallery import GalleryWidget
-from fluxdesk.ui.thumbnails import render_thumbnail
+from fluxdesk.ui.library.gallery import GalleryWidget
+from fluxdesk.ui.library.thumbnails import render_thumbnail
 app = QApplication(sys.argv[:1])
 gallery = GalleryWidget(AppContext.create(), rescan_on_open=False)
 image = Path(sys.argv[1])

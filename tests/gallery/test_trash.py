@@ -6,9 +6,9 @@ import os
 import time
 from pathlib import Path
 
-from fluxdesk.core.library import Library
-from fluxdesk.ui import trash
-from fluxdesk.ui.gallery import GalleryWidget
+from fluxdesk.core.library.store import Library
+from fluxdesk.ui.library import trash
+from fluxdesk.ui.library.gallery import GalleryWidget
 
 DAY = 86400.0
 TIMEOUT = 10_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from fluxdesk.ui.wrap_rows import WrapRows
+from fluxdesk.ui.widgets.wrap_rows import WrapRows
 
 
 def test_rows_follow_the_width(qtbot) -> None:  # type: ignore[no-untyped-def]

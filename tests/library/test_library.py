@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from libhelpers import image_bytes, make_meta, pixels
 
-from fluxdesk.core import library as library_module
 from fluxdesk.core import metadata as md
 from fluxdesk.core.errors import LibraryError
-from fluxdesk.core.library import ItemFilter, Library, LibraryItem, fts_query, slugify
+from fluxdesk.core.library import store as library_module
+from fluxdesk.core.library.store import ItemFilter, Library, LibraryItem, fts_query, slugify
 from fluxdesk.core.metadata import ImageMetadata
 from fluxdesk.core.params import OutputFormat
 
@@ -295,7 +295,8 @@ import os, signal, sys, time
 from datetime import datetime, timezone
 sys.path.insert(0, sys.argv[1])
 from libhelpers import image_bytes, make_meta
-from fluxdesk.core import library as L, metadata as md
+from fluxdesk.core import metadata as md
+from fluxdesk.core.library import store as L
 from fluxdesk.core.params import OutputFormat
 
 root, mode, count = sys.argv[2], sys.argv[3], int(sys.argv[4])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fluxdesk.core.contact_sheet import entry_for_item
-from fluxdesk.core.library import LibraryItem
+from fluxdesk.core.library.contact_sheet import entry_for_item
+from fluxdesk.core.library.store import LibraryItem
 from fluxdesk.core.results import seed_label
 
 

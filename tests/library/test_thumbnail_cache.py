@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from fluxdesk.core import thumbnail_cache as tc
+from fluxdesk.core.library import thumbnail_cache as tc
 
 
 def _cached(cache: Path, tmp_path: Path, item_id: int) -> Path:

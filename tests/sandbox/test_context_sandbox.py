@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fluxdesk.core import library as library_module
-from fluxdesk.core import sandbox as sandbox_module
 from fluxdesk.core.context import AppContext
+from fluxdesk.core.library import store as library_module
+from fluxdesk.sandbox import server as sandbox_module
 
 
 def test_the_sandbox_is_published_only_once_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

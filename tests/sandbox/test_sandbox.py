@@ -17,13 +17,13 @@ import requests
 from PIL import Image
 
 from fluxdesk.core import params as P
-from fluxdesk.core.sandbox import (
+from fluxdesk.sandbox.render import bomb_png, render_image
+from fluxdesk.sandbox.server import (
     RANDOM_SEED_MAX,
     FaultKind,
     Sandbox,
     parse_fault_spec,
 )
-from fluxdesk.core.sandbox_render import bomb_png, render_image
 
 TIMEOUT = 5
 
@@ -466,7 +466,7 @@ def test_parse_fault_spec() -> None:
 
 def test_run_sandbox_server_prints_urls_and_stops_on_sigterm() -> None:
     code = (
-        "import sys; from fluxdesk.core.sandbox import run_sandbox_server; "
+        "import sys; from fluxdesk.sandbox.server import run_sandbox_server; "
         "sys.exit(run_sandbox_server(0, 0, 'k3y', 0.0, ['rate_limit:1']))"
     )
     proc = subprocess.Popen(

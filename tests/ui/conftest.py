@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from fluxdesk.core.context import AppContext
 from fluxdesk.ui.main_window import MainWindow
-from fluxdesk.ui.theme import apply_theme
+from fluxdesk.ui.theme.palette import apply_theme
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ excludes that release; this test catches any other release that brings it back.
 
 from __future__ import annotations
 
-from fluxdesk.ui.none_guard import leaks_none
+from fluxdesk.ui.widgets.none_guard import leaks_none
 
 
 def test_installed_pyside_does_not_leak_none() -> None:

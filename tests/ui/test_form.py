@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 from fluxdesk.core import params as P
 from fluxdesk.core.params import SizePreset
 from fluxdesk.core.request import CustomSize
-from fluxdesk.ui import form as F
-from fluxdesk.ui.form import SEED_EDIT_EXTRA, FormPanel, RequestForm
+from fluxdesk.ui.generate import form as F
+from fluxdesk.ui.generate.form import SEED_EDIT_EXTRA, FormPanel, RequestForm
 
 
 def make_panel(qtbot) -> FormPanel:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage
 
-from fluxdesk.ui.image_viewer import ImageViewer, ViewerWindow
+from fluxdesk.ui.widgets.image_viewer import ImageViewer, ViewerWindow
 
 IMAGE_CENTRE = QPointF(768, 512)
 
@@ -55,7 +55,7 @@ HIDPI_CHILD = """
 import sys
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
-from fluxdesk.ui.image_viewer import ViewerWindow
+from fluxdesk.ui.widgets.image_viewer import ViewerWindow
 app = QApplication(sys.argv[:1])
 image = QImage(64, 64, QImage.Format.Format_RGB32)
 for y in range(64):

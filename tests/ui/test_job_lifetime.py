@@ -6,9 +6,9 @@ import shiboken6
 from PySide6.QtWidgets import QApplication
 
 from fluxdesk.core.context import AppContext
-from fluxdesk.ui import form as F
+from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.main_window import MainWindow
-from fluxdesk.ui.theme import apply_theme
+from fluxdesk.ui.theme.palette import apply_theme
 
 
 def test_window_deleted_while_a_job_runs(qtbot, qapp: QApplication, ctx: AppContext, errors) -> None:  # type: ignore[no-untyped-def]

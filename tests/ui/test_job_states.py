@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QApplication
 
 from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.ui.job_delegate import state_icons
-from fluxdesk.ui.jobs import Job, JobState
-from fluxdesk.ui.line_icons import NAMES, line_icon
+from fluxdesk.ui.generate.job_delegate import state_icons
+from fluxdesk.ui.generate.jobs import Job, JobState
+from fluxdesk.ui.theme.line_icons import NAMES, line_icon
 
 
 def test_state_icons_are_drawn(qapp: QApplication) -> None:

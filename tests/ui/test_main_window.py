@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QListView, QPus
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.settings import Settings
-from fluxdesk.ui import form as F
-from fluxdesk.ui.image_viewer import FIT, MAX_SCALE
-from fluxdesk.ui.jobs import JobState
+from fluxdesk.ui.generate import form as F
+from fluxdesk.ui.generate.jobs import JobState
 from fluxdesk.ui.main_window import MainWindow
 from fluxdesk.ui.messages import Action
+from fluxdesk.ui.widgets.image_viewer import FIT, MAX_SCALE
 
 TIMEOUT = 15_000
 

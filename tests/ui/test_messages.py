@@ -64,7 +64,7 @@ def test_rate_limit_text_does_not_go_stale() -> None:
 
 
 def test_countdown_never_says_in_0_s(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from fluxdesk.ui.message_bar import MessageBar
+    from fluxdesk.ui.widgets.message_bar import MessageBar
 
     bar = MessageBar()
     qtbot.addWidget(bar)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from fluxdesk.core.params import SEED_MAX
-from fluxdesk.ui import form as F
+from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.main_window import MainWindow
 
 # (900, 600) is the window's minimum size: there the cards are narrowest (height-bound).
@@ -154,7 +154,7 @@ HIDPI_CARD_CHILD = """
 import sys
 from PySide6.QtWidgets import QApplication
 from fluxdesk.core.context import AppContext
-from fluxdesk.ui import form as F
+from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.app import create_application
 from fluxdesk.ui.main_window import MainWindow
 app = create_application()

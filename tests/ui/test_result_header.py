@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from fluxdesk.core.params import SEED_MAX
-from fluxdesk.ui import form as F
+from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.main_window import MainWindow
 
 SEPARATOR = "  ·  "

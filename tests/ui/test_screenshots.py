@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from fluxdesk.core.context import AppContext
-from fluxdesk.ui import form as F
+from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.main_window import MainWindow
 from fluxdesk.ui.messages import user_message
 from fluxdesk.ui.settings_dialog import SettingsDialog
-from fluxdesk.ui.theme import SCHEME_ENV, apply_theme
+from fluxdesk.ui.theme.palette import SCHEME_ENV, apply_theme
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots"
 SIZES = {"small": (1024, 700), "large": (1920, 1080)}

@@ -75,7 +75,7 @@ def test_pyside_does_not_read_the_source_of_modules_imported_after_it(tmp_path: 
 
 GC_CHILD = """
 import gc, os
-from fluxdesk import cli
+from fluxdesk.cli import main as cli
 from fluxdesk.ui import app
 from PySide6.QtCore import QTimer
 def at_first_frame():

@@ -10,9 +10,9 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTabBar, QWidget
 
 from fluxdesk.core.context import AppContext
-from fluxdesk.ui import theme
 from fluxdesk.ui.main_window import MainWindow
-from fluxdesk.ui.tab_style import UNDERLINE_PX
+from fluxdesk.ui.theme import palette as theme
+from fluxdesk.ui.theme.tab_style import UNDERLINE_PX
 
 
 def test_roles_follow_a_scheme_change(qtbot, qapp: QApplication) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +198,7 @@ def _ink(widget: QWidget) -> QColor:
 
 
 def test_rating_stars_and_heart_follow_a_scheme_change(qtbot, qapp: QApplication) -> None:  # type: ignore[no-untyped-def]
-    from fluxdesk.ui.gallery_details import STAR_COLOUR, StarRating
+    from fluxdesk.ui.library.gallery_details import STAR_COLOUR, StarRating
 
     theme.apply_theme(qapp, dark=False)
     stars = StarRating()

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from fluxdesk import cli
+from fluxdesk.cli import main as cli
 
 FLAGS = cli.WINDOW_FLAGS
 EVERY_ORDERED_SUBSET = [list(c) for n in range(len(FLAGS) + 1) for c in itertools.permutations(FLAGS, n)]

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core import contact_sheet as cs
 from fluxdesk.core.errors import FluxDeskError
+from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.core.request import GenerationRequest, RequestInvalid
 from fluxdesk.core.sweep import AXES, Axis, Sweep, SweepCell, expand, parse_values
-from fluxdesk.ui.jobs import Job, JobQueue, JobState
-from fluxdesk.ui.theme import plain_buttons, set_role
+from fluxdesk.ui.generate.jobs import Job, JobQueue, JobState
+from fluxdesk.ui.theme.palette import plain_buttons, set_role
 
 CELL = 200
 DEFAULT_VALUES = {"guidance_scale": "2, 3.5, 5, 7", "num_inference_steps": "12, 20, 28", "seed": "random 4"}

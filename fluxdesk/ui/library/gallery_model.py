@@ -27,10 +27,10 @@ from PySide6.QtCore import (
 )
 
 from fluxdesk.core.errors import LibraryError
-from fluxdesk.core.library import ItemFilter, Library, LibraryItem
+from fluxdesk.core.library.store import ItemFilter, Library, LibraryItem
 from fluxdesk.core.metadata import parse_iso
+from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.tasks import run_task
-from fluxdesk.ui.thumbnails import ThumbnailLoader
 
 PAGE = 240
 ItemRole = Qt.ItemDataRole.UserRole + 1

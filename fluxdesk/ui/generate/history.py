@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, QStringListModel,
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from fluxdesk.ui.theme import plain_buttons
+from fluxdesk.ui.theme.palette import plain_buttons
 
 
 class HistoryDialog(QDialog):

@@ -52,25 +52,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core import contact_sheet as cs
-from fluxdesk.core import thumbnail_cache
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
-from fluxdesk.core.library import Library, LibraryItem, ReindexReport
+from fluxdesk.core.library import contact_sheet as cs
+from fluxdesk.core.library import thumbnail_cache
+from fluxdesk.core.library.store import Library, LibraryItem, ReindexReport
 from fluxdesk.core.params import PRESET_DIMENSIONS
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.ui import trash
-from fluxdesk.ui.compare import CompareDialog
-from fluxdesk.ui.gallery_details import DetailsPanel
-from fluxdesk.ui.gallery_model import GalleryFilter, GalleryModel, ItemRole
-from fluxdesk.ui.gallery_view import THUMB_H, GalleryView
-from fluxdesk.ui.image_viewer import ViewerWindow
-from fluxdesk.ui.message_bar import MessageBar
+from fluxdesk.ui.library import trash
+from fluxdesk.ui.library.compare import CompareDialog
+from fluxdesk.ui.library.gallery_details import DetailsPanel
+from fluxdesk.ui.library.gallery_model import GalleryFilter, GalleryModel, ItemRole
+from fluxdesk.ui.library.gallery_view import THUMB_H, GalleryView
+from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
-from fluxdesk.ui.theme import set_role
-from fluxdesk.ui.thumbnails import ThumbnailLoader
-from fluxdesk.ui.wrap_rows import WrapRows
+from fluxdesk.ui.theme.palette import set_role
+from fluxdesk.ui.widgets.image_viewer import ViewerWindow
+from fluxdesk.ui.widgets.message_bar import MessageBar
+from fluxdesk.ui.widgets.wrap_rows import WrapRows
 
 SLOW_OPEN_MS = 4000  # after this, say the library disk is slow instead of showing nothing
 ANY = "any"

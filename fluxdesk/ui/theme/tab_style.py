@@ -15,7 +15,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QStyleOptionTab, QTabBar, QWidget
 
-from fluxdesk.ui import theme
+from fluxdesk.ui.theme import palette as theme
 
 UNDERLINE_PX = 2  # the selected tab's accent line
 HOVER_ALPHA = 40  # an unselected tab under the mouse: a tint of the accent

@@ -21,8 +21,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from fluxdesk.ui.jobs import Job, JobRole, JobState
-from fluxdesk.ui.theme import ERROR_DARK, ERROR_LIGHT, HINT_DARK, HINT_LIGHT, is_dark
+from fluxdesk.ui.generate.jobs import Job, JobRole, JobState
+from fluxdesk.ui.theme.palette import ERROR_DARK, ERROR_LIGHT, HINT_DARK, HINT_LIGHT, is_dark
 
 ICON = 18
 PAD_X = 10

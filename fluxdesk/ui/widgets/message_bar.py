@@ -9,10 +9,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
-from fluxdesk.ui.icons import icon
-from fluxdesk.ui.line_icons import set_line_icon
 from fluxdesk.ui.messages import Severity, UserMessage
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme.icons import icon
+from fluxdesk.ui.theme.line_icons import set_line_icon
+from fluxdesk.ui.theme.palette import set_role
 
 
 class MessageBar(QFrame):

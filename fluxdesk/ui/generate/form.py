@@ -32,7 +32,7 @@ from fluxdesk.core import params as P
 from fluxdesk.core.params import NumberSpec, OutputFormat, SizePreset
 from fluxdesk.core.request import CustomSize, GenerationRequest, Problem, build_request
 from fluxdesk.ui.lazy_qt import set_enum
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme.palette import set_role
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt

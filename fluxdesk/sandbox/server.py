@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 from fluxdesk.core import params as P
 from fluxdesk.core.request import GenerationRequest, build_request
-from fluxdesk.core.sandbox_render import bomb_png, render_image
+from fluxdesk.sandbox.render import bomb_png, render_image
 
 log = logging.getLogger(__name__)
 

@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core.library import LibraryItem
+from fluxdesk.core.library.store import LibraryItem
 from fluxdesk.core.metadata import parse_iso
 from fluxdesk.core.param_diff import LABELS, param_text, size_text
 from fluxdesk.core.results import batch_note, seed_label
-from fluxdesk.ui.line_icons import set_line_icon
-from fluxdesk.ui.theme import set_role, set_text_colour
-from fluxdesk.ui.wrap_rows import WrapRows
+from fluxdesk.ui.theme.line_icons import set_line_icon
+from fluxdesk.ui.theme.palette import set_role, set_text_colour
+from fluxdesk.ui.widgets.wrap_rows import WrapRows
 
 NOTES_SAVE_DELAY_MS = 600
 STAR_POINT_SIZE = 15

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core.library import LibraryItem
-from fluxdesk.ui.gallery_model import GalleryModel, ItemRole, MissingRole, PixmapRole
+from fluxdesk.core.library.store import LibraryItem
+from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole, MissingRole, PixmapRole
 
 TILE_W = 188
 TILE_H = 236

@@ -240,7 +240,7 @@ def _style(widget: QWidget, role: str, dark: bool) -> None:
     elif role == "tabs":  # a QTabBar: a proxy style that reads the colours as it paints
         from PySide6.QtWidgets import QTabBar
 
-        from fluxdesk.ui.tab_style import style_main_tabs
+        from fluxdesk.ui.theme.tab_style import style_main_tabs
 
         assert isinstance(widget, QTabBar)
         style_main_tabs(widget)
@@ -270,7 +270,7 @@ def set_palette(app: QApplication, dark: bool) -> None:
         if widget.property("lineIcon"):  # (line_icons.ICON_PROPERTY: not imported at start-up)
             with_line_icons.append(widget)
     if with_line_icons:
-        from fluxdesk.ui.line_icons import redraw_line_icons
+        from fluxdesk.ui.theme.line_icons import redraw_line_icons
 
         redraw_line_icons(with_line_icons)
 

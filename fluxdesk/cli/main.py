@@ -289,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(use_sandbox=args.sandbox, smoke_test=args.smoke_test)
     gc.enable()  # a command: the launcher paused the collector only for the window's sake
     if args.command == "sandbox":
-        from fluxdesk.core.sandbox import run_sandbox_server
+        from fluxdesk.sandbox.server import run_sandbox_server
 
         return run_sandbox_server(args.port, args.cdn_port, args.key, args.inference_delay, args.fault)
     try:
@@ -579,7 +579,7 @@ def _library(ctx: AppContext, args: argparse.Namespace) -> int:
 def _export_sheet(library: Any, args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from fluxdesk.core import contact_sheet as cs
+    from fluxdesk.core.library import contact_sheet as cs
 
     output = Path(args.output)
     cs.sheet_format(output)  # a bad extension exits 2 before any work

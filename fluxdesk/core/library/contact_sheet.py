@@ -23,7 +23,7 @@ from fluxdesk.core.errors import ErrorKind, FluxDeskError, LibraryError
 from fluxdesk.core.results import seed_label
 
 if TYPE_CHECKING:
-    from fluxdesk.core.library import LibraryItem
+    from fluxdesk.core.library.store import LibraryItem
 
 DPI = 150
 PAGE_WIDTH = 1240  # A4 at 150 dpi

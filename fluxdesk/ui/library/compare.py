@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core.library import LibraryItem
+from fluxdesk.core.library.store import LibraryItem
 from fluxdesk.core.param_diff import ParamRow, diff_params
-from fluxdesk.ui.image_viewer import BACKDROP, ImageViewer
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme.palette import set_role
+from fluxdesk.ui.widgets.image_viewer import BACKDROP, ImageViewer
 
 
 def compare_rows(left: LibraryItem, right: LibraryItem) -> list[ParamRow]:

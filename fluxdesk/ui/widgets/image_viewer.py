@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.ui.theme import set_role
+from fluxdesk.ui.theme.palette import set_role
 
 MIN_SCALE = 0.05
 MAX_SCALE = 16.0

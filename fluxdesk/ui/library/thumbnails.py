@@ -3,7 +3,7 @@
 Workers (``QRunnable`` in a dedicated pool) only ever produce ``QImage`` — painting on
 ``QPixmap`` outside the GUI thread is unsupported — and the GUI thread turns each one
 into a pixmap kept in an LRU with a byte budget. Disk files are keyed by item id + file
-mtime + size (:mod:`fluxdesk.core.thumbnail_cache`), so a changed image is re-rendered by
+mtime + size (:mod:`fluxdesk.core.library.thumbnail_cache`), so a changed image is re-rendered by
 itself.
 
 Requests wait in a short most-recent-first queue and only a few jobs are in the pool at a
@@ -22,7 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QImageWriter, QPixmap
 
-from fluxdesk.core import thumbnail_cache as tc
+from fluxdesk.core.library import thumbnail_cache as tc
 
 MEMORY_BYTES = 48 << 20  # in-memory pixmaps: ~190 full 256² tiles (RGB32), far more small ones
 WAITING = 96  # requests not yet started, newest first; older ones are dropped (tile scrolled away)
