@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from fluxdesk.cli import library as cli_library
 from fluxdesk.cli import main as cli
+from fluxdesk.cli.parser import build_parser
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import EXIT_CODES, ErrorKind
 from fluxdesk.sandbox.server import Sandbox
@@ -186,19 +188,19 @@ def test_limit_still_limits(library_home: Path, action: str) -> None:
     assert len(json.loads(result.stdout)) == 2
 
 
-@pytest.mark.parametrize("value", ["0", "-1", str(cli.SHEET_MAX_COLUMNS + 1), "50", "four"])
+@pytest.mark.parametrize("value", ["0", "-1", str(cli_library.SHEET_MAX_COLUMNS + 1), "50", "four"])
 def test_columns_outside_the_range_are_refused(library_home: Path, tmp_path: Path, value: str) -> None:
     out = tmp_path / "sheet.png"
     result = run("library", "export-sheet", str(out), "--columns", value, home=library_home)
     assert result.returncode == INVALID
     assert one_line(result.stderr) == (
         f"fluxdesk library export-sheet: --columns must be a whole number from "
-        f"{cli.SHEET_MIN_COLUMNS} to {cli.SHEET_MAX_COLUMNS} (got {value!r})"
+        f"{cli_library.SHEET_MIN_COLUMNS} to {cli_library.SHEET_MAX_COLUMNS} (got {value!r})"
     )
     assert not out.exists()
 
 
-@pytest.mark.parametrize("value", [cli.SHEET_MIN_COLUMNS, cli.SHEET_MAX_COLUMNS])
+@pytest.mark.parametrize("value", [cli_library.SHEET_MIN_COLUMNS, cli_library.SHEET_MAX_COLUMNS])
 def test_columns_at_the_limits_write_a_sheet(library_home: Path, tmp_path: Path, value: int) -> None:
     out = tmp_path / "sheet.png"
     result = run(
@@ -262,7 +264,7 @@ def test_generate_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
 def test_global_options_parse_before_or_after_the_command(
     argv: list[str], sandbox: bool, debug: bool
 ) -> None:
-    args = cli.build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     assert (args.sandbox, args.debug) == (sandbox, debug)
 
 

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from fluxdesk.cli import main as cli
+from fluxdesk.cli.parser import build_parser
 
 FLAGS = cli.WINDOW_FLAGS
 EVERY_ORDERED_SUBSET = [list(c) for n in range(len(FLAGS) + 1) for c in itertools.permutations(FLAGS, n)]
@@ -16,7 +17,7 @@ EVERY_ORDERED_SUBSET = [list(c) for n in range(len(FLAGS) + 1) for c in itertool
 def test_window_flags_parse_as_the_full_parser_does(argv: list[str]) -> None:
     fast = cli.window_args(argv)
     assert fast is not None
-    full = cli.build_parser().parse_args(argv)
+    full = build_parser().parse_args(argv)
     assert vars(fast) == {key: getattr(full, key) for key in vars(fast)}
     assert full.command is None
 
