@@ -13,7 +13,6 @@ from fluxdesk.core.library import thumbnail_cache as tc
 from fluxdesk.core.library.store import ItemFilter, Library
 from fluxdesk.core.library.thumbnail_cache import ThumbKey, cache_path
 from fluxdesk.ui.library.gallery import GalleryWidget
-from fluxdesk.ui.library.gallery_model import GalleryFilter
 
 from .conftest import COUNT
 from .factory import add_image
@@ -263,7 +262,20 @@ def test_model_pages_lazily(qtbot, gallery: GalleryWidget, library: Library, mon
     assert gallery.grid.indexAt(QPoint(-5, -5)).isValid() is False
 
 
-def test_gallery_filter_is_the_library_filter() -> None:
-    flt = GalleryFilter(search="fox", favourite=True, min_rating=3)
-    assert isinstance(flt, ItemFilter)  # one definition: the library's
-    assert flt.active and not GalleryFilter().active
+def test_filter_bar_shows_what_the_library_query_returns(
+    qtbot, gallery: GalleryWidget, library: Library
+) -> None:  # type: ignore[no-untyped-def]
+    """The filter bar's controls, combined, give the rows the library's own query gives
+    for the same filter, and an empty bar is no filter at all."""
+    ids = [gallery.model.item(r).id for r in range(6)]  # type: ignore[union-attr]
+    for n, image_id in enumerate(ids):
+        gallery.save_review(image_id, {"favourite": n % 2 == 0, "rating": n})
+    assert not gallery.current_filter().active
+    gallery.favourites.setChecked(True)
+    gallery.rating.setCurrentIndex(gallery.rating.findData("2"))
+    flt = gallery.current_filter()
+    assert flt.active and flt.favourite is True and flt.min_rating == 2
+    expected = [item.id for item in library.items(ItemFilter(favourite=True, min_rating=2))]
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == len(expected), timeout=2000)
+    shown = [gallery.model.item(r).id for r in range(gallery.model.rowCount())]  # type: ignore[union-attr]
+    assert shown == expected and sorted(shown) == sorted(ids[2::2])

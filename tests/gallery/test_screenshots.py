@@ -1,9 +1,12 @@
-"""Screenshots of the Library tab under Xvfb for a designer's eye: ``screenshots/`` (gitignored)."""
+"""Screenshots of the Library tab under Xvfb for a designer's eye: ``screenshots/`` (gitignored).
+
+Opt-in (``pytest --screenshots``); each picture is checked not to be blank."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
@@ -12,7 +15,8 @@ from fluxdesk.ui.library.gallery import GalleryWidget
 OUT = Path(__file__).resolve().parents[2] / "screenshots"
 
 
-def test_screenshots(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.screenshots
+def test_screenshots(qtbot, gallery: GalleryWidget, picture_check) -> None:  # type: ignore[no-untyped-def]
     OUT.mkdir(exist_ok=True)
     items = [gallery.model.item(r) for r in range(12)]
     ids = [i.id for i in items if i]
@@ -24,7 +28,9 @@ def test_screenshots(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-
     gallery.select_ids([ids[1]])
     qtbot.wait(50)
     assert gallery.grab().save(str(OUT / "gallery.png"))
+    picture_check(OUT / "gallery.png")
     assert gallery.details.grab().save(str(OUT / "gallery-details.png"))
+    picture_check(OUT / "gallery-details.png")
 
     gallery.select_ids([ids[1], ids[2]])
     dialog = gallery.compare_selected()
@@ -32,10 +38,12 @@ def test_screenshots(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-
     qtbot.waitExposed(dialog)
     qtbot.wait(50)
     assert dialog.grab().save(str(OUT / "compare.png"))
+    picture_check(OUT / "compare.png")
     dialog.set_mode(1)
     dialog.slider.setValue(380)
     qtbot.wait(50)
     assert dialog.grab().save(str(OUT / "compare-swipe.png"))
+    picture_check(OUT / "compare-swipe.png")
 
     sheet = OUT / "contact-sheet.png"
     gallery.select_ids(ids[:8])

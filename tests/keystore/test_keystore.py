@@ -76,6 +76,7 @@ def test_empty_or_multiline_keys_are_refused(store: KeyStore) -> None:
     assert store.get() is None
 
 
+@pytest.mark.subprocess
 def test_cli_key_set_status_delete_never_print_the_key(store: KeyStore) -> None:
     result = _cli("key", "set", stdin=SECRET + "\n")
     assert result.returncode == 0, result.stderr
@@ -90,6 +91,7 @@ def test_cli_key_set_status_delete_never_print_the_key(store: KeyStore) -> None:
     assert _cli("key", "status").returncode == 1
 
 
+@pytest.mark.subprocess
 def test_no_usable_backend_gives_clear_help_and_no_file(tmp_path: object) -> None:
     # Without a session bus the real keyring library finds no backend (fail.Keyring).
     env = {"DBUS_SESSION_BUS_ADDRESS": "", "FLUXDESK_HOME": str(tmp_path)}

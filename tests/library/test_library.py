@@ -332,6 +332,7 @@ def run_child(root: Path, mode: str, count: int = 1) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", CHILD, helpers, str(root), mode, str(count)])
 
 
+@pytest.mark.subprocess
 def test_two_processes_writing_concurrently_lose_nothing(tmp_path: Path) -> None:
     root = tmp_path / "lib"
     Library(root).close()
@@ -347,6 +348,7 @@ def test_two_processes_writing_concurrently_lose_nothing(tmp_path: Path) -> None
     lib.close()
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("point", ["after_download", "before_insert", "before_replace", "before_done"])
 def test_sigkill_at_any_point_leaves_consistent_library(tmp_path: Path, point: str) -> None:
     root = tmp_path / "lib"

@@ -264,10 +264,8 @@ def test_stop_is_prompt_even_during_a_slow_fault() -> None:
     caller = threading.Thread(target=call)
     caller.start()
     time.sleep(0.2)
-    started = time.monotonic()
     box.stop()
-    caller.join(timeout=3)
-    assert time.monotonic() - started < 1.5
+    caller.join(timeout=30)  # a liveness bound (stop must not wait for the fault), not a timing
     assert not caller.is_alive() and errors
 
 
@@ -284,10 +282,12 @@ def test_slow_download_trickles_the_whole_file(sandbox: Sandbox) -> None:
         assert int(response.headers["Content-Length"]) == len(expected)
         for piece in response.iter_content(chunk_size=1024):
             if not pieces:
-                first_byte = time.monotonic() - started
+                first_byte = time.monotonic()
             pieces.append(piece)
     assert b"".join(pieces) == expected
-    assert first_byte < 0.2  # the body starts at once and then trickles
+    # The body starts and then trickles: most of the 0.4 s lie between the first byte and
+    # the last (lower bounds only: a busy machine can only make the gaps longer).
+    assert time.monotonic() - first_byte >= 0.25
     assert time.monotonic() - started >= 0.35
 
 
@@ -443,17 +443,13 @@ def test_request_log_records_both_servers_without_key_values(sandbox: Sandbox) -
 
 
 @pytest.mark.parametrize("fmt", list(P.OutputFormat))
-def test_render_is_exact_deterministic_and_fast(fmt: P.OutputFormat) -> None:
+def test_render_is_exact_and_deterministic(fmt: P.OutputFormat) -> None:
+    # (How fast it renders is measured by benchmarks/sandbox_render.py, not here.)
     args: dict[str, Any] = {"seed": 2**33 + 5, "prompt": "speed", "width": 1536, "height": 1536, "fmt": fmt}
-    render_image(**args)  # warm-up (font loading)
-    started = time.perf_counter()
     data = render_image(**args)
-    elapsed = time.perf_counter() - started
     assert data == render_image(**args)
     image = decode(data)
     assert image.size == (1536, 1536) and image.format == fmt.name
-    # Generous bound (shared CI machines); typical is ~65 ms PNG, ~30 ms JPEG.
-    assert elapsed < 0.5
 
 
 def test_parse_fault_spec() -> None:
@@ -464,6 +460,7 @@ def test_parse_fault_spec() -> None:
             parse_fault_spec(bad)
 
 
+@pytest.mark.subprocess
 def test_run_sandbox_server_prints_urls_and_stops_on_sigterm() -> None:
     code = (
         "import sys; from fluxdesk.sandbox.server import run_sandbox_server; "

@@ -1,6 +1,7 @@
 """Screenshots of the main screens (small/large, light/dark) into ``screenshots/``.
 
-Look at them: they are for a person's eyes (the test only checks they were written).
+Opt-in (``pytest --screenshots``): they are for a person's eyes. Each picture is also
+checked: not blank, and its background matches the colour scheme it was taken in.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ OUT = Path(__file__).resolve().parents[2] / "screenshots"
 SIZES = {"small": (1024, 700), "large": (1920, 1080)}
 
 
+@pytest.mark.screenshots
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(qtbot, qapp: QApplication, ctx: AppContext, scheme: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_screenshots(
+    qtbot, qapp: QApplication, ctx: AppContext, scheme: str, monkeypatch, picture_check
+) -> None:  # type: ignore[no-untyped-def]
     OUT.mkdir(exist_ok=True)
     monkeypatch.setenv(SCHEME_ENV, scheme)
     apply_theme(qapp)
@@ -38,6 +42,7 @@ def test_screenshots(qtbot, qapp: QApplication, ctx: AppContext, scheme: str, mo
                 qtbot.wait(30)
                 path = OUT / f"{name}-{size_name}-{scheme}.png"
                 assert win.grab().save(str(path))
+                picture_check(path, dark=scheme == "dark")
 
         shot("01-empty")
         win.form.set_value(F.PROMPT, "")
@@ -81,8 +86,10 @@ def test_screenshots(qtbot, qapp: QApplication, ctx: AppContext, scheme: str, mo
         qtbot.waitExposed(viewer)
         qtbot.wait(30)
         assert viewer.grab().save(str(OUT / f"06-viewer-fit-{scheme}.png"))
+        picture_check(OUT / f"06-viewer-fit-{scheme}.png", dark=None)
         viewer.viewer.actual_size()
         assert viewer.grab().save(str(OUT / f"07-viewer-1to1-{scheme}.png"))
+        picture_check(OUT / f"07-viewer-1to1-{scheme}.png", dark=None)
         viewer.close()
 
         dialog = SettingsDialog(ctx, win, pool=win.queue.pool)
@@ -91,6 +98,7 @@ def test_screenshots(qtbot, qapp: QApplication, ctx: AppContext, scheme: str, mo
         qtbot.waitExposed(dialog)
         qtbot.waitUntil(dialog.key_edit.isEnabled, timeout=5000)
         assert dialog.grab().save(str(OUT / f"08-settings-{scheme}.png"))
+        picture_check(OUT / f"08-settings-{scheme}.png", dark=scheme == "dark")
         dialog.reject()
         win.queue.shutdown()
     finally:

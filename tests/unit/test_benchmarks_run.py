@@ -21,8 +21,10 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("startup.py", ["--runs", "1"], "fastest of each"),
         ("zoom_repaint.py", [], "zoom repaint of a 1536"),
         ("library_scale.py", ["--count", "200"], "first paint"),
+        ("sandbox_render.py", ["--runs", "1"], "slowest median"),
     ],
 )
+@pytest.mark.subprocess
 def test_benchmark_runs(script: str, args: list[str], expected: str, tmp_path: Path) -> None:
     env = dict(os.environ, FLUXDESK_HOME=str(tmp_path))
     command = [sys.executable, str(BENCHMARKS / script), *args]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 QT_PACKAGES = {"PySide6", "shiboken6", "PyQt6", "PyQt5"}
 CORE = Path(__file__).resolve().parents[2] / "fluxdesk" / "core"
 
@@ -24,6 +26,7 @@ def test_no_qt_import_statement_in_core() -> None:
     assert offenders == []
 
 
+@pytest.mark.subprocess
 def test_importing_all_of_core_loads_no_qt() -> None:
     modules = sorted(p.stem for p in CORE.glob("*.py") if p.stem != "__init__")
     code = (

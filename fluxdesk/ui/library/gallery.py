@@ -56,13 +56,13 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.core.library import thumbnail_cache
-from fluxdesk.core.library.store import Library, LibraryItem, ReindexReport
+from fluxdesk.core.library.store import ItemFilter, Library, LibraryItem, ReindexReport
 from fluxdesk.core.params import PRESET_DIMENSIONS
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui.library import trash
 from fluxdesk.ui.library.compare import CompareDialog
 from fluxdesk.ui.library.gallery_details import DetailsPanel
-from fluxdesk.ui.library.gallery_model import GalleryFilter, GalleryModel, ItemRole
+from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole
 from fluxdesk.ui.library.gallery_view import THUMB_H, GalleryView
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
@@ -439,7 +439,7 @@ class GalleryWidget(QWidget):
         self.io_pool.waitForDone(5000)
 
     # --- filters ------------------------------------------------------------------------
-    def current_filter(self) -> GalleryFilter:
+    def current_filter(self) -> ItemFilter:
         rating = self.rating.currentData()
         fmt = self.format.currentData()
         size = self.size_filter.currentData()
@@ -467,7 +467,7 @@ class GalleryWidget(QWidget):
         local = datetime.now().astimezone().tzinfo
         start = datetime.combine(date_from, time.min, local) if date_from else None
         end = datetime.combine(date_to, time.max, local) if date_to else None
-        return GalleryFilter(
+        return ItemFilter(
             search=self.search.text().strip() or None,
             date_from=start,
             date_to=end,

@@ -38,10 +38,6 @@ PixmapRole = Qt.ItemDataRole.UserRole + 2
 MissingRole = Qt.ItemDataRole.UserRole + 3
 
 
-# The search box and filter bar state is the library's own filter: one definition.
-GalleryFilter = ItemFilter
-
-
 @dataclass
 class Section:
     """A day's run of items in the gallery grid."""
@@ -78,7 +74,7 @@ class GalleryModel(QAbstractListModel):
         super().__init__(parent)
         self.loader = loader
         self.library: Library | None = None
-        self.filter = GalleryFilter()
+        self.filter = ItemFilter()
         self.total = 0
         self._items: list[LibraryItem] = []
         self._days: list[date] = []
@@ -97,7 +93,7 @@ class GalleryModel(QAbstractListModel):
         self.library = library
         self.refresh()
 
-    def set_filter(self, flt: GalleryFilter) -> None:
+    def set_filter(self, flt: ItemFilter) -> None:
         self.filter = flt
         self.refresh()
 

