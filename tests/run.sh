@@ -8,10 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: Xvfb + Qt's xcb libraries, gnome-keyring + D-Bus, ImageMagick.
+# Debian packages: Xvfb + Qt's xcb libraries, gnome-keyring + D-Bus, ImageMagick, exiftool
+# (reads the standard metadata FluxDesk writes: tests/interop).
 DEB_PACKAGES="python3-venv xvfb xauth xdotool gnome-keyring dbus imagemagick libegl1 libgl1
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
-  libxcb-randr0 libxcb-render-util0 libxcb-image0 libfontconfig1 libdbus-1-3 fonts-dejavu-core"
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
+  libimage-exiftool-perl"
 if command -v dpkg >/dev/null 2>&1; then
   missing=$(for p in $DEB_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done | tr '\n' ' ')
   if [ -n "${missing// /}" ]; then

@@ -24,6 +24,7 @@ from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
 from fluxdesk.core.images import StreamingVerifier
+from fluxdesk.core.interop.portable import with_sent_defaults
 from fluxdesk.core.metadata import ImageMetadata, embed_file, fsync_dir
 from fluxdesk.core.params import OutputFormat
 from fluxdesk.core.request import GenerationRequest
@@ -157,6 +158,9 @@ def generate(
     problems = request.problems()
     if problems:
         raise InvalidRequestError([p.message for p in problems])
+    # "Auto" steps/guidance are sent as the API's defaults, so every file records the values
+    # really used and other tools can read it (README: Metadata FluxDesk writes).
+    request = with_sent_defaults(request)
     cancel = cancel or CancelToken()
     started = time.monotonic()
     tracker = _ProgressTracker(started, request.num_images, on_progress)

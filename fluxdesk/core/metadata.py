@@ -9,7 +9,7 @@ Embedding never re-encodes pixels; we splice one container-level block into the 
 stream:
 
 * PNG: an ``iTXt`` chunk, keyword ``fluxdesk``, UTF-8 JSON (uncompressed, or zlib when
-  large), placed just before ``IEND``.
+  large), placed before the image data (older files have it before ``IEND``).
 * JPEG: ``APP11`` segment(s) whose payload is ``b"FluxDesk\\0"`` + sequence number
   (1 byte, 1-based) + segment count (1 byte) + a slice of the UTF-8 JSON, placed after
   the leading APP0 (JFIF) / APP1 (Exif, XMP) headers. A segment holds at most 65533
@@ -292,36 +292,31 @@ def image_format(data: bytes) -> str | None:
 
 
 def embed(data: bytes, meta: ImageMetadata) -> bytes:
-    """The same encoded image with ``meta`` embedded (any previous FluxDesk block replaced)."""
+    """The same encoded image with ``meta`` embedded (any previous FluxDesk block replaced),
+    together with the standard blocks other tools read (XMP, A1111 ``parameters``: see
+    :mod:`fluxdesk.core.interop.write`), all before the image data."""
+    from fluxdesk.core.interop.write import embed_all
+
     document = meta.dumps()
     kind = image_format(data)
     if kind == "png":
-        return _png_embed(data, document)
+        return embed_all(data, meta.to_json(), _png_itxt(document))
     if kind == "jpeg":
-        return _jpeg_embed(data, document)
+        return embed_all(data, meta.to_json(), _jpeg_app11(document))
     raise ValueError("not a PNG or JPEG image")
 
 
 def embed_file(path: str | os.PathLike[str], meta: ImageMetadata) -> int:
     """Embed ``meta`` into the file at ``path`` in place, fsync it, return its new size.
 
-    For a temp file the caller owns (not atomic). A PNG without a FluxDesk chunk only has
-    its tail rewritten (the chunk goes before IEND), so a multi-megabyte download is not
-    read and written again; anything else is rewritten whole.
+    For a temp file the caller owns (not atomic). The blocks go before the image data,
+    so the file is rewritten whole.
     """
     with open(path, "r+b") as fh:
-        if fh.read(8) == _PNG_SIGNATURE and _png_find(fh) is None:
-            iend = fh.tell() - 8  # _png_find stops right after IEND's length+type
-            fh.seek(iend)
-            tail = fh.read()
-            fh.seek(iend)
-            fh.write(_png_itxt(meta.dumps()) + tail)
-        else:
-            fh.seek(0)
-            data = embed(fh.read(), meta)
-            fh.seek(0)
-            fh.write(data)
-            fh.truncate()
+        data = embed(fh.read(), meta)
+        fh.seek(0)
+        fh.write(data)
+        fh.truncate()
         fh.flush()
         os.fsync(fh.fileno())
         return fh.tell()
@@ -414,25 +409,6 @@ def _png_is_ours(kind: bytes, payload: bytes) -> bool:
     return kind in (b"iTXt", b"tEXt", b"zTXt") and payload.startswith(PNG_KEYWORD + b"\x00")
 
 
-def _png_embed(data: bytes, document: bytes) -> bytes:
-    out = [data[:8]]
-    pos = 8
-    while True:
-        if pos + 8 > len(data):
-            raise ValueError("PNG: truncated (no IEND chunk)")
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        end = pos + 12 + length
-        if end > len(data):
-            raise ValueError("PNG: truncated chunk")
-        if kind == b"IEND":
-            out.append(_png_itxt(document))
-            out.append(data[pos:])  # IEND and anything trailing, untouched
-            return b"".join(out)
-        if not _png_is_ours(kind, data[pos + 8 : pos + 8 + len(PNG_KEYWORD) + 1]):
-            out.append(data[pos:end])
-        pos = end
-
-
 def _png_text_value(kind: bytes, payload: bytes) -> bytes:
     body = payload[len(PNG_KEYWORD) + 1 :]
     try:
@@ -479,38 +455,6 @@ def _png_find(stream: BinaryIO) -> bytes | None:
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RSTn: markers without a length field
 
 
-def _jpeg_segments(data: bytes) -> tuple[list[tuple[int, bytes]], bytes]:
-    """Header segments up to (excluding) SOS as (marker, raw bytes), then the rest verbatim."""
-    segments: list[tuple[int, bytes]] = []
-    pos = 2
-    while True:
-        if pos >= len(data) or data[pos] != 0xFF:
-            raise ValueError("JPEG: damaged header (marker expected)")
-        start = pos
-        while pos < len(data) and data[pos] == 0xFF:  # fill bytes
-            pos += 1
-        if pos >= len(data):
-            raise ValueError("JPEG: truncated header")
-        marker = data[pos]
-        pos += 1
-        if marker in (0xDA, 0xD9):  # SOS or EOI: entropy-coded data follows, copy as is
-            return segments, data[start:]
-        if marker in _STANDALONE:
-            segments.append((marker, data[start:pos]))
-            continue
-        if pos + 2 > len(data):
-            raise ValueError("JPEG: truncated header")
-        (length,) = struct.unpack(">H", data[pos : pos + 2])
-        if length < 2 or pos + length > len(data):
-            raise ValueError("JPEG: damaged segment length")
-        segments.append((marker, data[start : pos + length]))
-        pos += length
-
-
-def _jpeg_is_ours(marker: int, payload: bytes) -> bool:
-    return marker == JPEG_APP11 and payload.startswith(JPEG_IDENTIFIER)
-
-
 def _jpeg_app11(document: bytes) -> bytes:
     chunks = [document[i : i + _JPEG_MAX_CHUNK] for i in range(0, len(document), _JPEG_MAX_CHUNK)] or [b""]
     if len(chunks) > 255:
@@ -522,19 +466,6 @@ def _jpeg_app11(document: bytes) -> bytes:
         body = JPEG_IDENTIFIER + bytes([seq, len(chunks)]) + chunk
         out.append(b"\xff" + bytes([JPEG_APP11]) + struct.pack(">H", len(body) + 2) + body)
     return b"".join(out)
-
-
-def _jpeg_embed(data: bytes, document: bytes) -> bytes:
-    segments, rest = _jpeg_segments(data)
-    # raw = 0xFF (fill bytes) + marker + 2-byte length + payload
-    kept = [(m, raw) for m, raw in segments if not _jpeg_is_ours(m, raw.lstrip(b"\xff")[3:])]
-    # Right after the JFIF/Exif headers: readers expect APP0/APP1 first, and staying ahead
-    # of the tables keeps our block within the part of the file headers-only readers scan.
-    at = 0
-    while at < len(kept) and kept[at][0] in (0xE0, 0xE1):
-        at += 1
-    ours = _jpeg_app11(document)
-    return b"".join([_JPEG_SOI, *(raw for _, raw in kept[:at]), ours, *(raw for _, raw in kept[at:]), rest])
 
 
 def _jpeg_find(stream: BinaryIO) -> bytes | None:

@@ -124,6 +124,11 @@ NUM_INFERENCE_STEPS = NumberSpec(
     integer=True,
     help="Denoising steps: more steps, more detail, slower.",
 )
+# The API's documented defaults for the two values the form calls "Auto". FluxDesk sends
+# them explicitly so a file always records the steps and guidance really used (other
+# tools' readers need them; see core/interop/portable.py).
+API_DEFAULT_GUIDANCE_SCALE = 3.5
+API_DEFAULT_STEPS = 28
 NUM_IMAGES = NumberSpec(
     field="num_images",
     label="Images",

@@ -67,11 +67,19 @@ def test_roundtrip_keeps_pixels_identical(fmt: str, size: tuple[int, int], mode:
     assert md.embed(embedded, make_meta(fmt=fmt, size=size)) == embedded
 
 
-def test_png_chunk_is_itxt_before_iend_with_valid_crc() -> None:
+def keyword_of(payload: bytes) -> bytes:
+    return payload.partition(b"\x00")[0]
+
+
+def test_png_chunk_is_itxt_before_idat_with_valid_crc() -> None:
     data = md.embed(image_bytes("png"), make_meta())
     chunks = png_chunks(data)
-    assert [c[0] for c in chunks][-2:] == [b"iTXt", b"IEND"]
-    kind, payload, crc = chunks[-2]
+    kinds = [c[0] for c in chunks]
+    # FluxDesk's block and the standard ones (XMP, A1111 parameters), all before the image data.
+    texts = [i for i, c in enumerate(chunks) if c[0] in (b"tEXt", b"iTXt")]
+    assert [keyword_of(chunks[i][1]) for i in texts] == [b"XML:com.adobe.xmp", b"parameters", b"fluxdesk"]
+    assert max(texts) < kinds.index(b"IDAT")
+    kind, payload, crc = chunks[texts[-1]]
     assert crc == zlib.crc32(kind + payload)
     keyword, _, rest = payload.partition(b"\x00")
     assert keyword == b"fluxdesk" and rest[:2] == b"\x00\x00"  # uncompressed
@@ -86,9 +94,13 @@ def test_png_chunk_is_itxt_before_iend_with_valid_crc() -> None:
 def test_jpeg_segment_is_app11_after_app0_and_app1() -> None:
     data = md.embed(image_bytes("jpeg", exif=exif_bytes()), make_meta(fmt="jpeg"))
     markers = jpeg_markers(data)
-    assert [m for m, _ in markers][:3] == [0xE0, 0xE1, 0xEB]
-    assert markers[2][1].startswith(b"FluxDesk\x00\x01\x01")
-    assert json.loads(markers[2][1][11:].decode())["output_format"] == "jpeg"
+    # JFIF, Exif (the file's own, with A1111's UserComment added), XMP, then ours.
+    assert [m for m, _ in markers][:4] == [0xE0, 0xE1, 0xE1, 0xEB]
+    assert markers[1][1].startswith(b"Exif\x00\x00") and markers[2][1].startswith(b"http://ns.adobe.com/")
+    assert markers[3][1].startswith(b"FluxDesk\x00\x01\x01")
+    assert json.loads(markers[3][1][11:].decode())["output_format"] == "jpeg"
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.getexif()[0x010E] == "an Exif description"  # the file's own Exif kept
 
 
 @pytest.mark.parametrize("fmt", ["png", "jpeg"])
@@ -98,9 +110,11 @@ def test_re_embed_replaces_previous_block(fmt: str) -> None:
     second = md.embed(first, changed)
     assert md.read_bytes(second) == changed
     if fmt == "png":
-        assert sum(1 for kind, *_ in png_chunks(second) if kind == b"iTXt") == 1
+        keywords = [keyword_of(p) for kind, p, _ in png_chunks(second) if kind in (b"iTXt", b"tEXt")]
+        assert sorted(keywords) == [b"XML:com.adobe.xmp", b"fluxdesk", b"parameters"]
     else:
-        assert sum(1 for m, _ in jpeg_markers(second) if m == 0xEB) == 1
+        assert [m for m, _ in jpeg_markers(second)].count(0xEB) == 1
+        assert [m for m, _ in jpeg_markers(second)].count(0xE1) == 2  # Exif + XMP, once each
     assert pixels(second) == pixels(first)
 
 
@@ -116,7 +130,7 @@ def test_large_document_roundtrips(fmt: str) -> None:
         ours = [payload for m, payload in jpeg_markers(embedded) if m == 0xEB]
         assert len(ours) == 4 and all(len(p) + 2 <= 0xFFFF for p in ours)
     else:
-        payload = next(p for kind, p, _ in png_chunks(embedded) if kind == b"iTXt")
+        payload = next(p for _, p, _ in png_chunks(embedded) if keyword_of(p) == b"fluxdesk")
         assert payload[len(b"fluxdesk\x00")] == 1  # compressed
         assert len(payload) < 100_000
 

@@ -1,0 +1,117 @@
+"""The A1111/Forge ``parameters`` text: written for other tools, read from their images.
+
+Layout (the one A1111's "PNG Info", Forge, Civitai and sd-parsers understand)::
+
+    PROMPT
+    Negative prompt: TEXT            (only in other tools' files)
+    Steps: 28, Sampler: Euler, CFG scale: 3.5, Seed: 42, Size: 1024x768, Model: flux-realism
+
+FLUX is a flow-matching model sampled with the Euler method (diffusers'
+FlowMatchEulerDiscreteScheduler; Forge and ComfyUI FLUX workflows write "Euler"), so
+FluxDesk files say ``Sampler: Euler``. Readers want at least three of Steps, Sampler,
+CFG scale and Seed on the last line; FluxDesk writes every value it knows and nothing
+it does not (see ``portable.with_sent_defaults`` for steps and guidance).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+PNG_KEYWORD = "parameters"
+FLUX_SAMPLER = "Euler"
+# Exif UserComment as A1111 writes it: an 8-byte character-code prefix, then UTF-16BE.
+USER_COMMENT_UNICODE = b"UNICODE\x00"
+_KNOWN = ("Steps", "Sampler", "CFG scale", "Seed")
+# key: value pairs; a value may be quoted (A1111 quotes values holding commas).
+_PAIR = re.compile(r'\s*([\w][\w \-/+.()]*):\s*("(?:\\.|[^\\"])*"|[^,]*)(?:,|$)')
+
+
+class A1111Fields(NamedTuple):
+    prompt: str
+    steps: int | None = None
+    sampler: str | None = None
+    guidance: float | None = None
+    seed: int | None = None
+    width: int | None = None
+    height: int | None = None
+    model: str | None = None
+
+
+def format_parameters(fields: A1111Fields) -> str:
+    pairs: list[tuple[str, str]] = []
+    if fields.steps is not None:
+        pairs.append(("Steps", str(fields.steps)))
+    if fields.sampler is not None:
+        pairs.append(("Sampler", fields.sampler))
+    if fields.guidance is not None:
+        pairs.append(("CFG scale", _number(fields.guidance)))
+    if fields.seed is not None:
+        pairs.append(("Seed", str(fields.seed)))
+    if fields.width is not None and fields.height is not None:
+        pairs.append(("Size", f"{fields.width}x{fields.height}"))
+    if fields.model is not None:
+        pairs.append(("Model", fields.model))
+    line = ", ".join(f"{key}: {_quote(value)}" for key, value in pairs)
+    return f"{fields.prompt}\n{line}" if line else fields.prompt
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _quote(value: str) -> str:
+    if any(ch in value for ch in ',:"\n'):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    return value
+
+
+class Parsed(NamedTuple):
+    prompt: str
+    negative_prompt: str
+    settings: dict[str, str]  # every key: value of the settings line, unquoted
+
+
+def parse_parameters(text: str) -> Parsed | None:
+    """Split an A1111 ``parameters`` text; None when it has no settings line."""
+    lines = text.strip("\n").split("\n")
+    for index in range(len(lines) - 1, -1, -1):
+        settings = _pairs(lines[index])
+        if sum(key in settings for key in _KNOWN) >= 3:
+            break
+    else:
+        return None
+    head = "\n".join(lines[:index])
+    prompt, sep, negative = head.partition("Negative prompt:")
+    return Parsed(prompt.strip(), negative.strip() if sep else "", settings)
+
+
+def _pairs(line: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in _PAIR.findall(line):
+        value = value.strip()
+        if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        out[key.strip()] = value
+    return out
+
+
+def encode_user_comment(text: str) -> bytes:
+    return USER_COMMENT_UNICODE + text.encode("utf-16-be")
+
+
+def decode_user_comment(raw: bytes | str) -> str | None:
+    """The text of an Exif UserComment (A1111's UNICODE/UTF-16BE, ASCII, or no prefix)."""
+    if isinstance(raw, str):
+        return raw
+    prefix, body = raw[:8], raw[8:]
+    if prefix == USER_COMMENT_UNICODE:
+        # A1111 writes big-endian; a BOM or a little-endian pattern says otherwise.
+        if body.startswith(b"\xff\xfe") or (len(body) >= 2 and body[0] != 0 and body[1] == 0):
+            return body.decode("utf-16-le", errors="replace").lstrip("\ufeff")
+        return body.decode("utf-16-be", errors="replace").lstrip("\ufeff")
+    if prefix == b"ASCII\x00\x00\x00":
+        return body.decode("ascii", errors="replace")
+    if prefix == b"\x00" * 8:
+        return body.decode("utf-8", errors="replace") or None
+    return raw.decode("utf-8", errors="replace") or None
