@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fluxdesk.cli.parser import build_parser
 
         args = build_parser().parse_args(arguments)
-    _configure_logging(args.debug, command=args.command is not None)
+    _configure_logging(args.debug)
     if args.command is None:
         problem = _no_display_problem()
         if problem:
@@ -91,14 +91,13 @@ def _no_display_problem(env: dict[str, str] | None = None, platform: str = sys.p
 _WARNING_HANDLER = "fluxdesk-cli-warnings"  # the name of the handler _configure_logging adds
 
 
-def _configure_logging(debug: bool, *, command: bool) -> None:
+def _configure_logging(debug: bool) -> None:
+    """Without --debug, the window and the commands alike show FluxDesk's own warnings as
+    one plain line each on stderr, and nothing of other libraries' logging."""
     import logging  # lazily: the window's start-up does not need it this early
 
-    if debug or not command:
-        logging.basicConfig(
-            level=logging.DEBUG if debug else logging.WARNING,
-            format="%(levelname)s %(name)s: %(message)s",
-        )
+    if debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
         return
 
     class OneLine(logging.Formatter):
@@ -107,11 +106,11 @@ def _configure_logging(debug: bool, *, command: bool) -> None:
         def format(self, record: logging.LogRecord) -> str:
             return f"{PROG}: warning: {' '.join(record.getMessage().split())}"
 
-    # A command reports its errors as one line of its own (FluxDeskError). Other libraries'
-    # records (urllib3's "Retrying (…)" before a refused connection is reported) would only
-    # add raw lines before it, so they go nowhere: a root handler keeps logging's
-    # last-resort stderr handler out. FluxDesk's own warnings (e.g. a settings file it had
-    # to ignore) stay visible, as one plain line each.
+    # A command reports its errors as one line of its own (FluxDeskError), the window in its
+    # message bar. Other libraries' records (urllib3's "Retrying (…)" before a refused
+    # connection is reported) would only add raw lines to the terminal, so they go
+    # nowhere: a root handler keeps logging's last-resort stderr handler out. FluxDesk's
+    # own warnings (e.g. a settings file it had to ignore) stay visible, one line each.
     root = logging.getLogger()
     if not any(type(h) is logging.NullHandler for h in root.handlers):
         root.addHandler(logging.NullHandler())

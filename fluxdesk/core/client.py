@@ -291,7 +291,7 @@ class ApiClient:
                 if isinstance(value, Mapping):
                     value = value.get("message")
                 if isinstance(value, list):
-                    value = "; ".join(str(v.get("msg", v) if isinstance(v, Mapping) else v) for v in value)
+                    value = "; ".join(_problem_text(v) for v in value)
                 if value:
                     text = str(value)
                     break
@@ -437,3 +437,21 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
     )
     prompt = data.get("prompt") if isinstance(data.get("prompt"), str) else request.prompt
     return ApiResponse(images=tuple(remotes), seed=seed, timings=timings, prompt=str(prompt))
+
+
+def _problem_text(problem: object) -> str:
+    """One item of a server's list of problems, as words: ``{path, message}`` (AI/ML API),
+    ``{loc, msg}`` (FastAPI/pydantic) or ``{field, message}`` become "prompt: Required";
+    anything else is shown as its text (a dict's repr was shown to users before)."""
+    if not isinstance(problem, Mapping):
+        return str(problem)
+    message = next(
+        (problem[k] for k in ("message", "msg", "detail") if isinstance(problem.get(k), str)), None
+    )
+    where = next((problem[k] for k in ("path", "loc", "field") if problem.get(k) not in (None, "", [])), None)
+    if isinstance(where, list):
+        parts = [str(part) for part in where if part != "body"]
+        where = ".".join(parts) if parts else None
+    if message is None:
+        return ", ".join(f"{k}: {v}" for k, v in problem.items() if isinstance(v, (str, int, float)))
+    return f"{where}: {message}" if where else message

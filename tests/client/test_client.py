@@ -115,6 +115,55 @@ def test_server_validation_error_carries_the_servers_message(sandbox: Sandbox) -
     assert "Images" in str(info.value) and "1 to 4" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            {
+                "message": [
+                    {"path": ["prompt"], "message": "Required"},
+                    {"path": "seed", "message": "Too big"},
+                ]
+            },
+            "prompt: Required; seed: Too big",
+        ),
+        (
+            {"detail": [{"loc": ["body", "num_images"], "msg": "must be at most 4"}]},
+            "num_images: must be at most 4",
+        ),
+        ({"errors": "x", "message": [{"code": "bad"}]}, "code: bad"),
+    ],
+)
+def test_a_422_listing_problems_reads_as_words(body: dict[str, object], expected: str) -> None:
+    """Real API 422 bodies list ``{path, message}`` items: the user sees words, not a dict."""
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Refuses(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            data = json.dumps(body).encode()
+            self.send_response(422)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refuses)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = ClientConfig(base_url=f"http://127.0.0.1:{server.server_port}", api_key=KEY)
+        with pytest.raises(E.ServerValidationError) as info:
+            ApiClient(config).submit(validated_request({"prompt": "x"}))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert expected in str(info.value) and "{" not in str(info.value)
+
+
 def test_generate_refuses_an_invalid_request_without_sending(sandbox: Sandbox, out: Path) -> None:
     with pytest.raises(E.InvalidRequestError):
         generate(GenerationRequest(prompt="x", num_inference_steps=99), client_for(sandbox), FolderSink(out))

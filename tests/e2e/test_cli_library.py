@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -63,6 +64,10 @@ def test_export_sheet_png_and_pdf(home: Path, tmp_path: Path) -> None:
     with Image.open(png) as im:
         im.load()
         assert im.format == "PNG" and im.width == cs.PAGE_WIDTH
+    # A sheet is for sharing: the mode a new file of the user's gets (not mkstemp's 0600).
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(png.stat().st_mode) == 0o666 & ~umask
 
     items = json.loads(run("library", "list", "--json", home=home).stdout)
     ids = ",".join(str(i["id"]) for i in items[:3])

@@ -258,6 +258,9 @@ def export_sheet(
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         try:
+            # mkstemp makes the file 0600; a sheet is for sharing, so it gets the mode any
+            # new file of the user's gets (0644 under the usual umask), as "Save as" does.
+            os.chmod(tmp, 0o666 & ~_umask())
             with os.fdopen(fd, "wb") as out:
                 if fmt == "PDF":
                     pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=DPI,
@@ -272,3 +275,10 @@ def export_sheet(
     except OSError as exc:
         raise LibraryError(f"Cannot write the contact sheet {target}: {exc.strerror or exc}.") from exc
     return len(pages)
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: put it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
