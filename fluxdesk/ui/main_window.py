@@ -779,7 +779,7 @@ class MainWindow(QMainWindow):
 
             self.viewer = ViewerWindow()
             self.viewer.setWindowIcon(self.windowIcon())
-        self.viewer.show_image(card.decoded.image, card.path.name)
+        self.viewer.show_image(card.decoded.image, card.path.name, card.path)
         self.viewer.show()
         self.viewer.raise_()
         self.viewer.activateWindow()

@@ -249,3 +249,24 @@ def test_a_random_seed_is_shown_whole(qtbot, gallery: GalleryWidget) -> None:  #
     needed = seed.fontMetrics().horizontalAdvance(seed.text())
     qtbot.waitUntil(lambda: seed.width() >= needed + 8, timeout=3000)
     assert seed.cursorPosition() == 0 and details.copy_seed_button.accessibleName() == "Copy the seed"
+
+
+def test_compare_panes_say_a_and_b_and_table_cells_have_room(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-untyped-def]
+    left, right = _item(gallery, 0), _item(gallery, 2)
+    gallery.select_ids([left.id, right.id])
+    dialog = gallery.compare_selected()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    captions = dialog.side_by_side.left_caption, dialog.side_by_side.right_caption
+    assert all(c.isVisible() for c in captions)
+    assert captions[0].text().startswith("<b>A</b>") and left.path.name in captions[0].text()
+    assert captions[1].text().startswith("<b>B</b>") and right.path.name in captions[1].text()
+    assert captions[0].accessibleName().startswith("A: Seed ")
+    # A caption sits above its own viewer.
+    assert captions[0].geometry().bottom() <= dialog.side_by_side.left.geometry().top()
+    assert captions[1].geometry().left() >= dialog.side_by_side.left.geometry().right()
+    table = dialog.table
+    cell = table.item(0, 0)
+    text_width = table.fontMetrics().horizontalAdvance(cell.text())
+    assert table.columnWidth(0) >= text_width + 16  # 8 px each side
+    assert table.rowHeight(0) >= table.fontMetrics().height() + 8

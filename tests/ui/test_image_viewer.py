@@ -94,3 +94,29 @@ def test_one_to_one_is_one_image_pixel_per_screen_pixel_on_a_200_percent_screen(
     # Neighbouring screen pixels alternate black and white: not 2×2 blocks, not blurred.
     assert all(v in (0, 255) for v in values), values
     assert all(a != b for a, b in itertools.pairwise(values)), values
+
+
+def test_viewer_toolbar_saves_and_copies_the_original_file(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QGuiApplication
+
+    source = tmp_path / "fox_42.png"
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3366cc"))
+    assert image.save(str(source))
+    window = ViewerWindow()
+    qtbot.addWidget(window)
+    window.show_image(QImage(), "nothing")
+    assert not window.save_action.isEnabled() and not window.copy_action.isEnabled()
+    window.show_image(image, source.name, source)
+    window.show()
+    qtbot.waitExposed(window)
+    texts = [a.text() for a in window.toolbar.actions()]
+    assert "Save as…" in texts and "Copy" in texts
+    assert window.save_action.isEnabled() and window.copy_action.isEnabled()
+    target = tmp_path / "out" / "copy.png"
+    target.parent.mkdir()
+    assert window.save_to(target) == target and target.read_bytes() == source.read_bytes()
+    window.copy_action.trigger()
+    mime = QGuiApplication.clipboard().mimeData()
+    assert [u.toLocalFile() for u in mime.urls()] == [str(source)]
+    assert QGuiApplication.clipboard().image().size() == image.size()

@@ -3,7 +3,9 @@ above a table of their parameters with the differing ones highlighted."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from html import escape
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -17,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QDialog,
     QHBoxLayout,
@@ -26,6 +29,9 @@ from PySide6.QtWidgets import (
     QSlider,
     QSplitter,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -67,11 +73,22 @@ class SyncedViewers(QWidget):
         self.left.setObjectName("compareLeft")
         self.right = ImageViewer()
         self.right.setObjectName("compareRight")
+        # Each pane says which image it shows: the table's "A (left)" / "B (right)" columns
+        # and the swipe view's corner letters refer to these.
+        self.left_caption = QLabel("A")
+        self.left_caption.setObjectName("compareCaptionA")
+        self.right_caption = QLabel("B")
+        self.right_caption.setObjectName("compareCaptionB")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        row.addWidget(self.left, 1)
-        row.addWidget(self.right, 1)
+        for caption, viewer in ((self.left_caption, self.left), (self.right_caption, self.right)):
+            caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            pane = QVBoxLayout()
+            pane.setSpacing(2)
+            pane.addWidget(caption)
+            pane.addWidget(viewer, 1)
+            row.addLayout(pane, 1)
         self._syncing = False
         for a, b in ((self.left, self.right), (self.right, self.left)):
             a.zoom_changed.connect(lambda _s, a=a, b=b: self._sync_zoom(a, b))
@@ -84,6 +101,12 @@ class SyncedViewers(QWidget):
     def set_images(self, left: QImage, right: QImage) -> None:
         self.left.set_image(left)
         self.right.set_image(right)
+
+    def set_captions(self, left: str, right: str) -> None:
+        self.left_caption.setText(f"<b>A</b>&nbsp;&nbsp;{escape(left)}")
+        self.right_caption.setText(f"<b>B</b>&nbsp;&nbsp;{escape(right)}")
+        self.left_caption.setAccessibleName(f"A: {left}")
+        self.right_caption.setAccessibleName(f"B: {right}")
 
     def _sync_zoom(self, source: ImageViewer, target: ImageViewer) -> None:
         if self._syncing:
@@ -211,6 +234,7 @@ class CompareDialog(QDialog):
 
         self.side_by_side = SyncedViewers()
         self.side_by_side.set_images(*images)
+        self.side_by_side.set_captions(*(f"Seed {item.seed} · {item.path.name}" for item in self.items))
         self.swipe = SwipeView()
         self.swipe.set_images(*images)
         self.stack = QStackedWidget()
@@ -346,5 +370,28 @@ class CompareDialog(QDialog):
                     cell.setFont(font)
                     cell.setBackground(QBrush(highlight))
                 table.setItem(r, c, cell)
+        table.setItemDelegate(PaddedCells(table))
         table.resizeRowsToContents()
         return table
+
+
+class PaddedCells(QStyledItemDelegate):
+    """Table cells with room around their text (Fusion's cells put it against the grid)."""
+
+    PAD_X, PAD_Y = 8, 4
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return super().sizeHint(option, index) + QSize(2 * self.PAD_X, 2 * self.PAD_Y)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        # The background (highlight, selection) fills the whole cell; the text sits inset.
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        opt.rect = opt.rect.adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y)
+        opt.backgroundBrush = QBrush()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)

@@ -610,7 +610,7 @@ class GalleryWidget(QWidget):
         if self.viewer is None:
             self.viewer = ViewerWindow()
             self.viewer.setWindowIcon(self.window().windowIcon())
-        self.viewer.show_image(image, item.path.name)
+        self.viewer.show_image(image, item.path.name, item.path)
         self.viewer.show()
         self.viewer.raise_()
         self.viewer.activateWindow()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QMimeData, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QGuiApplication,
     QImage,
     QKeySequence,
     QNativeGestureEvent,
@@ -16,12 +20,14 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QGestureEvent,
     QGraphicsPixmapItem,
     QGraphicsScene,
     QGraphicsView,
     QLabel,
+    QMessageBox,
     QPinchGesture,
     QSizePolicy,
     QToolBar,
@@ -222,6 +228,13 @@ class ViewerWindow(QWidget):
             self.toggle_full_screen,
             "Full screen",
         )
+        self.toolbar.addSeparator()
+        # The file's own actions: the original bytes, as the window's Save as and Copy.
+        self.save_action = add("Save as…", [QKeySequence(std.Save)], self.save_as_dialog, "Save the image as")
+        self.copy_action = add("Copy", [QKeySequence(std.Copy)], self.copy_image, "Copy the image")
+        self.path: Path | None = None
+        self.save_action.setEnabled(False)
+        self.copy_action.setEnabled(False)
         close = QAction("Close", self)
         close.setShortcuts([QKeySequence(Qt.Key.Key_Escape)])
         close.triggered.connect(self._escape)
@@ -236,12 +249,45 @@ class ViewerWindow(QWidget):
         self.viewer.zoom_changed.connect(self._update_label)
         self.resize(1100, 800)
 
-    def show_image(self, image: QImage | QPixmap, title: str = "") -> None:
+    def show_image(self, image: QImage | QPixmap, title: str = "", path: Path | None = None) -> None:
+        """Show ``image``; with the ``path`` of its file, Save as and Copy work on it."""
         self.viewer.mode = FIT
         self.viewer.set_image(image)
         if title:
             self.setWindowTitle(f"{title} — FluxDesk")
+        self.path = path
+        self.save_action.setEnabled(path is not None)
+        self.copy_action.setEnabled(path is not None)
         self._update_label(self.viewer.scale_factor)
+
+    def save_as_dialog(self) -> Path | None:
+        if self.path is None:
+            return None
+        suffix = self.path.suffix.lstrip(".")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Save image as", str(Path.home() / self.path.name), f"Image (*.{suffix})"
+        )
+        return self.save_to(Path(target)) if target else None
+
+    def save_to(self, target: Path) -> Path | None:
+        """A byte-for-byte copy of the file (its metadata included), in the user's mode."""
+        if self.path is None:
+            return None
+        try:
+            shutil.copyfile(self.path, target)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save image as", f"Cannot save {target.name}: {exc.strerror or exc}.")
+            return None
+        return target
+
+    def copy_image(self) -> None:
+        """The image and its file: pasted into an image editor or a file manager alike."""
+        if self.path is None:
+            return
+        mime = QMimeData()
+        mime.setImageData(QImage(str(self.path)))
+        mime.setUrls([QUrl.fromLocalFile(str(self.path))])
+        QGuiApplication.clipboard().setMimeData(mime)
 
     def _update_label(self, scale: float) -> None:
         w, h = self.viewer.image_size()
