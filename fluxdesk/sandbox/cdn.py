@@ -1,0 +1,82 @@
+"""The sandbox's CDN server: ``GET /files/<token>.<ext>`` serves the rendered images the
+API's answers point to, on another port (the API key belongs to the API host only), and
+applies the CDN faults."""
+
+from __future__ import annotations
+
+import logging
+
+from fluxdesk.sandbox.faults import Fault, FaultKind
+from fluxdesk.sandbox.handler import BaseHandler
+from fluxdesk.sandbox.render import bomb_png
+from fluxdesk.sandbox.state import FileSpec
+
+log = logging.getLogger(__name__)
+
+
+class CdnHandler(BaseHandler):
+    def do_POST(self) -> None:
+        self.record()
+        self.send_message(405, "The CDN only serves GET", {"Allow": "GET, HEAD"})
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        self.record()
+        path = self.path.split("?")[0]
+        spec = self.state.lookup(path[len("/files/") :]) if path.startswith("/files/") else None
+        if spec is None:
+            self.send_message(404, "No such file")
+            return
+        # HEAD requests (size probes) neither trigger nor use up a fault.
+        fault = self.state.faults.take("cdn") if self.command == "GET" else None
+        if fault is not None:
+            log.debug("sandbox cdn: applying fault %s", fault.kind.value)
+            self._cdn_fault(fault, spec)
+            return
+        self.send(200, self.state.file_bytes(spec), spec.fmt.mime_type)
+
+    def _cdn_fault(self, fault: Fault, spec: FileSpec) -> None:
+        kind = fault.kind
+        if kind is FaultKind.CDN_ERROR:
+            self.send_message(500, str(fault.option("message", "CDN internal error")))
+        elif kind is FaultKind.NOT_AN_IMAGE:
+            self.send_html(200, "Access denied &mdash; this is not the picture you are looking for")
+        elif kind is FaultKind.BOMB:
+            data = bomb_png(int(fault.option("width", 40000)), int(fault.option("height", 40000)))
+            self.send(200, data, "image/png")
+        elif kind is FaultKind.CDN_REDIRECT:
+            # Same port, different host name: a client must treat it as another host.
+            location = f"http://localhost:{self.server.server_address[1]}{self.path}"
+            self.send(302, b"", "text/plain", {"Location": location})
+        elif kind is FaultKind.TRUNCATED_IMAGE:
+            data = self.state.file_bytes(spec)
+            half = data[: len(data) // 2]
+            if fault.option("mode", "short_body") == "short_file":
+                self.send(200, half, spec.fmt.mime_type)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", spec.fmt.mime_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(half)
+            self.wfile.flush()
+            self.drop()
+        elif kind is FaultKind.SLOW_DOWNLOAD:
+            self._trickle(self.state.file_bytes(spec), spec, fault)
+
+    def _trickle(self, data: bytes, spec: FileSpec, fault: Fault) -> None:
+        seconds = float(fault.option("seconds", 1.0))
+        chunks = max(1, int(fault.option("chunks", 20)))
+        size = -(-len(data) // chunks)
+        self.send_response(200)
+        self.send_header("Content-Type", spec.fmt.mime_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        for start in range(0, len(data), size):
+            self.wfile.write(data[start : start + size])
+            self.wfile.flush()
+            if self.state.sleep(seconds / chunks):
+                self.drop()
+                return
