@@ -10,12 +10,18 @@ Design choices (each one is a promise to the user):
 - The API key is attached to the POST only, as a per-request header. Downloads never
   carry it, and requests strips ``Authorization`` on a redirect to another host.
 - Every wait (retry sleeps, each download chunk) checks the job's CancelToken.
+- Nothing a server sends is unbounded: the API's JSON answer has a size limit, each
+  download a byte limit, and both a whole-response deadline on top of the per-read
+  timeouts (``deadline.py``; the numbers are in ``limits.py``). Redirects are capped.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,17 +29,19 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from fluxdesk import __version__
 from fluxdesk.core import params as P
 from fluxdesk.core.cancel import CancelToken
+from fluxdesk.core.deadline import Deadline, DeadlineAdapter
 from fluxdesk.core.errors import (
     AuthenticationError,
     BadImageError,
     BadResponseError,
+    CancelledError,
+    FluxDeskError,
     InvalidRequestError,
     LibraryError,
     NetworkError,
@@ -42,6 +50,7 @@ from fluxdesk.core.errors import (
     ServerValidationError,
     TimeoutError_,
 )
+from fluxdesk.core.limits import DOWNLOAD_DEADLINE_SECONDS, MAX_API_JSON_BYTES, MAX_DOWNLOAD_BYTES
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import ApiResponse, RemoteImage
 from fluxdesk.core.settings import BASE_URL_ENV, base_url_problem
@@ -49,11 +58,12 @@ from fluxdesk.core.settings import BASE_URL_ENV, base_url_problem
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"FluxDesk/{__version__}"
-# No legitimate 1536² image comes near this; a runaway stream is cut off.
-MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 READ_SIZE = 256 * 1024
 RETRIABLE_POST_STATUSES = frozenset({429, 503})
 RETRIABLE_GET_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A CDN may redirect once or twice; more is a loop (requests' own default is 30).
+MAX_REDIRECTS = 10
+_MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,8 @@ class ClientConfig:
     api_key: str
     connect_timeout: float = 10.0
     read_timeout: float = 120.0  # the POST waits for inference
-    download_timeout: float = 60.0
+    download_timeout: float = 60.0  # per read
+    download_deadline: float = DOWNLOAD_DEADLINE_SECONDS  # one whole image
     max_retries: int = 3
     max_retry_wait: float = 60.0
 
@@ -107,6 +118,16 @@ class BoundedRetry(Retry):
         kw.setdefault("on_wait", self.on_wait)
         return super().new(**kw)
 
+    @staticmethod
+    def _extend_deadline(wait: float) -> None:
+        # A wait the server asked for (Retry-After) is not slowness: the whole-response
+        # deadline armed in this thread moves by as much.
+        from fluxdesk.core.deadline import current_deadline
+
+        deadline = current_deadline()
+        if deadline is not None:
+            deadline.extend(wait)
+
     def parse_retry_after(self, retry_after: str) -> float:
         # Lenient: fractional seconds are accepted, and a garbled header means "use the
         # backoff" instead of an InvalidHeader exception.
@@ -129,6 +150,7 @@ class BoundedRetry(Retry):
             if wait > self.budget.left:
                 raise _RetryBudgetExceeded(wait)
             self.budget.left -= wait
+        self._extend_deadline(wait)
         log.debug("retrying in %.1f s", wait)
         if (
             self.on_wait is not None and wait > 0 and response is not None
@@ -166,6 +188,7 @@ class ApiClient:
         its own (Retry objects are bound to adapters, not to requests)."""
         session = requests.Session()
         session.headers["User-Agent"] = USER_AGENT
+        session.max_redirects = MAX_REDIRECTS
         budget = _WaitBudget(self.config.max_retry_wait)
         post_retry = BoundedRetry(
             total=self.config.max_retries,
@@ -192,9 +215,9 @@ class ApiClient:
             cancel=cancel,
             budget=budget,
         )
-        session.mount("http://", HTTPAdapter(max_retries=get_retry, pool_maxsize=4))
-        session.mount("https://", HTTPAdapter(max_retries=get_retry, pool_maxsize=4))
-        session.mount(self.generation_url, HTTPAdapter(max_retries=post_retry))
+        session.mount("http://", DeadlineAdapter(max_retries=get_retry, pool_maxsize=4))
+        session.mount("https://", DeadlineAdapter(max_retries=get_retry, pool_maxsize=4))
+        session.mount(self.generation_url, DeadlineAdapter(max_retries=post_retry))
         return session
 
     # --- the generation call ----------------------------------------------------------
@@ -206,19 +229,24 @@ class ApiClient:
     ) -> ApiResponse:
         """POST the request; return the parsed response. Raises FluxDeskError subclasses."""
         body = request.to_api_json()
-        with self._session(cancel, on_wait) as session:
+        # The whole answer, inference included, within the two timeouts of Settings
+        # (plus any wait the server asked for before a retry).
+        seconds = self.config.connect_timeout + self.config.read_timeout
+        with self._session(cancel, on_wait) as session, self._deadline(seconds, self._api_host):
             response = self._send(
                 lambda: session.post(
                     self.generation_url,
                     json=body,
                     headers={"Authorization": f"Bearer {self.config.api_key}", "Accept": "application/json"},
                     timeout=(self.config.connect_timeout, self.config.read_timeout),
+                    stream=True,
                 ),
                 host=self._api_host,
                 timeout=self.config.read_timeout,
                 cancel=cancel,
             )
             with response:
+                self._read_answer(response, self.config.read_timeout)
                 return self._parse_generation(response, request)
 
     def check_key(self) -> None:
@@ -227,19 +255,22 @@ class ApiClient:
         The endpoint has no "whoami"; an intentionally invalid body is answered with
         401/403 for a bad key before the body is validated (422) by the API.
         """
-        with self._session(None) as session:
+        seconds = self.config.connect_timeout * 4
+        with self._session(None) as session, self._deadline(seconds, self._api_host):
             response = self._send(
                 lambda: session.post(
                     self.generation_url,
                     json={"model": P.MODEL_ID},
                     headers={"Authorization": f"Bearer {self.config.api_key}"},
                     timeout=(self.config.connect_timeout, self.config.connect_timeout * 3),
+                    stream=True,
                 ),
                 host=self._api_host,
                 timeout=self.config.connect_timeout * 3,
                 cancel=None,
             )
             with response:
+                self._read_answer(response, self.config.connect_timeout * 3)
                 if response.status_code in (401, 403):
                     raise AuthenticationError(response.status_code, self._server_message(response))
                 if response.status_code >= 500:
@@ -273,6 +304,16 @@ class ApiClient:
             if isinstance(reason, ReadTimeoutError):
                 raise TimeoutError_(host, timeout) from None
             raise NetworkError(host, what) from None
+        except requests.exceptions.TooManyRedirects:
+            loop = f"{what} at {host} redirects in a loop (more than {MAX_REDIRECTS} times)"
+            raise _redirect_error(what, loop) from None
+        except (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
+            # Only a redirect gets here: the URLs FluxDesk itself calls were checked.
+            found = re.search(r"'([A-Za-z][A-Za-z0-9+.-]*):", str(exc))
+            scheme = found.group(1).lower()[:20] if found else "non-http"
+            raise _redirect_error(
+                what, f"{what} at {host} redirected to a {scheme}:// address, which FluxDesk never follows"
+            ) from None
         except requests.exceptions.InvalidURL:
             raise BadResponseError(f"the address {host!r} is not a valid URL; check the base URL") from None
         except requests.exceptions.RequestException as exc:
@@ -340,61 +381,113 @@ class ApiClient:
         session = session or self._session(cancel)
         host = urlsplit(remote.url).netloc
         try:
-            response = self._send(
-                lambda: session.get(
-                    remote.url,
-                    stream=True,
-                    timeout=(self.config.connect_timeout, self.config.download_timeout),
-                ),
-                host=host,
-                timeout=self.config.download_timeout,
-                cancel=cancel,
-                what="the image server",
-            )
-            with response:
-                if response.status_code != 200:
-                    raise BadImageError(f"the image server answered HTTP {response.status_code}")
-                total = int(response.headers.get("Content-Length") or 0)
-                done = 0
-                try:
-                    with open(dest, "wb") as fh:
-                        # read1: whatever one socket read returns (≤ 256 KiB), so a cancel
-                        # is seen within one network read, not after a full buffer.
-                        while chunk := self._read_some(response, host):
-                            if cancel is not None:
-                                cancel.raise_if_cancelled()
-                            fh.write(chunk)
-                            if on_chunk is not None:
-                                on_chunk(chunk)
-                            done += len(chunk)
-                            if done > MAX_DOWNLOAD_BYTES:
-                                raise BadImageError(
-                                    f"the download exceeds {MAX_DOWNLOAD_BYTES // 1_048_576} MiB"
-                                )
-                            if on_bytes is not None:
-                                on_bytes(done, total)
-                        # No fsync here: the sink rewrites this file with its metadata and
-                        # fsyncs that version before the atomic rename.
-                except OSError as exc:  # our side: disk full, folder gone, read-only
-                    raise LibraryError(f"Cannot write {dest}: {exc.strerror or exc}") from None
-                if total and done != total:
-                    raise BadImageError(f"the download was cut short ({done} of {total} bytes)")
-                return done
+            with self._deadline(self.config.download_deadline, host):
+                return self._download(remote, dest, cancel, on_bytes, session, on_chunk, host)
         finally:
             if own:
                 session.close()
 
-    def _read_some(self, response: requests.Response, host: str) -> bytes:
+    def _download(
+        self,
+        remote: RemoteImage,
+        dest: Path,
+        cancel: CancelToken | None,
+        on_bytes: ProgressCallback | None,
+        session: requests.Session,
+        on_chunk: Callable[[bytes], None] | None,
+        host: str,
+    ) -> int:
+        response = self._send(
+            lambda: session.get(
+                remote.url,
+                stream=True,
+                timeout=(self.config.connect_timeout, self.config.download_timeout),
+            ),
+            host=host,
+            timeout=self.config.download_timeout,
+            cancel=cancel,
+            what="the image server",
+        )
+        with response:
+            if response.status_code != 200:
+                raise BadImageError(f"the image server answered HTTP {response.status_code}")
+            total = int(response.headers.get("Content-Length") or 0)
+            done = 0
+            try:
+                with open(dest, "wb") as fh:
+                    # read1: whatever one socket read returns (≤ 256 KiB), so a cancel
+                    # is seen within one network read, not after a full buffer.
+                    while chunk := self._read_some(response, host, self.config.download_timeout):
+                        if cancel is not None:
+                            cancel.raise_if_cancelled()
+                        fh.write(chunk)
+                        if on_chunk is not None:
+                            on_chunk(chunk)
+                        done += len(chunk)
+                        if done > MAX_DOWNLOAD_BYTES:
+                            raise BadImageError(f"the download exceeds {MAX_DOWNLOAD_BYTES // _MIB} MiB")
+                        if on_bytes is not None:
+                            on_bytes(done, total)
+                    # No fsync here: the sink rewrites this file with its metadata and
+                    # fsyncs that version before the atomic rename.
+            except OSError as exc:  # our side: disk full, folder gone, read-only
+                raise LibraryError(f"Cannot write {dest}: {exc.strerror or exc}") from None
+            if total and done != total:
+                raise BadImageError(f"the download was cut short ({done} of {total} bytes)")
+            return done
+
+    def _read_some(
+        self, response: requests.Response, host: str, timeout: float, what: str = "the image server"
+    ) -> bytes:
         try:
             return response.raw.read1(READ_SIZE, decode_content=True)
         except urllib3.exceptions.ReadTimeoutError:
-            raise TimeoutError_(host, self.config.download_timeout) from None
+            raise TimeoutError_(host, timeout) from None
         except (urllib3.exceptions.HTTPError, OSError):
+            if what == "the API":
+                raise NetworkError(host, what) from None
             raise BadImageError("the download was cut short (truncated)") from None
+
+    def _read_answer(self, response: requests.Response, timeout: float) -> None:
+        """Read the API's answer into ``response`` (for ``.json()``), refusing more than
+        MAX_API_JSON_BYTES: the answer lists a few URLs, 300 MB of it was read into memory."""
+        limit = f"more than FluxDesk reads ({MAX_API_JSON_BYTES // _MIB} MiB)"
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > MAX_API_JSON_BYTES:
+            raise BadResponseError(f"the answer is {math.ceil(int(declared) / _MIB)} MiB, {limit}")
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := self._read_some(response, self._api_host, timeout, what="the API"):
+            size += len(chunk)
+            if size > MAX_API_JSON_BYTES:
+                raise BadResponseError(f"the answer is {limit}")
+            chunks.append(chunk)
+        response._content = b"".join(chunks)
+        response._content_consumed = True  # type: ignore[attr-defined]
+
+    @contextmanager
+    def _deadline(self, seconds: float, host: str) -> Iterator[Deadline]:
+        """Arm a whole-response deadline; a call it cut short is reported as a timeout."""
+        deadline = Deadline(seconds)
+        try:
+            with deadline.armed():
+                yield deadline
+        except CancelledError:
+            raise
+        except (FluxDeskError, OSError, requests.exceptions.RequestException, urllib3.exceptions.HTTPError):
+            if deadline.expired:
+                raise TimeoutError_(host, deadline.seconds, whole=True) from None
+            raise
+        if deadline.expired:  # (a read the shutdown ended looks like a normal end of data)
+            raise TimeoutError_(host, deadline.seconds, whole=True)
 
     def download_session(self, cancel: CancelToken | None) -> requests.Session:
         """One session shared by a generation's parallel downloads (connection reuse)."""
         return self._session(cancel)
+
+
+def _redirect_error(what: str, detail: str) -> FluxDeskError:
+    return BadResponseError(detail) if what == "the API" else BadImageError(detail)
 
 
 def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
@@ -407,6 +500,10 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
     nsfw_flags = data.get("has_nsfw_concepts")
     if not isinstance(nsfw_flags, list):
         nsfw_flags = []
+    # More images than were asked for (40 for a request of one) are not downloaded: what
+    # was asked for is kept, the rest named in ``extra_images``.
+    extra = max(0, len(images) - request.num_images)
+    images = images[: request.num_images]
     remotes: list[RemoteImage] = []
     want_w, want_h = request.dimensions
     for i, item in enumerate(images):
@@ -415,13 +512,12 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
         url = item["url"]
         if urlsplit(url).scheme not in ("http", "https"):
             raise BadResponseError(f"image {i + 1} has an unsupported URL scheme")
-        width = item["width"] if isinstance(item.get("width"), int) else want_w
-        height = item["height"] if isinstance(item.get("height"), int) else want_h
         remotes.append(
             RemoteImage(
                 url=url,
-                width=int(width),
-                height=int(height),
+                # What the server claims is only a hint: the file's own header is checked.
+                width=_side_or(item.get("width"), want_w),
+                height=_side_or(item.get("height"), want_h),
                 content_type=str(item.get("content_type") or request.output_format.mime_type),
                 nsfw=bool(nsfw_flags[i]) if i < len(nsfw_flags) else False,
             )
@@ -429,14 +525,46 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
     seed = data.get("seed", request.seed)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise BadResponseError("the response has no usable seed")
-    timings_raw = data.get("timings")
-    timings = (
-        {str(k): float(v) for k, v in timings_raw.items() if isinstance(v, int | float)}
-        if isinstance(timings_raw, Mapping)
-        else {}
-    )
+    if not P.SEED_MIN <= seed <= P.SEED_MAX:  # the seed rule of the catalogue
+        shown = str(seed) if len(str(seed)) <= 40 else f"{str(seed)[:20]}… ({len(str(seed))} digits)"
+        raise BadResponseError(f"its seed {shown} is not {P.SEED.range_text()}")
     prompt = data.get("prompt") if isinstance(data.get("prompt"), str) else request.prompt
-    return ApiResponse(images=tuple(remotes), seed=seed, timings=timings, prompt=str(prompt))
+    return ApiResponse(
+        images=tuple(remotes),
+        seed=seed,
+        timings=_timings(data.get("timings")),
+        prompt=str(prompt),
+        extra_images=extra,
+    )
+
+
+# Timings are informative only: a few named, finite numbers are kept (a huge integer or
+# NaN here would have failed later, when the file's metadata is written or read).
+_MAX_TIMINGS = 32
+_MAX_TIMING_NAME = 64
+
+
+def _timings(raw: Any) -> dict[str, float]:
+    if not isinstance(raw, Mapping):
+        return {}
+    timings: dict[str, float] = {}
+    for key, value in raw.items():
+        if len(timings) >= _MAX_TIMINGS:
+            break
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond a float's range
+            continue
+        if math.isfinite(number) and isinstance(key, str) and len(key) <= _MAX_TIMING_NAME:
+            timings[key] = number
+    return timings
+
+
+def _side_or(value: Any, fallback: int) -> int:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= P.SIDE_MAX
+    return int(value) if ok else fallback
 
 
 def _problem_text(problem: object) -> str:

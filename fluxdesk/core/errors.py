@@ -124,11 +124,11 @@ class TimeoutError_(FluxDeskError):
     kind = ErrorKind.TIMEOUT
     retryable = True
 
-    def __init__(self, host: str, seconds: float) -> None:
+    def __init__(self, host: str, seconds: float, *, whole: bool = False) -> None:
         self.host = host
-        super().__init__(
-            f"{host} did not answer within {seconds:g} s. Try again or raise the timeout in Settings."
-        )
+        # whole: the server kept sending, but too slowly to finish within the deadline.
+        what = "did not finish its answer" if whole else "did not answer"
+        super().__init__(f"{host} {what} within {seconds:g} s. Try again or raise the timeout in Settings.")
 
 
 class BadResponseError(FluxDeskError):

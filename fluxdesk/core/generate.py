@@ -9,6 +9,7 @@ are complete) and the error says so.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
@@ -32,6 +33,8 @@ from fluxdesk.core.results import ApiResponse, GenerationResult, Progress, Remot
 
 if TYPE_CHECKING:
     import requests
+
+log = logging.getLogger(__name__)
 
 MAX_PARALLEL_DOWNLOADS = 4
 
@@ -178,6 +181,14 @@ def generate(
     tracker.emit(Stage.DONE)
     timings = dict(response.timings)
     timings.update({"api_roundtrip": round(api_seconds, 3), "total": round(elapsed, 3)})
+    notes: tuple[str, ...] = ()
+    if response.extra_images:
+        listed = len(response.images) + response.extra_images
+        notes = (
+            f"The API listed {listed} images for a request of {request.num_images}; "
+            f"FluxDesk saved the first {len(response.images)} and ignored the rest.",
+        )
+        log.warning("%s", notes[0])
     return GenerationResult(
         request=request,
         seed=response.seed,
@@ -185,6 +196,7 @@ def generate(
         timings=timings,
         created=created.isoformat(),
         elapsed=elapsed,
+        notes=notes,
     )
 
 

@@ -1,8 +1,8 @@
 """Checking downloaded image files before they are kept.
 
 Every image is decoded once with Pillow: a file that is not a PNG/JPEG, is truncated,
-or claims more pixels than the API can produce (a decompression bomb) is rejected
-before it could reach the library or the window.
+or claims a side longer than the model makes (a decompression bomb, or a 40000×50
+strip) is rejected from its header, before it could reach the library or the window.
 """
 
 from __future__ import annotations
@@ -28,16 +28,27 @@ class ImageCheck:
     height: int
 
 
-def _decode(stream: BinaryIO, max_pixels: int) -> ImageCheck:
+def size_problem(width: int, height: int, max_side: int = P.SIDE_MAX) -> str | None:
+    """Why an image of ``width``×``height`` cannot be one the model made, or None.
+
+    Each side is checked on its own (the model's largest side, from the catalogue): a
+    pixel count alone let a 40000×50 strip through.
+    """
+    if not (1 <= width <= max_side and 1 <= height <= max_side):
+        return f"it is {width}×{height} pixels; the model makes at most {max_side} on each side"
+    return None
+
+
+def _decode(stream: BinaryIO, max_side: int) -> ImageCheck:
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(stream, formats=list(_PIL_FORMATS)) as image:
             width, height = image.size
             # Checked before load(): the header alone tells, and decoding a bomb is the attack.
-            if width * height > max_pixels:
-                limit = f"{P.SIDE_MAX}×{P.SIDE_MAX}"
-                raise BadImageError(f"it claims {width}×{height} pixels, more than the API makes ({limit})")
+            problem = size_problem(width, height, max_side)
+            if problem:
+                raise BadImageError(problem)
             fmt = _PIL_FORMATS[str(image.format)]
             image.load()
     except BadImageError:
@@ -120,9 +131,9 @@ class StreamingVerifier:
     ``feed`` so the download stops early.
     """
 
-    def __init__(self, max_pixels: int = P.MAX_IMAGE_PIXELS) -> None:
+    def __init__(self, max_side: int = P.SIDE_MAX) -> None:
         self._buffer = _GrowingBuffer()
-        self._max_pixels = max_pixels
+        self._max_side = max_side
         self._result: ImageCheck | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="fluxdesk-verify", daemon=True)
@@ -130,7 +141,7 @@ class StreamingVerifier:
 
     def _run(self) -> None:
         try:
-            self._result = _decode(io.BufferedReader(self._buffer, buffer_size=256 * 1024), self._max_pixels)
+            self._result = _decode(io.BufferedReader(self._buffer, buffer_size=256 * 1024), self._max_side)
         except BaseException as exc:
             self._error = exc
 

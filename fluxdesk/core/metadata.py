@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from fluxdesk import __version__
+from fluxdesk.core.limits import MAX_TEXT_CHUNK_BYTES, TooLargeError, inflate_bounded
 from fluxdesk.core.params import MODEL_ID, OutputFormat
 from fluxdesk.core.request import GenerationRequest, build_request
 
@@ -54,7 +55,7 @@ _JPEG_MAX_CHUNK = _JPEG_MAX_SEGMENT_DATA - _JPEG_CHUNK_HEADER
 # exiftool/`strings` and our documents are usually a few KB.
 _PNG_COMPRESS_ABOVE = 16 * 1024
 # Refuse absurd documents when reading (a corrupt length must not make us allocate GBs).
-_MAX_DOCUMENT = 16 * 1024 * 1024
+_MAX_DOCUMENT = MAX_TEXT_CHUNK_BYTES
 SEED_RANGE = (-(2**63), 2**63 - 1)  # what SQLite's INTEGER can hold
 
 
@@ -415,12 +416,14 @@ def _png_text_value(kind: bytes, payload: bytes) -> bytes:
         if kind == b"tEXt":
             return body
         if kind == b"zTXt":
-            return zlib.decompress(body[1:])
+            return inflate_bounded(body[1:])
         flag = body[0]
         rest = body[2:]
         _lang, _, rest = rest.partition(b"\x00")
         _translated, _, text = rest.partition(b"\x00")
-        return zlib.decompress(text) if flag else text
+        return inflate_bounded(text) if flag else text
+    except TooLargeError as exc:  # (a ValueError: the file is skipped like a damaged one)
+        raise TooLargeError(f"PNG: {kind.decode()} fluxdesk chunk too large: {exc}") from None
     except (IndexError, zlib.error) as exc:
         raise ValueError(f"PNG: damaged {kind.decode()} fluxdesk chunk") from exc
 

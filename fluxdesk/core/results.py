@@ -45,6 +45,7 @@ class ApiResponse:
     seed: int
     timings: dict[str, float]
     prompt: str
+    extra_images: int = 0  # listed beyond the number requested: not downloaded
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class GenerationResult:
     timings: dict[str, float]
     created: str  # ISO 8601, UTC
     elapsed: float  # seconds, click to all saved
+    notes: tuple[str, ...] = ()  # what the user should know (e.g. images the API sent too many)
 
     def to_json(self) -> dict[str, object]:
         """The ``fluxdesk generate --json`` shape."""
@@ -83,6 +85,7 @@ class GenerationResult:
                 {"path": str(img.path), "width": img.width, "height": img.height, "nsfw": img.nsfw}
                 for img in self.images
             ],
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
 
