@@ -28,8 +28,9 @@ def register(commands: Any) -> None:
         "--fault",
         action="append",
         default=[],
-        metavar="KIND[:COUNT]",
-        help="inject a fault into the next requests",
+        metavar="KIND[:COUNT][:NAME=VALUE,...]",
+        help="inject a fault into the next COUNT requests (default 1; 'all': until stopped), "
+        "e.g. cdn_error:all, image_error:all:image=2, slow_download:1:seconds=30 (README: The sandbox)",
     )
 
 

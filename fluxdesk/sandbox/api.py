@@ -26,7 +26,8 @@ CONTROL_PREFIX = "/_sandbox/"
 class ApiHandler(BaseHandler):
     def do_GET(self) -> None:
         if self.path.split("?")[0] == CONTROL_PREFIX + "requests":
-            self.send_json(200, {"requests": [r.to_json() for r in self.state.requests]})
+            requests = [r.to_json() for r in self.state.requests]
+            self.send_json(200, {"requests": requests, "counts": self.state.counts().to_json()})
         elif self.path.split("?")[0] == CONTROL_PREFIX + "faults":
             self.send_json(200, {"faults": self._pending()})
         else:
@@ -81,7 +82,9 @@ class ApiHandler(BaseHandler):
         response = self.state.generate(result, self.server.cdn_base_url)
         if self.state.stopping.is_set():
             self.drop()
-        elif fault is not None and fault.kind is FaultKind.NOT_JSON:
+            return
+        self.state.count_generation(len(response["images"]))
+        if fault is not None and fault.kind is FaultKind.NOT_JSON:
             self.send_html(201, "Generation complete")
         elif fault is not None and fault.kind is FaultKind.MISSING_IMAGES:
             del response["images"]

@@ -5,6 +5,7 @@ applies the CDN faults."""
 from __future__ import annotations
 
 import logging
+import time
 
 from fluxdesk.sandbox.faults import Fault, FaultKind
 from fluxdesk.sandbox.handler import BaseHandler
@@ -25,17 +26,23 @@ class CdnHandler(BaseHandler):
     def do_GET(self) -> None:
         self.record()
         path = self.path.split("?")[0]
-        spec = self.state.lookup(path[len("/files/") :]) if path.startswith("/files/") else None
-        if spec is None:
+        published = self.state.lookup(path[len("/files/") :]) if path.startswith("/files/") else None
+        if published is None:
             self.send_message(404, "No such file")
             return
+        spec = published.spec
         # HEAD requests (size probes) neither trigger nor use up a fault.
-        fault = self.state.faults.take("cdn") if self.command == "GET" else None
+        fault = None
+        if self.command == "GET":
+            age = time.monotonic() - published.time
+            fault = self.state.faults.take("cdn", image_index=spec.index, file_age=age)
         if fault is not None:
             log.debug("sandbox cdn: applying fault %s", fault.kind.value)
             self._cdn_fault(fault, spec)
             return
         self.send(200, self.state.file_bytes(spec), spec.fmt.mime_type)
+        if self.command == "GET":
+            self.state.count_download()
 
     def _cdn_fault(self, fault: Fault, spec: FileSpec) -> None:
         kind = fault.kind
@@ -65,6 +72,15 @@ class CdnHandler(BaseHandler):
             self.drop()
         elif kind is FaultKind.SLOW_DOWNLOAD:
             self._trickle(self.state.file_bytes(spec), spec, fault)
+        elif kind is FaultKind.CDN_DROP:
+            self.drop()
+        elif kind is FaultKind.IMAGE_ERROR:
+            default = f"CDN error for image {spec.index + 1} of its batch"
+            self.send_message(int(fault.option("status", 500)), str(fault.option("message", default)))
+        elif kind is FaultKind.EXPIRED_URL:
+            # 404 reads like an unknown file; 403 like an expired signed URL (S3 and others).
+            status = int(fault.option("status", 404))
+            self.send_message(status, "No such file" if status == 404 else "Request has expired")
 
     def _trickle(self, data: bytes, spec: FileSpec, fault: Fault) -> None:
         seconds = float(fault.option("seconds", 1.0))
@@ -80,3 +96,4 @@ class CdnHandler(BaseHandler):
             if self.state.sleep(seconds / chunks):
                 self.drop()
                 return
+        self.state.count_download()

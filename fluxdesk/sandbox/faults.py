@@ -1,9 +1,17 @@
 """The sandbox's faults: what the next matching requests get instead of a normal answer.
 
 A fault is queued with ``Sandbox.inject`` (or ``POST /_sandbox/faults``, or the CLI's
-``--fault KIND[:COUNT]``) and replaces the normal behaviour of the next ``count`` matching
-requests (API faults: generation POSTs; CDN faults: file GETs). A fault is used up as soon
-as a matching request arrives, whatever that request contains.
+``--fault KIND[:COUNT][:NAME=VALUE,…]``) and replaces the normal behaviour of the next
+``count`` matching requests (API faults: generation POSTs; CDN faults: file GETs), or of
+every one until the faults are cleared (``count`` None, ``all`` on the command line). A
+fault is used up as soon as a matching request arrives, whatever that request contains.
+Some CDN faults match only some requests: ``image_error`` one image of each batch,
+``expired_url`` files older than ``after_seconds`` or requests after the first
+``after_requests``.
+
+The client retries a download that fails with a 5xx or a dropped connection (three times),
+so a count of 1 only delays such an image: ``all`` (or a count above the retries) makes it
+fail for good. 403/404 are not retried.
 """
 
 from __future__ import annotations
@@ -38,6 +46,9 @@ class FaultKind(str, enum.Enum):
     BOMB = "bomb"  # valid tiny PNG claiming `width`×`height` (default 40000×40000)
     CDN_REDIRECT = "cdn_redirect"  # 302 to the same file on http://localhost:<cdn port>
     CDN_ERROR = "cdn_error"  # 500 JSON
+    CDN_DROP = "cdn_drop"  # close the socket without any response (the CDN is unreachable)
+    IMAGE_ERROR = "image_error"  # `status` (default 500) for image number `image` of a batch only
+    EXPIRED_URL = "expired_url"  # `status` 404 (default) or 403: the URL has expired
 
     @property
     def server(self) -> ServerName:
@@ -52,6 +63,9 @@ _CDN_FAULTS = frozenset(
         FaultKind.BOMB,
         FaultKind.CDN_REDIRECT,
         FaultKind.CDN_ERROR,
+        FaultKind.CDN_DROP,
+        FaultKind.IMAGE_ERROR,
+        FaultKind.EXPIRED_URL,
     }
 )
 
@@ -76,28 +90,47 @@ FAULT_OPTIONS: dict[FaultKind, frozenset[str]] = {
     FaultKind.BOMB: frozenset({"width", "height"}),
     FaultKind.CDN_REDIRECT: frozenset(),
     FaultKind.CDN_ERROR: frozenset({"message"}),
+    FaultKind.CDN_DROP: frozenset(),
+    # image: its number in the batch, from 1 (default 1); status: 400-599.
+    FaultKind.IMAGE_ERROR: frozenset({"image", "status", "message"}),
+    # Only files published at least after_seconds ago, and only after the first
+    # after_requests file requests since the fault was queued, are expired (default 0, 0).
+    FaultKind.EXPIRED_URL: frozenset({"status", "after_requests", "after_seconds"}),
 }
+EXPIRED_STATUSES = (404, 403)
 TRUNCATE_MODES = ("short_body", "short_file")
 
 
 @dataclass
 class Fault:
-    """A fault injected into the sandbox, for the next ``remaining`` requests."""
+    """A fault injected into the sandbox, for the next ``remaining`` matching requests
+    (None: every one until cleared)."""
 
     kind: FaultKind
-    remaining: int
+    remaining: int | None
     options: dict[str, Any] = field(default_factory=dict)
+    seen: int = 0  # requests to its server since it was queued (for after_requests)
 
     def option(self, name: str, default: Any) -> Any:
         return self.options.get(name, default)
 
+    def applies_to(self, image_index: int | None, file_age: float | None) -> bool:
+        """Whether a request for this file is one the fault is about."""
+        if self.kind is FaultKind.IMAGE_ERROR:
+            return image_index == int(self.option("image", 1)) - 1
+        if self.kind is FaultKind.EXPIRED_URL:
+            return file_age is None or file_age >= float(self.option("after_seconds", 0))
+        return True
 
-def make_fault(kind: FaultKind | str, count: int = 1, options: Mapping[str, Any] | None = None) -> Fault:
+
+def make_fault(
+    kind: FaultKind | str, count: int | None = 1, options: Mapping[str, Any] | None = None
+) -> Fault:
     """A checked :class:`Fault`; ValueError names the unknown kind, option or bad value."""
     fault_kind = FaultKind(kind)
     options = dict(options or {})
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(f"count must be a whole number of at least 1 (got {count!r})")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+        raise ValueError(f"count must be a whole number of at least 1, or None for all (got {count!r})")
     unknown = set(options) - FAULT_OPTIONS[fault_kind]
     if unknown:
         allowed = ", ".join(sorted(FAULT_OPTIONS[fault_kind])) or "none"
@@ -114,8 +147,15 @@ def _check_option(kind: FaultKind, name: str, value: Any) -> None:
         ok = isinstance(value, str)
     elif name == "mode":
         ok = value in TRUNCATE_MODES
-    elif name in ("chunks", "width", "height"):
-        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1_000_000
+    elif name == "status":
+        allowed = EXPIRED_STATUSES if kind is FaultKind.EXPIRED_URL else range(400, 600)
+        ok = _whole(value) and value in allowed
+    elif name in ("chunks", "width", "height", "image"):
+        ok = _whole(value) and 1 <= value <= 1_000_000
+    elif name == "after_requests":
+        ok = _whole(value) and 0 <= value <= 1_000_000
+    elif name == "after_seconds":
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 86400
     else:  # seconds, retry_after (None: send no Retry-After header at all)
         ok = (value is None and name == "retry_after") or (
             isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 3600
@@ -124,21 +164,49 @@ def _check_option(kind: FaultKind, name: str, value: Any) -> None:
         raise ValueError(f"{kind.value}: bad value for {name}: {value!r}")
 
 
-def parse_fault_spec(text: str) -> tuple[FaultKind, int]:
-    """``KIND`` or ``KIND:COUNT`` (the CLI's ``--fault`` syntax)."""
-    name, _, count_text = text.strip().partition(":")
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_fault_spec(text: str) -> Fault:
+    """The CLI's ``--fault`` syntax: ``KIND[:COUNT][:NAME=VALUE[,NAME=VALUE…]]``, COUNT a
+    whole number or ``all``; e.g. ``slow_download:all:seconds=30,chunks=300``,
+    ``image_error:all:image=2``, ``expired_url:all:after_requests=1,status=403``."""
+    name, _, rest = text.strip().partition(":")
     try:
         kind = FaultKind(name.strip().lower())
     except ValueError:
         names = ", ".join(k.value for k in FaultKind)
         raise ValueError(f"unknown fault {name!r}; choose from {names}") from None
-    try:
-        count = int(count_text) if count_text else 1
-    except ValueError:
-        raise ValueError(f"fault count must be a whole number (got {count_text!r})") from None
-    if count < 1:
-        raise ValueError(f"fault count must be at least 1 (got {count})")
-    return kind, count
+    first, _, tail = rest.partition(":")
+    count_text, options_text = ("", rest) if "=" in first else (first.strip(), tail)
+    count: int | None
+    if count_text.lower() == "all":
+        count = None
+    else:
+        try:
+            count = int(count_text) if count_text else 1
+        except ValueError:
+            raise ValueError(f"fault count must be a whole number or 'all' (got {count_text!r})") from None
+        if count < 1:
+            raise ValueError(f"fault count must be at least 1 (got {count})")
+    options: dict[str, Any] = {}
+    for pair in filter(None, (p.strip() for p in options_text.split(","))):
+        key, equals, value = pair.partition("=")
+        if not equals:
+            raise ValueError(f"fault option must be NAME=VALUE (got {pair!r})")
+        options[key.strip()] = _option_value(value.strip())
+    return make_fault(kind, count, options)
+
+
+def _option_value(text: str) -> Any:
+    """A number where it reads as one (``status=403``, ``seconds=0.5``), else the text."""
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            pass
+    return text
 
 
 class FaultQueue:
@@ -157,19 +225,31 @@ class FaultQueue:
         with self._lock:
             self._faults.clear()
 
-    def pending(self) -> list[tuple[FaultKind, int]]:
+    def pending(self) -> list[tuple[FaultKind, int | None]]:
         with self._lock:
             return [(f.kind, f.remaining) for f in self._faults]
 
-    def take(self, server: ServerName) -> Fault | None:
-        """The fault for this request, used up by one; None for a normal answer."""
+    def take(
+        self, server: ServerName, *, image_index: int | None = None, file_age: float | None = None
+    ) -> Fault | None:
+        """The fault for this request (of image ``image_index`` of its batch, a file
+        published ``file_age`` seconds ago), used up by one; None for a normal answer."""
         # Faults for one server queue in order; the other server's faults are skipped over,
-        # so an API fault and a CDN fault can be queued together.
+        # so an API fault and a CDN fault can be queued together, and so are faults about
+        # other requests (another image, a younger file).
+        chosen: Fault | None = None
         with self._lock:
             for fault in self._faults:
-                if fault.kind.server == server:
-                    fault.remaining -= 1
-                    if fault.remaining <= 0:
-                        self._faults.remove(fault)
-                    return Fault(fault.kind, 1, fault.options)
-        return None
+                if fault.kind.server != server:
+                    continue
+                waiting = fault.seen < int(fault.option("after_requests", 0))
+                fault.seen += 1
+                if chosen is None and not waiting and fault.applies_to(image_index, file_age):
+                    chosen = fault
+            if chosen is None:
+                return None
+            if chosen.remaining is not None:
+                chosen.remaining -= 1
+                if chosen.remaining <= 0:
+                    self._faults.remove(chosen)
+            return Fault(chosen.kind, 1, chosen.options)

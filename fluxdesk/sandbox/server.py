@@ -30,12 +30,13 @@ from fluxdesk.sandbox.api import CONTROL_PREFIX, ApiHandler
 from fluxdesk.sandbox.cdn import CdnHandler
 from fluxdesk.sandbox.faults import Fault, FaultKind, make_fault, parse_fault_spec
 from fluxdesk.sandbox.handler import SandboxHTTPServer
-from fluxdesk.sandbox.state import RANDOM_SEED_MAX, RecordedRequest, SandboxState
+from fluxdesk.sandbox.state import RANDOM_SEED_MAX, Counts, RecordedRequest, SandboxState
 
 # The names tests and tools have always imported from here.
 __all__ = [
     "CONTROL_PREFIX",
     "RANDOM_SEED_MAX",
+    "Counts",
     "Fault",
     "FaultKind",
     "RecordedRequest",
@@ -167,8 +168,9 @@ class Sandbox:
 
     # -- faults ---------------------------------------------------------------------
 
-    def inject(self, kind: FaultKind | str, count: int = 1, **options: Any) -> None:
-        """Queue ``kind`` for the next ``count`` matching requests (thread-safe)."""
+    def inject(self, kind: FaultKind | str, count: int | None = 1, **options: Any) -> None:
+        """Queue ``kind`` for the next ``count`` matching requests, or every one until
+        cleared when ``count`` is None (thread-safe)."""
         self.inject_many([make_fault(kind, count, options)])
 
     def inject_many(self, faults: list[Fault]) -> None:
@@ -178,7 +180,7 @@ class Sandbox:
     def clear_faults(self) -> None:
         self.state.faults.clear()
 
-    def pending_faults(self) -> list[tuple[FaultKind, int]]:
+    def pending_faults(self) -> list[tuple[FaultKind, int | None]]:
         return self.state.faults.pending()
 
     # -- request log ------------------------------------------------------------------
@@ -188,7 +190,17 @@ class Sandbox:
         """A snapshot of every request so far (control endpoints excluded)."""
         return self.state.requests
 
+    @property
+    def generation_requests(self) -> list[RecordedRequest]:
+        """The POSTs to the generation endpoint so far (a job should cause exactly one)."""
+        return self.state.generation_requests
+
+    def counts(self) -> Counts:
+        """Generation requests, generations answered 201, their images, whole downloads."""
+        return self.state.counts()
+
     def clear_requests(self) -> None:
+        """Forget the request log and the counts."""
         self.state.clear_requests()
 
 
@@ -210,8 +222,7 @@ def run_sandbox_server(
     except OSError as error:
         print(f"fluxdesk sandbox: cannot listen on port {port} or {cdn_port}: {error}", file=sys.stderr)
         return 1
-    for kind, count in parsed:
-        sandbox.inject(kind, count)
+    sandbox.inject_many(parsed)
     stop = threading.Event()
     with sandbox, _stop_on_sigterm(stop):
         print(f"FluxDesk sandbox API: {sandbox.base_url}  (key: {api_key})")

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from fluxdesk.core import params as P
 from fluxdesk.core.request import GenerationRequest
@@ -75,6 +75,26 @@ class FileSpec:
     index: int = 0  # in its batch
 
 
+class Published(NamedTuple):
+    """A file the CDN serves, and when its URL was handed out (time.monotonic())."""
+
+    spec: FileSpec
+    time: float
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the sandbox did since it started (or its request log was last cleared)."""
+
+    generation_requests: int  # POSTs to the generation endpoint, whatever their answer
+    generations: int  # of those, answered 201: what the real API would bill
+    images: int  # images in those answers
+    downloads: int  # file GETs answered with the whole file
+
+    def to_json(self) -> dict[str, int]:
+        return asdict(self)
+
+
 class SandboxState:
     """The key, faults, request log, published files and image cache of one sandbox."""
 
@@ -84,9 +104,12 @@ class SandboxState:
         self.faults = FaultQueue()
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
-        self._files: OrderedDict[str, FileSpec] = OrderedDict()
+        self._files: OrderedDict[str, Published] = OrderedDict()
         self._cache: OrderedDict[FileSpec, bytes] = OrderedDict()
         self._cache_bytes = 0
+        self._generations = 0
+        self._images = 0
+        self._downloads = 0
         # Set when the sandbox stops: every sleep in a handler waits on it, so stopping
         # never waits for a `slow` fault or an inference delay to run out.
         self.stopping = threading.Event()
@@ -112,13 +135,35 @@ class SandboxState:
         with self._lock:
             return list(self._requests)
 
+    @property
+    def generation_requests(self) -> list[RecordedRequest]:
+        """The POSTs to the generation endpoint (a job should cause exactly one)."""
+        return [r for r in self.requests if is_generation_request(r)]
+
     def clear_requests(self) -> None:
+        """Forget the request log and the counts."""
         with self._lock:
             self._requests.clear()
+            self._generations = self._images = self._downloads = 0
 
     def record(self, entry: RecordedRequest) -> None:
         with self._lock:
             self._requests.append(entry)
+
+    def count_generation(self, images: int) -> None:
+        """A generation was answered 201 with ``images`` images (billed, for the real API)."""
+        with self._lock:
+            self._generations += 1
+            self._images += images
+
+    def count_download(self) -> None:
+        with self._lock:
+            self._downloads += 1
+
+    def counts(self) -> Counts:
+        with self._lock:
+            requests = sum(1 for r in self._requests if is_generation_request(r))
+            return Counts(requests, self._generations, self._images, self._downloads)
 
     # -- files ------------------------------------------------------------------------
 
@@ -126,19 +171,19 @@ class SandboxState:
         """A fresh CDN URL for ``spec`` (random, like a real CDN's)."""
         token = secrets.token_urlsafe(18)
         with self._lock:
-            self._files[token] = spec
+            self._files[token] = Published(spec, time.monotonic())
             while len(self._files) > MAX_FILES:
                 self._files.popitem(last=False)
         return f"{cdn_base_url}/files/{token}.{spec.fmt.extension}"
 
-    def lookup(self, name: str) -> FileSpec | None:
+    def lookup(self, name: str) -> Published | None:
         """The file published as ``<token>.<extension>``, or None."""
         token, dot, extension = name.rpartition(".")
         with self._lock:
-            spec = self._files.get(token) if dot else None
-        if spec is None or spec.fmt.extension != extension:
+            published = self._files.get(token) if dot else None
+        if published is None or published.spec.fmt.extension != extension:
             return None
-        return spec
+        return published
 
     def file_bytes(self, spec: FileSpec) -> bytes:
         with self._lock:
@@ -195,3 +240,7 @@ class SandboxState:
             "has_nsfw_concepts": [nsfw] * request.num_images,
             "prompt": request.prompt,
         }
+
+
+def is_generation_request(request: RecordedRequest) -> bool:
+    return request.server == "api" and request.method == "POST" and request.path.split("?")[0] == P.API_PATH

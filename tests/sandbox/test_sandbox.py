@@ -20,6 +20,7 @@ from fluxdesk.core import params as P
 from fluxdesk.sandbox.render import bomb_png, render_image
 from fluxdesk.sandbox.server import (
     RANDOM_SEED_MAX,
+    Fault,
     FaultKind,
     Sandbox,
     parse_fault_spec,
@@ -453,8 +454,8 @@ def test_render_is_exact_and_deterministic(fmt: P.OutputFormat) -> None:
 
 
 def test_parse_fault_spec() -> None:
-    assert parse_fault_spec("rate_limit") == (FaultKind.RATE_LIMIT, 1)
-    assert parse_fault_spec("CDN_ERROR:3") == (FaultKind.CDN_ERROR, 3)
+    assert parse_fault_spec("rate_limit") == Fault(FaultKind.RATE_LIMIT, 1)
+    assert parse_fault_spec("CDN_ERROR:3") == Fault(FaultKind.CDN_ERROR, 3)
     for bad in ("meteor", "slow:x", "slow:0"):
         with pytest.raises(ValueError):
             parse_fault_spec(bad)
