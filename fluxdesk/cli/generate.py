@@ -8,6 +8,7 @@ import argparse
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from fluxdesk.cli.common import PROG, check_data_folder, global_options
@@ -45,37 +46,23 @@ def run(args: argparse.Namespace) -> int:
         ctx.close()
 
 
-# The catalogue's help for the seed is written for the window's empty field; on a command
-# line the way to get a random seed is to leave the option out.
-CLI_HELP = {P.SEED.field: "Same seed + prompt + model version gives the same image; omit for a random seed."}
-
-
-def _number_help(spec: P.NumberSpec, extra: str = "") -> str:
+def _number_help(spec: P.FieldSpec, extra: str = "") -> str:
     """The catalogue's help sentence, then the allowed range as a sentence of its own (the
     help already ends with a full stop: appending "(…)" would double the punctuation)."""
-    text = CLI_HELP.get(spec.field, spec.help).rstrip()
+    text = spec.help.rstrip()
     if not text.endswith("."):
         text += "."
     allowed = spec.range_text()
+    if spec.default is not None and not extra:
+        extra = f"; default {spec.default:g}"
+    elif spec.unset and not extra:
+        extra = f"; if omitted, {spec.unset}"
     return f"{text} {allowed[0].upper()}{allowed[1:]}{extra}."
 
 
-NUMBER_FLAGS = {
-    P.GUIDANCE_SCALE: "--guidance-scale",
-    P.NUM_INFERENCE_STEPS: "--steps",
-    P.NUM_IMAGES: "--num-images",
-    P.SEED: "--seed",
-}
 # The option that sets each request field, to name it in a problem the catalogue words
 # for both front ends ("Images: must be …" becomes "Images (--num-images): must be …").
-FIELD_FLAGS = {
-    "prompt": "PROMPT",
-    "image_size": "--size",
-    **{spec.field: f"--{spec.field}" for spec in P.SIDE_SPECS},
-    **{spec.field: flag for spec, flag in NUMBER_FLAGS.items()},
-    "output_format": "--format",
-    "enable_safety_checker": "--no-safety-checker",
-}
+FIELD_FLAGS = {spec.field: spec.flag for spec in (*P.FIELDS, *P.SIDE_SPECS)}
 
 
 def _with_flag(field: str, message: str) -> str:
@@ -85,66 +72,81 @@ def _with_flag(field: str, message: str) -> str:
 
 
 def _add_generate_options(gen: argparse.ArgumentParser) -> None:
-    gen.add_argument("prompt", metavar="PROMPT", help=P.PROMPT_HELP)
-    size = gen.add_argument_group("size", P.SIZE_HELP)
-    size.add_argument(
-        "--size",
-        metavar="PRESET",
-        help="one of "
-        + ", ".join(p.value for p in P.SizePreset)
-        + f" (default {P.DEFAULT_SIZE.value}) or WxH; or give --width and --height instead",
-    )
-    for spec, other in zip(P.SIDE_SPECS, reversed(P.SIDE_SPECS), strict=True):
-        size.add_argument(
-            f"--{spec.field}",
-            metavar=spec.field[0].upper(),
-            help=_number_help(spec, f"; needs --{other.field}"),
-        )
-    # Values stay text here: build_request validates them with the catalogue's messages.
-    for spec, flag in NUMBER_FLAGS.items():
-        default = f"; default {spec.default:g}" if spec.default is not None else ""
-        gen.add_argument(
-            flag,
-            dest=spec.field,
-            metavar="N" if spec.integer else "X",
-            help=_number_help(spec, default),
-        )
-    gen.add_argument(
-        "--format",
-        dest="output_format",
-        metavar="FORMAT",
-        help="jpeg or png (default " + P.DEFAULT_FORMAT.value + ")",
-    )
-    gen.add_argument(
-        "--no-safety-checker",
-        dest="enable_safety_checker",
-        action="store_false",
-        default=None,
-        help="turn the NSFW safety checker off (on by default)",
-    )
+    """One argument per catalogue field, by its kind; values stay text here: build_request
+    validates them with the catalogue's messages (an empty value too: it is an error)."""
+    for spec in P.FIELDS:
+        _ADD_OPTION[spec.kind](gen, spec)
     gen.add_argument("--json", action="store_true", help="print one JSON object instead of paths")
 
 
-def raw_request_from_args(args: argparse.Namespace) -> dict[str, Any]:
-    raw: dict[str, Any] = {
-        field: getattr(args, field)
-        for field in (
-            "prompt",
-            "guidance_scale",
-            "num_inference_steps",
-            "num_images",
-            "seed",
-            "output_format",
-            "enable_safety_checker",
+def _add_text(gen: argparse.ArgumentParser, spec: P.FieldSpec) -> None:
+    gen.add_argument(spec.field, metavar=spec.flag, help=spec.help)
+
+
+def _add_size(gen: argparse.ArgumentParser, spec: P.FieldSpec) -> None:
+    size = gen.add_argument_group(spec.short.lower(), spec.help)
+    sides = " and ".join(side.flag for side in P.SIDE_SPECS)
+    size.add_argument(
+        spec.flag,
+        dest=spec.field,
+        metavar="PRESET",
+        help="one of "
+        + ", ".join(p.value for p in P.SizePreset)
+        + f" (default {spec.default.value}) or WxH; or give {sides} instead",
+    )
+    for side, other in zip(P.SIDE_SPECS, reversed(P.SIDE_SPECS), strict=True):
+        size.add_argument(
+            side.flag,
+            dest=side.field,
+            metavar=side.field[0].upper(),
+            help=_number_help(side, f"; needs {other.flag}"),
         )
-    }
+
+
+def _add_number(gen: argparse.ArgumentParser, spec: P.FieldSpec) -> None:
+    metavar = "N" if spec.integer else "X"
+    gen.add_argument(spec.flag, dest=spec.field, metavar=metavar, help=_number_help(spec))
+
+
+def _add_choice(gen: argparse.ArgumentParser, spec: P.FieldSpec) -> None:
+    assert spec.choices is not None
+    values = " or ".join(str(c.value) for c in spec.choices)
+    metavar = spec.flag.lstrip("-").upper()
+    help_ = f"{spec.help} Values: {values}; default {spec.default.value}."
+    gen.add_argument(spec.flag, dest=spec.field, metavar=metavar, help=help_)
+
+
+def _add_switch(gen: argparse.ArgumentParser, spec: P.FieldSpec) -> None:
+    # A switch on by default is turned off by its flag ("--no-…"), and the other way round.
+    state, turns = ("On", "off") if spec.default else ("Off", "on")
+    gen.add_argument(
+        spec.flag,
+        dest=spec.field,
+        action="store_false" if spec.default else "store_true",
+        default=None,
+        help=f"{spec.help} {state} by default; this option turns it {turns}.",
+    )
+
+
+_ADD_OPTION: dict[str, Callable[[argparse.ArgumentParser, P.FieldSpec], None]] = {
+    P.TEXT: _add_text,
+    P.SIZE: _add_size,
+    P.WHOLE: _add_number,
+    P.NUMBER: _add_number,
+    P.CHOICE: _add_choice,
+    P.SWITCH: _add_switch,
+}
+
+
+def raw_request_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    raw: dict[str, Any] = {spec.field: getattr(args, spec.field) for spec in P.FIELDS if spec.kind != P.SIZE}
     # Size problems the request model cannot word for a command line (a missing partner
     # option, two alternatives at once) are reported by size_problems() instead.
     if not size_problems(args):
         if args.width is not None:
-            raw["image_size"] = {"width": args.width, "height": args.height}
-        elif args.size is not None:
-            raw["image_size"] = args.size
+            raw["image_size"] = {side.field: getattr(args, side.field) for side in P.SIDE_SPECS}
+        elif args.image_size is not None:
+            raw["image_size"] = args.image_size
     return raw
 
 
@@ -155,16 +157,17 @@ def size_problems(args: argparse.Namespace) -> list[str]:
 
     sides = f"each a multiple of {P.SIDE_STEP} from {P.SIDE_MIN} to {P.SIDE_MAX}"
     given = [spec for spec in P.SIDE_SPECS if getattr(args, spec.field) is not None]
-    if args.size is not None and given:
+    size = P.IMAGE_SIZE
+    if args.image_size is not None and given:
         return [
-            "Image size: --size and --width/--height are alternatives; give either a preset "
-            f"with --size, or both --width and --height ({sides})"
+            f"{size.label}: {size.flag} and --width/--height are alternatives; give either a preset "
+            f"with {size.flag}, or both --width and --height ({sides})"
         ]
     if len(given) != 1:
         return []
     spec = given[0]
     (other,) = (s for s in P.SIDE_SPECS if s is not spec)
-    problems = [f"Image size: --{spec.field} needs --{other.field} as well ({sides}), or use --size"]
+    problems = [f"{size.label}: {spec.flag} needs {other.flag} as well ({sides}), or use {size.flag}"]
     problem = side_problem(spec, getattr(args, spec.field))
     return problems + ([_with_flag(spec.field, problem.message)] if problem else [])
 

@@ -10,18 +10,9 @@ from typing import Any
 from fluxdesk.core import params as P
 from fluxdesk.core.params import SizePreset
 
-# Display order and names; anything else in the stored request follows alphabetically.
-LABELS: dict[str, str] = {
-    "prompt": "Prompt",
-    "seed": "Seed",
-    "image_size": "Size",
-    "guidance_scale": "Guidance scale",
-    "num_inference_steps": "Steps",
-    "num_images": "Images per request",
-    "output_format": "Format",
-    "enable_safety_checker": "Safety checker",
-    "model": "Model",
-}
+# Display order and names, the catalogue's; anything else in the stored request follows
+# alphabetically.
+LABELS: dict[str, str] = {**{spec.field: spec.label for spec in P.FIELDS}, "model": "Model"}
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,20 @@
-"""The parameter catalogue: every limit, preset and default of a flux-realism request.
+"""The field catalogue: one entry per request field, and every limit, preset and default.
 
-This is the one source of truth. The request model validates against it, the CLI builds
-its options and help from it, the sandbox validates incoming bodies with it, the form
-takes its ranges and defaults from it, and the tests enumerate it. Add a parameter here
-and nowhere else.
+This is the one source of truth. Each :class:`FieldSpec` says a field's API name, kind,
+bounds, default, label and short label, command-line flag, help, and the name other
+tools' metadata print it under. The request model validates and builds the API body
+from :data:`FIELDS`; the form makes its widgets from it; the CLI its options; the
+compare view its labels; sweeps their axes; contact sheets their captions. Adding a
+parameter means one entry here plus only what is truly particular to it.
+
+THE SEED RULE: a seed is a whole number from 1 to 2**64-1 (the API says >= 1 and may
+return seeds above 2**63); :func:`valid_seed` checks it, :func:`random_seed` draws one.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 MODEL_ID = "flux-realism"
 API_PATH = "/v1/images/generations"
@@ -23,7 +28,7 @@ SIDE_STEP = 32
 # decoding (decompression-bomb guard).
 MAX_IMAGE_PIXELS = SIDE_MAX * SIDE_MAX
 SEED_MIN = 1
-SEED_MAX = 2**63 - 1  # stored as SQLite INTEGER (signed 64-bit)
+SEED_MAX = 2**63 - 1  # (until the library stores unsigned 64-bit seeds: then 2**64 - 1)
 
 
 class OutputFormat(str, enum.Enum):
@@ -81,22 +86,40 @@ PRESET_LABELS: dict[SizePreset, str] = {
 # What the window shows for an optional value left to the server ("the server decides").
 AUTO_TEXT = "Auto"
 
+# Kinds of field: how a value is read, checked and shown.
+TEXT = "text"  # a string (the prompt)
+WHOLE = "whole"  # a whole number within bounds
+NUMBER = "number"  # a number within bounds
+SIZE = "size"  # a SizePreset or a custom width×height (WIDTH, HEIGHT)
+CHOICE = "choice"  # one value of an enum (``choices``)
+SWITCH = "switch"  # true or false
 
-class NumberSpec(NamedTuple):
-    """A numeric parameter: its API field name, bounds, default and help text.
+
+class FieldSpec(NamedTuple):
+    """One request field: everything each front end needs to show, read and check it.
 
     (A NamedTuple, not a frozen dataclass: the window's first frame creates this class,
-    and a dataclass's generated methods cost ~0.4 ms more to create; see README, Start-up.)
+    and a dataclass's generated methods cost more to create; see README, Start-up.)
     """
 
-    field: str
-    label: str
-    minimum: float
-    maximum: float
-    default: float | None  # None: the server decides (field omitted from the body)
-    integer: bool
-    help: str
+    field: str  # the API's name, also the request attribute and the CLI option's dest
+    label: str  # the one name of the field: problems, tooltips, compare and details rows
+    short: str  # where room is short: the form's row, captions, sweep cells
+    kind: str  # TEXT, WHOLE, NUMBER, SIZE, CHOICE or SWITCH
+    flag: str  # the command-line option ("PROMPT" for the positional argument)
+    help: str  # one sentence, for a tooltip and the CLI's help
+    minimum: float = 0
+    maximum: float = 0
+    default: Any = None  # None: the server decides (the field is left out of the body)
     step: float = 1
+    unset: str = ""  # what leaving an optional field out means, for help texts
+    foreign: str = ""  # the key other tools' metadata print it under (A1111 "Steps")
+    sweep: str = ""  # the values a new parameter sweep over it starts with ("" = no axis)
+    choices: type[enum.Enum] | None = None  # a CHOICE's values
+
+    @property
+    def integer(self) -> bool:
+        return self.kind == WHOLE
 
     def range_text(self) -> str:
         lo = int(self.minimum) if self.integer else self.minimum
@@ -104,79 +127,176 @@ class NumberSpec(NamedTuple):
         kind = "a whole number" if self.integer else "a number"
         return f"{kind} from {lo} to {hi}"
 
+    def rule(self) -> str:
+        """What a value must be, naming the field: the one wording of every front end."""
+        if self.choices is not None:
+            return f"{self.label}: must be " + " or ".join(str(c.value) for c in self.choices)
+        if self.kind == SWITCH:
+            return f"{self.label}: must be true or false"
+        return f"{self.label}: must be {self.range_text()}"
 
-GUIDANCE_SCALE = NumberSpec(
+    def caption(self, value: Any) -> str:
+        """``value`` in a caption under an image: "guidance 3.5", "steps 28", "seed 7"."""
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{self.short.lower()} {shown}"
+
+
+PROMPT = FieldSpec(
+    field="prompt",
+    label="Prompt",
+    short="Prompt",
+    kind=TEXT,
+    flag="PROMPT",
+    help=f"What to draw, 1 to {PROMPT_MAX_CHARS} characters.",
+    minimum=1,
+    maximum=PROMPT_MAX_CHARS,
+)
+IMAGE_SIZE = FieldSpec(
+    field="image_size",
+    label="Image size",
+    short="Size",
+    kind=SIZE,
+    flag="--size",
+    help=(
+        "A preset ("
+        + ", ".join(p.value for p in SizePreset)
+        + f") or a custom width×height, each {SIDE_MIN}–{SIDE_MAX} and a multiple of {SIDE_STEP}."
+    ),
+    default=SizePreset.LANDSCAPE_4_3,
+    foreign="Size",
+)
+GUIDANCE_SCALE = FieldSpec(
     field="guidance_scale",
     label="Guidance scale",
+    short="Guidance",
+    kind=NUMBER,
+    flag="--guidance-scale",
+    help="How closely the image follows the prompt (higher = more literal).",
     minimum=1,
     maximum=20,
-    default=None,
-    integer=False,
     step=0.5,
-    help="How closely the image follows the prompt (higher = more literal).",
+    unset="the server decides",
+    foreign="CFG scale",
+    sweep="2, 3.5, 5, 7",
 )
-NUM_INFERENCE_STEPS = NumberSpec(
+NUM_INFERENCE_STEPS = FieldSpec(
     field="num_inference_steps",
     label="Steps",
+    short="Steps",
+    kind=WHOLE,
+    flag="--steps",
+    help="Denoising steps: more steps, more detail, slower.",
     minimum=1,
     maximum=50,
-    default=None,
-    integer=True,
-    help="Denoising steps: more steps, more detail, slower.",
+    unset="the server decides",
+    foreign="Steps",
+    sweep="12, 20, 28",
 )
 # The API's documented defaults for the two values the form calls "Auto". FluxDesk sends
 # them explicitly so a file always records the steps and guidance really used (other
 # tools' readers need them; see core/interop/portable.py).
 API_DEFAULT_GUIDANCE_SCALE = 3.5
 API_DEFAULT_STEPS = 28
-NUM_IMAGES = NumberSpec(
+NUM_IMAGES = FieldSpec(
     field="num_images",
     label="Images",
+    short="Images",
+    kind=WHOLE,
+    flag="--num-images",
+    help="How many images to generate in one request.",
     minimum=1,
     maximum=4,
     default=1,
-    integer=True,
-    help="How many images to generate in one request.",
 )
-SEED = NumberSpec(
+SEED = FieldSpec(
     field="seed",
     label="Seed",
+    short="Seed",
+    kind=WHOLE,
+    flag="--seed",
+    help="Same seed + prompt + model version gives the same image.",
     minimum=SEED_MIN,
     maximum=SEED_MAX,
-    default=None,
-    integer=True,
-    help="Same seed + prompt + model version gives the same image; empty = random.",
+    unset="a new random seed each time",
+    foreign="Seed",
+    sweep="random 4",
 )
-WIDTH = NumberSpec(
+OUTPUT_FORMAT = FieldSpec(
+    field="output_format",
+    label="Output format",
+    short="Format",
+    kind=CHOICE,
+    flag="--format",
+    help="File format the API returns (PNG is lossless and larger).",
+    default=OutputFormat.JPEG,
+    choices=OutputFormat,
+)
+ENABLE_SAFETY_CHECKER = FieldSpec(
+    field="enable_safety_checker",
+    label="Safety checker",
+    short="Safety",
+    kind=SWITCH,
+    flag="--no-safety-checker",
+    help="Ask the API to flag (and blur) NSFW images.",
+    default=True,
+)
+# The two sides of a custom IMAGE_SIZE (members of it, not request fields of their own).
+WIDTH = FieldSpec(
     field="width",
     label="Width",
+    short="Width",
+    kind=WHOLE,
+    flag="--width",
+    help=f"Custom width in pixels, a multiple of {SIDE_STEP}.",
     minimum=SIDE_MIN,
     maximum=SIDE_MAX,
     default=1024,
-    integer=True,
     step=SIDE_STEP,
-    help=f"Custom width in pixels, a multiple of {SIDE_STEP}.",
 )
-HEIGHT = NumberSpec(
+HEIGHT = FieldSpec(
     field="height",
     label="Height",
+    short="Height",
+    kind=WHOLE,
+    flag="--height",
+    help=f"Custom height in pixels, a multiple of {SIDE_STEP}.",
     minimum=SIDE_MIN,
     maximum=SIDE_MAX,
     default=768,
-    integer=True,
     step=SIDE_STEP,
-    help=f"Custom height in pixels, a multiple of {SIDE_STEP}.",
 )
 
-NUMBER_SPECS: tuple[NumberSpec, ...] = (GUIDANCE_SCALE, NUM_INFERENCE_STEPS, NUM_IMAGES, SEED)
-SIDE_SPECS: tuple[NumberSpec, ...] = (WIDTH, HEIGHT)
-
-DEFAULT_SIZE = SizePreset.LANDSCAPE_4_3
-DEFAULT_FORMAT = OutputFormat.JPEG
-DEFAULT_SAFETY_CHECKER = True
-PROMPT_HELP = f"What to draw, 1 to {PROMPT_MAX_CHARS} characters."
-SIZE_HELP = (
-    "A preset ("
-    + ", ".join(p.value for p in SizePreset)
-    + f") or a custom width×height, each {SIDE_MIN}–{SIDE_MAX} and a multiple of {SIDE_STEP}."
+# Every request field, in the order the form, the compare view and the details show them.
+FIELDS: tuple[FieldSpec, ...] = (
+    PROMPT,
+    IMAGE_SIZE,
+    GUIDANCE_SCALE,
+    NUM_INFERENCE_STEPS,
+    NUM_IMAGES,
+    SEED,
+    OUTPUT_FORMAT,
+    ENABLE_SAFETY_CHECKER,
 )
+BY_FIELD: dict[str, FieldSpec] = {spec.field: spec for spec in FIELDS}
+NUMBER_SPECS: tuple[FieldSpec, ...] = tuple(s for s in FIELDS if s.kind in (WHOLE, NUMBER))
+SIDE_SPECS: tuple[FieldSpec, ...] = (WIDTH, HEIGHT)
+# What a parameter sweep can vary (each image's look, not how many there are).
+SWEEP_SPECS: tuple[FieldSpec, ...] = tuple(s for s in FIELDS if s.sweep)
+
+DEFAULT_SIZE: SizePreset = IMAGE_SIZE.default
+DEFAULT_FORMAT: OutputFormat = OUTPUT_FORMAT.default
+DEFAULT_SAFETY_CHECKER: bool = ENABLE_SAFETY_CHECKER.default
+PROMPT_HELP = PROMPT.help
+SIZE_HELP = IMAGE_SIZE.help
+
+
+def valid_seed(value: object) -> bool:
+    """THE SEED RULE: a whole number (not a bool) from SEED_MIN to SEED_MAX."""
+    return isinstance(value, int) and not isinstance(value, bool) and SEED_MIN <= value <= SEED_MAX
+
+
+def random_seed() -> int:
+    """A random seed under THE SEED RULE (the one source of random seeds)."""
+    import secrets  # (lazily: not needed for the window's first frame)
+
+    return SEED_MIN + secrets.randbelow(SEED_MAX - SEED_MIN + 1)

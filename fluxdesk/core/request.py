@@ -7,13 +7,14 @@ returns *every* problem at once, each naming the field and the allowed range.
 
 from __future__ import annotations
 
+import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Union
 
 from fluxdesk.core import params as P
-from fluxdesk.core.params import NumberSpec, OutputFormat, SizePreset
+from fluxdesk.core.params import FieldSpec, OutputFormat, SizePreset
 
 
 class CustomSize(NamedTuple):
@@ -56,7 +57,11 @@ class Problem(NamedTuple):
 
 @dataclass(frozen=True)
 class GenerationRequest:
-    """A validated request for the image-generation endpoint (see build_request)."""
+    """A validated request for the image-generation endpoint (see build_request).
+
+    One attribute per catalogue field (``P.FIELDS``, same names and order; a test holds
+    them equal), typed for the code that reads them, plus the fixed model.
+    """
 
     prompt: str
     image_size: ImageSize = P.DEFAULT_SIZE
@@ -84,21 +89,7 @@ class GenerationRequest:
 
     def to_fields(self) -> dict[str, Any]:
         """All fields with resolved values, in the shape build_request accepts."""
-        size: Any = (
-            self.image_size.value
-            if isinstance(self.image_size, SizePreset)
-            else {"width": self.image_size.width, "height": self.image_size.height}
-        )
-        return {
-            "prompt": self.prompt,
-            "image_size": size,
-            "guidance_scale": self.guidance_scale,
-            "num_inference_steps": self.num_inference_steps,
-            "num_images": self.num_images,
-            "seed": self.seed,
-            "output_format": self.output_format.value,
-            "enable_safety_checker": self.enable_safety_checker,
-        }
+        return {spec.field: _plain(getattr(self, spec.field)) for spec in P.FIELDS}
 
     def to_api_json(self) -> dict[str, Any]:
         """The exact JSON body for ``POST /v1/images/generations``.
@@ -107,22 +98,21 @@ class GenerationRequest:
         API's documented default (sending a default changes nothing and keeps the body
         minimal, as the issue asks).
         """
-        body: dict[str, Any] = {"model": self.model, "prompt": self.prompt}
-        if self.image_size != P.DEFAULT_SIZE:
-            body["image_size"] = self.to_fields()["image_size"]
-        if self.guidance_scale is not None:
-            body["guidance_scale"] = self.guidance_scale
-        if self.num_inference_steps is not None:
-            body["num_inference_steps"] = self.num_inference_steps
-        if self.enable_safety_checker is not P.DEFAULT_SAFETY_CHECKER:
-            body["enable_safety_checker"] = self.enable_safety_checker
-        if self.output_format is not P.DEFAULT_FORMAT:
-            body["output_format"] = self.output_format.value
-        if self.num_images != P.NUM_IMAGES.default:
-            body["num_images"] = self.num_images
-        if self.seed is not None:
-            body["seed"] = self.seed
+        body: dict[str, Any] = {"model": self.model}
+        for spec in P.FIELDS:
+            value = getattr(self, spec.field)
+            if value is not None and value != spec.default:
+                body[spec.field] = _plain(value)
         return body
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON has it: enums by value, a custom size as {width, height}."""
+    if isinstance(value, CustomSize):
+        return {"width": value.width, "height": value.height}
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
 class RequestInvalid(ValueError):
@@ -146,54 +136,48 @@ def build_request(
     """Coerce and validate raw values; return the request (or None) and all problems.
 
     ``raw`` uses the API field names. Missing or None optional fields take their
-    defaults. With ``strict_types`` (JSON bodies, as the server sees them) strings are
-    not accepted where numbers are expected.
+    defaults; an empty or blank text is a value, and a wrong one (never a default: what
+    nobody typed is not sent). With ``strict_types`` (JSON bodies, as the server sees
+    them) strings are not accepted where numbers are expected.
     """
     problems: list[Problem] = []
-    prompt = _prompt(raw.get("prompt"), problems)
-    size = _image_size(raw, problems, strict_types)
-    guidance = _number(P.GUIDANCE_SCALE, raw.get("guidance_scale"), problems, strict_types)
-    steps = _number(P.NUM_INFERENCE_STEPS, raw.get("num_inference_steps"), problems, strict_types)
-    num_images = _number(P.NUM_IMAGES, raw.get("num_images"), problems, strict_types)
-    seed = _number(P.SEED, raw.get("seed"), problems, strict_types)
-    fmt = _output_format(raw.get("output_format"), problems)
-    safety = _bool("enable_safety_checker", "Safety checker", raw.get("enable_safety_checker"), problems)
+    values: dict[str, Any] = {}
+    for spec in P.FIELDS:
+        read = _READERS[spec.kind]
+        values[spec.field] = read(spec, raw.get(spec.field), problems, strict_types)
     model = raw.get("model", P.MODEL_ID)
     if model != P.MODEL_ID:
         problems.append(Problem("model", f"Model: must be {P.MODEL_ID!r}", repr(model)))
     if problems:
         return None, problems
-    assert prompt is not None and size is not None and fmt is not None
-    return (
-        GenerationRequest(
-            prompt=prompt,
-            image_size=size,
-            guidance_scale=guidance,
-            num_inference_steps=None if steps is None else int(steps),
-            num_images=int(num_images if num_images is not None else P.NUM_IMAGES.default or 1),
-            seed=None if seed is None else int(seed),
-            output_format=fmt,
-            enable_safety_checker=P.DEFAULT_SAFETY_CHECKER if safety is None else safety,
-        ),
-        [],
-    )
+    return GenerationRequest(**values), []
 
 
-def _prompt(value: Any, problems: list[Problem]) -> str | None:
+# Terminal control characters (C0 and C1, DEL) other than newline and tab: a prompt is
+# shown in terminals, file names and other tools, where these would act, not print.
+_CONTROL = frozenset(map(chr, (*range(0x20), *range(0x7F, 0xA0)))) - {"\n", "\t"}
+
+
+def _prompt(spec: FieldSpec, value: Any, problems: list[Problem], strict: bool) -> str | None:
     if not isinstance(value, str) or not value.strip():
         problems.append(
-            Problem("prompt", f"Prompt: must not be empty (1 to {P.PROMPT_MAX_CHARS} characters)")
+            Problem(spec.field, f"{spec.label}: must not be empty (1 to {P.PROMPT_MAX_CHARS} characters)")
         )
         return None
     if len(value) > P.PROMPT_MAX_CHARS:
         problems.append(
-            Problem("prompt", f"Prompt: at most {P.PROMPT_MAX_CHARS} characters", str(len(value)))
+            Problem(spec.field, f"{spec.label}: at most {P.PROMPT_MAX_CHARS} characters", str(len(value)))
         )
+        return None
+    if not _CONTROL.isdisjoint(value):
+        control = next(c for c in value if c in _CONTROL)
+        rule = f"{spec.label}: must not contain control characters (other than newline and tab)"
+        problems.append(Problem(spec.field, rule, f"{control!r} at position {value.index(control) + 1}"))
         return None
     return value
 
 
-def side_problem(spec: NumberSpec, value: Any, *, strict_types: bool = False) -> Problem | None:
+def side_problem(spec: FieldSpec, value: Any, *, strict_types: bool = False) -> Problem | None:
     """Check one custom side (width or height); shared by the request and the form."""
     problems: list[Problem] = []
     number = _number(spec, value, problems, strict_types, required=True)
@@ -205,14 +189,13 @@ def side_problem(spec: NumberSpec, value: Any, *, strict_types: bool = False) ->
     return None
 
 
-def _side_rule(spec: NumberSpec) -> str:
+def _side_rule(spec: FieldSpec) -> str:
     return (
         f"{spec.label}: must be a multiple of {P.SIDE_STEP} from {int(spec.minimum)} to {int(spec.maximum)}"
     )
 
 
-def _image_size(raw: Mapping[str, Any], problems: list[Problem], strict: bool) -> ImageSize | None:
-    value = raw.get("image_size")
+def _image_size(spec: FieldSpec, value: Any, problems: list[Problem], strict: bool) -> ImageSize | None:
     if value is None:
         return P.DEFAULT_SIZE
     if isinstance(value, SizePreset | CustomSize):
@@ -229,37 +212,30 @@ def _image_size(raw: Mapping[str, Any], problems: list[Problem], strict: bool) -
             return SizePreset(value)
         except ValueError:
             names = ", ".join(p.value for p in SizePreset)
-            problems.append(
-                Problem(
-                    "image_size", f"Image size: must be one of {names} or a custom width×height", repr(value)
-                )
-            )
+            rule = f"{spec.label}: must be one of {names} or a custom width×height"
+            problems.append(Problem(spec.field, rule, repr(value)))
             return None
     if isinstance(value, Mapping):
-        found: list[Problem] = []
-        for spec in P.SIDE_SPECS:
-            problem = side_problem(spec, value.get(spec.field), strict_types=strict)
-            if problem:
-                found.append(problem)
-        problems.extend(found)
-        if found:
+        found = [side_problem(side, value.get(side.field), strict_types=strict) for side in P.SIDE_SPECS]
+        problems.extend(problem for problem in found if problem)
+        if any(found):
             return None
-        return CustomSize(int(value["width"]), int(value["height"]))
+        return CustomSize(*(int(float(value[side.field])) for side in P.SIDE_SPECS))
     problems.append(
-        Problem("image_size", "Image size: must be a preset name or {width, height}", repr(value))
+        Problem(spec.field, f"{spec.label}: must be a preset name or {{width, height}}", repr(value))
     )
     return None
 
 
 def _number(
-    spec: NumberSpec,
+    spec: FieldSpec,
     value: Any,
     problems: list[Problem],
     strict: bool,
     *,
     required: bool = False,
 ) -> float | int | None:
-    if value is None or (isinstance(value, str) and not value.strip() and not strict):
+    if value is None:
         if required:
             problems.append(Problem(spec.field, f"{spec.label}: required, {spec.range_text()}"))
         return spec.default if not required else None
@@ -284,29 +260,47 @@ def _number(
     if number is not None and spec.integer and isinstance(number, float):
         number = int(number) if number.is_integer() else None
     if number is None or not (spec.minimum <= number <= spec.maximum):
-        problems.append(Problem(spec.field, f"{spec.label}: must be {spec.range_text()}", repr(value)))
+        problems.append(Problem(spec.field, spec.rule(), repr(value)))
         return None
-    return number
+    return int(number) if spec.integer else number
 
 
-def _output_format(value: Any, problems: list[Problem]) -> OutputFormat | None:
+def _choice(spec: FieldSpec, value: Any, problems: list[Problem], strict: bool) -> Any:
+    choices = spec.choices
+    assert choices is not None
     if value is None:
-        return P.DEFAULT_FORMAT
-    if isinstance(value, OutputFormat):
+        return spec.default
+    if isinstance(value, choices):
         return value
     text = str(value).strip().lower()
-    if text == "jpg":
-        text = "jpeg"
+    if spec is P.OUTPUT_FORMAT and text == "jpg":
+        text = "jpeg"  # what the files are called
     try:
-        return OutputFormat(text)
+        return choices(text)
     except ValueError:
-        allowed = " or ".join(f.value for f in OutputFormat)
-        problems.append(Problem("output_format", f"Output format: must be {allowed}", repr(value)))
+        problems.append(Problem(spec.field, spec.rule(), repr(value)))
         return None
 
 
-def _bool(name: str, label: str, value: Any, problems: list[Problem]) -> bool | None:
-    if value is None or isinstance(value, bool):
+def _switch(spec: FieldSpec, value: Any, problems: list[Problem], strict: bool) -> bool | None:
+    if value is None:
+        return bool(spec.default)
+    if isinstance(value, bool):
         return value
-    problems.append(Problem(name, f"{label}: must be true or false", repr(value)))
+    problems.append(Problem(spec.field, spec.rule(), repr(value)))
     return None
+
+
+def _number_field(spec: FieldSpec, value: Any, problems: list[Problem], strict: bool) -> float | int | None:
+    return _number(spec, value, problems, strict)
+
+
+# How each kind of field is read from a raw value (adding to it or problems).
+_READERS: dict[str, Callable[[FieldSpec, Any, list[Problem], bool], Any]] = {
+    P.TEXT: _prompt,
+    P.SIZE: _image_size,
+    P.WHOLE: _number_field,
+    P.NUMBER: _number_field,
+    P.CHOICE: _choice,
+    P.SWITCH: _switch,
+}

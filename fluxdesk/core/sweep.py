@@ -8,32 +8,19 @@ what differs so the grid (and its contact sheet) can be read without the form.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from fluxdesk.core import params as P
+from fluxdesk.core.params import FieldSpec
 from fluxdesk.core.request import GenerationRequest, RequestInvalid
 
 MAX_CELLS = 64  # a sweep is a review aid, not a batch job: keep the bill predictable
 
 
-@dataclass(frozen=True)
-class AxisKind:
-    """A parameter a sweep can vary, with its limits from the catalogue."""
-
-    field: str
-    label: str
-    integer: bool
-    minimum: float
-    maximum: float
-
-
-AXES: dict[str, AxisKind] = {
-    spec.field: AxisKind(spec.field, spec.label, spec.integer, spec.minimum, spec.maximum)
-    for spec in (P.SEED, P.GUIDANCE_SCALE, P.NUM_INFERENCE_STEPS)
-}
+# The parameters a sweep can vary: the catalogue's fields with sweep values.
+AXES: dict[str, FieldSpec] = {spec.field: spec for spec in P.SWEEP_SPECS}
 
 
 @dataclass(frozen=True)
@@ -44,12 +31,11 @@ class Axis:
     values: tuple[float | int, ...]
 
     @property
-    def kind(self) -> AxisKind:
+    def kind(self) -> FieldSpec:
         return AXES[self.field]
 
     def label(self, value: float | int) -> str:
-        short = {"seed": "seed", "guidance_scale": "guidance", "num_inference_steps": "steps"}[self.field]
-        return f"{short} {value:g}" if isinstance(value, float) else f"{short} {value}"
+        return self.kind.caption(value)
 
 
 @dataclass(frozen=True)
@@ -86,9 +72,9 @@ def parse_values(field: str, text: str) -> tuple[float | int, ...]:
     words = text.replace(",", " ").split()
     if not words:
         raise ValueError(f"{kind.label}: enter at least one value.")
-    if field == "seed" and words[0].lower() == "random":
+    if kind is P.SEED and words[0].lower() == "random":
         count = int(words[1]) if len(words) > 1 and words[1].isdigit() else 4
-        return tuple(secrets.randbelow(2**31 - 1) + 1 for _ in range(count))
+        return tuple(P.random_seed() for _ in range(count))
     values: list[float | int] = []
     if len(words) == 3 and words[1].lower() == "step" and "-" in words[0][1:]:
         start_text, _, end_text = words[0].partition("-")
@@ -109,7 +95,7 @@ def parse_values(field: str, text: str) -> tuple[float | int, ...]:
     return tuple(dict.fromkeys(values))  # drop repeats, keep order
 
 
-def _number(kind: AxisKind, text: str) -> float | int:
+def _number(kind: FieldSpec, text: str) -> float | int:
     try:
         value = float(text)
     except ValueError:
@@ -131,7 +117,7 @@ def expand(base: GenerationRequest, columns: Axis, rows: Axis | None = None) -> 
         raise ValueError(f"A sweep of {total} images is too big (at most {MAX_CELLS}).")
     # One image per cell, and a fixed seed unless the seed is what varies, so the
     # only difference between cells is the swept parameter.
-    fixed_seed = base.seed if base.seed is not None else secrets.randbelow(2**31 - 1) + 1
+    fixed_seed = base.seed if base.seed is not None else P.random_seed()
     cells = []
     for r, row_value in enumerate(row_values):
         for c, col_value in enumerate(columns.values):

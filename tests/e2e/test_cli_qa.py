@@ -238,9 +238,13 @@ def generate_help(capsys: pytest.CaptureFixture[str]) -> str:
 def test_generate_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
     text = generate_help(capsys)
     assert "). (" not in text and ". (" not in text and ".." not in text
-    assert "(higher = more literal). A number from 1 to 20." in text
+    assert "(higher = more literal). A number from 1 to 20; if omitted, the server decides." in text
     assert "--guidance-scale X" in text and "--steps N" in text and "--seed N" in text
-    assert "empty = random" not in text and "omit for a random seed" in text
+    assert "empty = random" not in text and "if omitted, a new random seed each time." in text
+    assert (
+        "--format FORMAT File format the API returns (PNG is lossless and larger). Values: jpeg or png;"
+        in text
+    )
     assert "A whole number from 1 to 4; default 1." in text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -152,15 +154,63 @@ def test_64_bit_seeds_survive_text_and_json(seed: int) -> None:
     assert request.to_api_json()["seed"] == seed
 
 
+CONTROL = {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))} - {"\n", "\t"}
+
+
 @given(prompt=st.text(min_size=0, max_size=4100))
 def test_prompt_rule(prompt: str) -> None:
     request, _ = build_request({"prompt": prompt})
-    assert (request is not None) == (bool(prompt.strip()) and len(prompt) <= P.PROMPT_MAX_CHARS)
+    plain = not CONTROL & set(prompt)
+    assert (request is not None) == (bool(prompt.strip()) and len(prompt) <= P.PROMPT_MAX_CHARS and plain)
+
+
+@pytest.mark.parametrize("control", ["\x1b", "\r", "\x00", "\x7f", "\x9b"])
+def test_a_prompt_with_terminal_control_characters_is_refused(control: str) -> None:
+    _, problems = build_request({"prompt": f"a fox{control}[2J"})
+    assert [p.message for p in problems] == [
+        "Prompt: must not contain control characters (other than newline and tab) "
+        f"(got {control!r} at position 6)"
+    ]
+    assert build_request({"prompt": "a fox\n\tin snow"})[0] is not None  # newline and tab are text
+
+
+@pytest.mark.parametrize("field", [*(s.field for s in P.NUMBER_SPECS), "image_size"])
+@pytest.mark.parametrize("blank", ["", " "])
+def test_an_empty_text_is_a_wrong_value_not_the_default(field: str, blank: str) -> None:
+    _, problems = build_request({"prompt": "a", field: blank})
+    assert [(p.field, p.got) for p in problems] == [(field, repr(blank))]
+
+
+def test_the_request_model_has_one_attribute_per_catalogue_field() -> None:
+    names = [f.name for f in dataclasses.fields(GenerationRequest)]
+    assert names == [spec.field for spec in P.FIELDS] + ["model"]
+    assert set(P.BY_FIELD) == set(validated_request({"prompt": "a"}).to_fields())
+
+
+def test_one_label_and_one_short_label_per_field() -> None:
+    for spec in (*P.FIELDS, *P.SIDE_SPECS):
+        assert spec.label and spec.short and len(spec.short) <= len(spec.label), spec.field
+    assert len({spec.flag for spec in P.FIELDS}) == len(P.FIELDS)
+    assert {s.foreign for s in P.FIELDS if s.foreign} == {"Size", "CFG scale", "Steps", "Seed"}
+
+
+@given(value=st.one_of(st.integers(-(2**70), 2**70), st.booleans(), st.text(max_size=3)))
+def test_the_seed_rule(value: object) -> None:
+    ok = type(value) is int and P.SEED_MIN <= value <= P.SEED_MAX  # type: ignore[operator]
+    assert P.valid_seed(value) is ok and not P.valid_seed(1.0)
+    request, _ = build_request({"prompt": "a", "seed": value}, strict_types=True)
+    assert (request is not None) == ok
+
+
+def test_random_seeds_follow_the_seed_rule() -> None:
+    seeds = {P.random_seed() for _ in range(200)}
+    assert all(P.valid_seed(s) for s in seeds) and len(seeds) == 200
+    assert max(seeds) > P.SEED_MAX // 2  # the upper half is used too (fails once in 2**200)
 
 
 @given(
     raw=st.fixed_dictionaries(
-        {"prompt": st.text(min_size=1, max_size=50).filter(str.strip)},
+        {"prompt": st.text(min_size=1, max_size=50).filter(lambda t: t.strip() and not CONTROL & set(t))},
         optional={
             "image_size": st.sampled_from([p.value for p in P.SizePreset]),
             "guidance_scale": st.floats(1, 20),

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from fluxdesk.core import params as P
 from fluxdesk.core.errors import ErrorKind, FluxDeskError, LibraryError
 from fluxdesk.core.results import seed_label
 
 if TYPE_CHECKING:
     from fluxdesk.core.library.store import LibraryItem
 
+CAPTIONED = tuple(spec for spec in P.SWEEP_SPECS if spec is not P.SEED)
 DPI = 150
 PAGE_WIDTH = 1240  # A4 at 150 dpi
 PAGE_HEIGHT = 1754
@@ -67,10 +69,9 @@ class SheetEntry:
 def entry_for_item(item: LibraryItem) -> SheetEntry:
     p = item.params
     parts = [f"{item.width}×{item.height}", item.output_format.upper()]
-    if p.get("guidance_scale") is not None:
-        parts.append(f"guidance {p['guidance_scale']:g}")
-    if p.get("num_inference_steps") is not None:
-        parts.append(f"{p['num_inference_steps']} steps")
+    # The parameters that change an image's look, as a sweep's cells name them (the seed
+    # has a line of its own).
+    parts += [spec.caption(p[spec.field]) for spec in CAPTIONED if p.get(spec.field) is not None]
     review = []
     if item.favourite:
         review.append("♥")

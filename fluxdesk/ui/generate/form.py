@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core import params as P
-from fluxdesk.core.params import NumberSpec, OutputFormat, SizePreset
+from fluxdesk.core.params import FieldSpec, OutputFormat, SizePreset
 from fluxdesk.core.request import CustomSize, GenerationRequest, Problem, build_request
 from fluxdesk.ui.lazy_qt import set_enum
 from fluxdesk.ui.theme.palette import set_role
@@ -270,7 +270,7 @@ PROMPT_MIN_HEIGHT = 96
 class OptionalSpinBox(QSpinBox):
     """An integer from the catalogue, or "Auto" (None: the server decides)."""
 
-    def __init__(self, spec: NumberSpec, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         step = int(spec.step)
         self.setRange(int(spec.minimum) - step, int(spec.maximum))
@@ -287,7 +287,7 @@ class OptionalSpinBox(QSpinBox):
 class OptionalDoubleSpinBox(QDoubleSpinBox):
     """A decimal from the catalogue, or "Auto" (None: the server decides)."""
 
-    def __init__(self, spec: NumberSpec, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: FieldSpec, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDecimals(1)
         self.setRange(spec.minimum - spec.step, spec.maximum)
@@ -310,7 +310,7 @@ def _tool_button(name: str, text: str, tip: str, accessible_name: str) -> QToolB
     return button
 
 
-def number_spin(spec: NumberSpec, parent: QWidget | None = None) -> QSpinBox:
+def number_spin(spec: FieldSpec, parent: QWidget | None = None) -> QSpinBox:
     spin = QSpinBox(parent)
     spin.setRange(int(spec.minimum), int(spec.maximum))
     spin.setSingleStep(int(spec.step))
@@ -568,7 +568,7 @@ class FormPanel(QWidget):
         key: str,
         field: QWidget | QBoxLayout,
         *,
-        spec: NumberSpec | None = None,
+        spec: FieldSpec | None = None,
         focus: QWidget | None = None,
         extra_error_keys: tuple[str, ...] = (),
     ) -> None:

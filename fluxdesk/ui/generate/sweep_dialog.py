@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fluxdesk.core import params as P
 from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.core.request import GenerationRequest, RequestInvalid
@@ -35,7 +36,7 @@ from fluxdesk.ui.generate.jobs import Job, JobQueue, JobState
 from fluxdesk.ui.theme.palette import plain_buttons, set_role
 
 CELL = 200
-DEFAULT_VALUES = {"guidance_scale": "2, 3.5, 5, 7", "num_inference_steps": "12, 20, 28", "seed": "random 4"}
+FIRST_AXIS = P.GUIDANCE_SCALE  # what a sweep most often asks: which guidance?
 
 
 class SweepDialog(QDialog):
@@ -48,7 +49,7 @@ class SweepDialog(QDialog):
         self.base = base
         self.sweep: Sweep | None = None
         self.col_field = self._fields(include_none=False)
-        self.col_values = QLineEdit(DEFAULT_VALUES["guidance_scale"])
+        self.col_values = QLineEdit(FIRST_AXIS.sweep)
         self.col_values.setObjectName("sweepColumnValues")
         self.row_field = self._fields(include_none=True)
         self.row_values = QLineEdit()
@@ -91,11 +92,12 @@ class SweepDialog(QDialog):
         for name, kind in AXES.items():
             combo.addItem(kind.label, name)
         if not include_none:
-            combo.setCurrentIndex(combo.findData("guidance_scale"))
+            combo.setCurrentIndex(combo.findData(FIRST_AXIS.field))
         return combo
 
     def _default(self, combo: QComboBox, edit: QLineEdit) -> None:
-        edit.setText(DEFAULT_VALUES.get(combo.currentData(), ""))
+        field = combo.currentData()
+        edit.setText(AXES[field].sweep if field else "")
         edit.setEnabled(bool(combo.currentData()))
 
     def build(self) -> Sweep:

@@ -8,7 +8,6 @@ thread: a page of 240 rows or an FTS5 prefix search takes a few milliseconds.
 
 from __future__ import annotations
 
-import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
@@ -57,7 +56,7 @@ from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.core.library import thumbnail_cache
 from fluxdesk.core.library.store import ItemFilter, Library, LibraryItem, ReindexReport
-from fluxdesk.core.params import PRESET_DIMENSIONS
+from fluxdesk.core.params import PRESET_DIMENSIONS, random_seed
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui.library import trash
 from fluxdesk.ui.library.compare import CompareDialog
@@ -689,9 +688,9 @@ class GalleryWidget(QWidget):
         except ValueError as exc:
             self._show_error(f"These settings cannot be reused: {exc}")
             return None
-        seed = secrets.randbelow(2**31 - 2) + 1
+        seed = random_seed()
         while seed == item.seed:
-            seed = secrets.randbelow(2**31 - 2) + 1
+            seed = random_seed()
         request = replace(base, seed=seed)
         self.use_request.emit(request, f"Same settings, new seed {seed}: press Generate")
         return request

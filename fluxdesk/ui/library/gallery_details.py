@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fluxdesk.core import params as P
 from fluxdesk.core.library.store import LibraryItem
 from fluxdesk.core.metadata import parse_iso
-from fluxdesk.core.param_diff import LABELS, param_text, size_text
+from fluxdesk.core.param_diff import param_text, size_text
 from fluxdesk.core.results import batch_note, seed_label
 from fluxdesk.ui.theme.line_icons import set_line_icon
 from fluxdesk.ui.theme.palette import set_role, set_text_colour
@@ -126,6 +127,9 @@ class StarRating(QWidget):
 
 # A random seed has up to 11 digits, a chosen one up to 19: the field is wide enough for
 # this many (more would widen the panel past a 900 px window), and the rest scroll.
+# The request's fields in the details' rows (the prompt and seed have rows of their own,
+# the number of images is in the seed's batch line).
+DETAIL_FIELDS = tuple(spec for spec in P.FIELDS if spec not in (P.PROMPT, P.SEED, P.NUM_IMAGES))
 SEED_DIGITS_SHOWN = 13
 SEED_FRAME = 14  # the line edit's frame and text margins
 
@@ -217,11 +221,7 @@ class DetailsPanel(QScrollArea):
         self._add_row("Seed", seed_row)
         self.values: dict[str, QLabel] = {}
         for key, label in (
-            ("image_size", "Size"),
-            ("guidance_scale", LABELS["guidance_scale"]),
-            ("num_inference_steps", LABELS["num_inference_steps"]),
-            ("output_format", LABELS["output_format"]),
-            ("enable_safety_checker", LABELS["enable_safety_checker"]),
+            *((spec.field, spec.label) for spec in DETAIL_FIELDS),
             ("nsfw", "NSFW flagged"),
             ("model", "Model"),
             ("created", "Created"),
@@ -402,11 +402,10 @@ class DetailsPanel(QScrollArea):
         note = f"\n{batch_note(item.seed, batch)}" if batch > 1 else ""
         self.seed.setToolTip(seed_label(item.seed, item.index, batch) + note)
         values: dict[str, Any] = {
+            **{spec.field: param_text(spec.field, p.get(spec.field)) for spec in DETAIL_FIELDS},
+            # What the file is, which a request left to the defaults does not say.
             "image_size": size_text(p.get("image_size"), item.width, item.height),
-            "guidance_scale": param_text("guidance_scale", p.get("guidance_scale")),
-            "num_inference_steps": param_text("num_inference_steps", p.get("num_inference_steps")),
             "output_format": param_text("output_format", item.output_format),
-            "enable_safety_checker": param_text("enable_safety_checker", p.get("enable_safety_checker")),
             "nsfw": "Yes" if item.nsfw else "No",
             "model": item.model,
             "created": created_text(item.created),
