@@ -197,7 +197,7 @@ class _TerminalProgress:
 
     def update(self, progress: Progress) -> None:
         with self.lock:
-            self.text = progress.describe().rsplit(" ", 2)[0]
+            self.text = progress.activity
 
     def draw(self) -> None:
         if self.enabled:

@@ -1,8 +1,13 @@
 """Everything a front end (CLI or window) needs, built once from the environment.
 
 ``AppContext`` ties together paths, settings, the key store and, for ``--sandbox``, an
-in-process sandbox. Front ends ask it for a client and a library instead of wiring
-those themselves, so the CLI and the GUI cannot drift apart.
+in-process sandbox. Front ends ask it for a client, a sink for the results and a library
+instead of wiring those themselves, so the CLI and the GUI cannot drift apart.
+
+The sandbox and key lifecycle live here too: a front end may only *want* the sandbox
+(``want_sandbox``: the window starts it after its first frame, off the GUI thread); the
+first thread that needs it (``ensure_sandbox``, also on the way to a client) starts it,
+once, whichever thread comes first.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from fluxdesk.core.settings import Settings
 
 if TYPE_CHECKING:
     from fluxdesk.core.client import ApiClient
+    from fluxdesk.core.generate import ImageSink
     from fluxdesk.core.keystore import KeyStore
     from fluxdesk.core.library.store import Library
     from fluxdesk.sandbox.server import Sandbox
@@ -30,6 +36,8 @@ class AppContext:
     paths: AppPaths
     settings: Settings
     sandbox: Sandbox | None = None
+    # Wanted but maybe not started yet (see want_sandbox); a running sandbox is used anyway.
+    sandbox_wanted: bool = False
     _library: Library | None = field(default=None, repr=False)
     _keystore: KeyStore | None = field(default=None, repr=False)
     # The window opens the library in a worker while a job on the GUI thread may want it
@@ -37,6 +45,7 @@ class AppContext:
     _library_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     # Settings are written from copies (a worker may write one while the window changes
     # them); the numbers keep an older copy from overwriting a newer one.
+    _sandbox_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _settings_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _settings_taken: int = field(default=0, repr=False, compare=False)
     _settings_written: int = field(default=0, repr=False, compare=False)
@@ -51,19 +60,35 @@ class AppContext:
         return ctx
 
     def start_sandbox(self, *, inference_delay: float = 0.6) -> Sandbox:
-        import secrets  # lazily: not needed to open the window
+        """Start the in-process sandbox now (once: a second call, from any thread, gets the
+        running one)."""
+        with self._sandbox_lock:
+            if self.sandbox is None:
+                import secrets  # lazily: not needed to open the window
 
-        from fluxdesk.sandbox.server import Sandbox
+                from fluxdesk.sandbox.server import Sandbox
 
-        if self.sandbox is None:
-            # A random key per run: the in-process sandbox needs none from the user, but
-            # the client still authenticates exactly as against the real API.
-            sandbox = Sandbox(api_key="sandbox-" + secrets.token_hex(8), inference_delay=inference_delay)
-            sandbox.start()
-            # Published only once it runs: another thread that finds it set may use it at
-            # once (the window starts it in a worker while a job may already be asking).
-            self.sandbox = sandbox
-        return self.sandbox
+                # A random key per run: the in-process sandbox needs none from the user,
+                # but the client still authenticates exactly as against the real API.
+                sandbox = Sandbox(api_key="sandbox-" + secrets.token_hex(8), inference_delay=inference_delay)
+                sandbox.start()
+                # Published only once it runs: another thread that finds it set may use it
+                # at once (the window starts it in a worker while a job may be asking).
+                self.sandbox = sandbox
+            return self.sandbox
+
+    def want_sandbox(self) -> None:
+        """Use the sandbox from now on; it starts on ``ensure_sandbox`` (or a client)."""
+        self.sandbox_wanted = True
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.sandbox_wanted or self.sandbox is not None
+
+    def ensure_sandbox(self) -> None:
+        """(Any thread; may take a moment.) Start the wanted sandbox unless it runs."""
+        if self.sandbox_wanted and self.sandbox is None:
+            self.start_sandbox()
 
     def close(self) -> None:
         if self.sandbox is not None:
@@ -91,9 +116,20 @@ class AppContext:
             return self.sandbox.api_key
         return self.keystore.require()
 
+    def has_key(self) -> bool:
+        """Whether a key is there for the real API (off the GUI thread: the keyring may block
+        on D-Bus). No usable keyring counts as no key: the front end says what to do then."""
+        from fluxdesk.core.errors import FluxDeskError
+
+        try:
+            return bool(self.keystore.get())
+        except FluxDeskError:
+            return False
+
     def make_client(self) -> ApiClient:
         from fluxdesk.core.client import ApiClient, ClientConfig
 
+        self.ensure_sandbox()
         return ApiClient(
             ClientConfig(
                 base_url=self.base_url,
@@ -102,6 +138,15 @@ class AppContext:
                 read_timeout=self.settings.read_timeout,
             )
         )
+
+    def make_sink(self) -> ImageSink:
+        """Where a generation's images go: the library, or with auto-save off the session's
+        folder of unsaved results."""
+        if self.settings.auto_save:
+            return self.library()
+        from fluxdesk.core.generate import FolderSink
+
+        return FolderSink(self.paths.unsaved_results)
 
     @property
     def library_root(self) -> Path:

@@ -108,14 +108,17 @@ class Progress:
     bytes_total: int = 0  # 0 when unknown
     note: str = field(default="")
 
-    def describe(self) -> str:
+    @property
+    def activity(self) -> str:
+        """What is happening, without the time: "Downloading 1/4 (2.3 MiB)"."""
         if self.stage is Stage.SUBMITTING:
-            text = "Generating…" if not self.note else self.note
-        elif self.stage is Stage.DOWNLOADING:
+            return "Generating…" if not self.note else self.note
+        if self.stage is Stage.DOWNLOADING:
             mib = self.bytes_done / 1_048_576
-            text = f"Downloading {self.images_done}/{self.images_total} ({mib:.1f} MiB)"
-        elif self.stage is Stage.SAVING:
-            text = f"Saving {self.images_done}/{self.images_total}"
-        else:
-            text = "Done"
-        return f"{text} {self.elapsed:.1f} s"
+            return f"Downloading {self.images_done}/{self.images_total} ({mib:.1f} MiB)"
+        if self.stage is Stage.SAVING:
+            return f"Saving {self.images_done}/{self.images_total}"
+        return "Done"
+
+    def describe(self) -> str:
+        return f"{self.activity} {self.elapsed:.1f} s"

@@ -116,7 +116,7 @@ def test_save_copy_and_reuse(qtbot, window: MainWindow, tmp_path: Path, monkeypa
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.save_action.trigger()
     assert target.read_bytes() == card.path.read_bytes()  # the original bytes
-    window.copy_image()
+    window.files.copy_image()
     mime = QGuiApplication.clipboard().mimeData()
     assert mime.hasUrls() and mime.urls()[0].toLocalFile() == str(card.path)
     drag = card.mime_data()
@@ -144,7 +144,7 @@ def test_queue_two_jobs_and_cancel(qtbot, window: MainWindow, ctx: AppContext) -
     assert jobs.model().rowCount() == 3
     assert "Queued" in jobs.model().index(0, 0).data()
     # The running job is the selected one, so "Cancel job" is for it (as Esc is).
-    assert window._selected_job() is first and window.cancel_job_button.isEnabled()
+    assert window.job_status.selected_job() is first and window.cancel_job_button.isEnabled()
     assert window.cancel_action.isEnabled()
     # Cancel the queued third job from the list, and the running first with Esc.
     window.job_list.setCurrentIndex(window.job_model.index(0))
@@ -204,7 +204,7 @@ def test_offline(qtbot, window: MainWindow, ctx: AppContext, monkeypatch) -> Non
 
     # A loopback port nothing listens on: connection refused, as when offline.
     closed = ClientConfig(base_url="http://127.0.0.1:9", api_key="k", connect_timeout=1, read_timeout=1)
-    monkeypatch.setattr(window, "_make_client", lambda: ApiClient(closed))
+    monkeypatch.setattr(ctx, "make_client", lambda: ApiClient(closed))
     qtbot.keyClicks(window.form_panel.prompt, "offline")
     with qtbot.waitSignal(window.queue.job_failed, timeout=TIMEOUT):
         window.generate_button.click()

@@ -81,7 +81,7 @@ def test_screenshots(
         shot("09-job-states")
 
         card = win.result_view.cards()[0]
-        viewer = win.open_viewer(card)
+        viewer = win.files.open_viewer(card)
         viewer.resize(1100, 760)
         qtbot.waitExposed(viewer)
         qtbot.wait(30)

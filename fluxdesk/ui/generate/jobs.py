@@ -78,7 +78,7 @@ class Job:
 
     def status_text(self) -> str:
         if self.state is JobState.RUNNING:
-            stage = self.progress.describe().rsplit(" ", 2)[0] if self.progress else "Starting…"
+            stage = self.progress.activity if self.progress else "Starting…"
             return f"Running · {self.elapsed:.1f} s · {stage}"
         if self.state is JobState.DONE:
             n = len(self.output.images) if self.output else 0

@@ -1,0 +1,170 @@
+"""The job-status presenter: the queue's jobs in the window, from each job's own state.
+
+The status line (text, progress bar, elapsed time), the result of a finished job, a
+failure's message, and the job list's selection with its Cancel job and Retry buttons.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+
+from fluxdesk.core.results import Progress, Stage
+from fluxdesk.ui.generate.jobs import Job, JobRole, JobState
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QItemSelection, QModelIndex
+
+    from fluxdesk.ui.main_window import MainWindow
+
+TICK_MS = 100  # the running job's elapsed time, in the status line and the job list
+
+
+def running_text(progress: Progress, queued: int) -> str:
+    """The status line while a job runs: what it does, and how many jobs wait."""
+    return progress.activity + (f"   ·   {queued} queued" if queued else "")
+
+
+def saved_text(images: int, auto_save: bool) -> str:
+    where = "library" if auto_save else "session folder (auto-save is off)"
+    return f"Saved {images} image{'s' if images != 1 else ''} to the {where}"
+
+
+def progress_steps(progress: Progress) -> tuple[int, int]:
+    """(value, maximum) of the progress bar: each image counts once downloaded and once saved."""
+    total = progress.images_total * 2
+    saved = progress.images_done if progress.stage in (Stage.SAVING, Stage.DONE) else 0
+    return min(total, progress.images_done + saved), total
+
+
+class JobStatusPresenter(QObject):
+    """Follows the window's queue and shows it; made by the deferred build."""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self._win = win
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._on_tick)
+        queue = win.queue
+        win.cancel_job_button.clicked.connect(self.cancel_selected)
+        win.retry_button.clicked.connect(self.retry_selected)
+        queue.job_started.connect(self._on_started)
+        queue.job_changed.connect(self._on_changed)
+        queue.job_done.connect(self._on_done)
+        queue.job_failed.connect(self._on_failed)
+        queue.job_cancelled.connect(self._on_cancelled)
+        queue.idle_changed.connect(self._on_idle_changed)
+        win.job_list.selectionModel().selectionChanged.connect(self._on_job_selected)
+        win.job_list.activated.connect(self._on_job_activated)
+        self.update_job_buttons()
+
+    # --- the job list -------------------------------------------------------------------
+    def selected_job(self) -> Job | None:
+        index = self._win.job_list.currentIndex()
+        job = index.data(JobRole) if index.isValid() else None
+        return job if isinstance(job, Job) else None
+
+    def select_job(self, job: Job) -> None:
+        row = self._win.job_model.row_of(job)
+        if row >= 0:
+            self._win.job_list.setCurrentIndex(self._win.job_model.index(row))
+
+    def cancel_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self._win.queue.cancel(job)
+
+    def retry_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None and job.state in (JobState.FAILED, JobState.CANCELLED):
+            self._win.queue.retry(job)
+
+    def update_job_buttons(self) -> None:
+        win = self._win
+        job = self.selected_job()
+        can_cancel = job is not None and not job.state.finished
+        can_retry = job is not None and job.state in (JobState.FAILED, JobState.CANCELLED)
+        win.cancel_job_button.setEnabled(can_cancel)
+        win.cancel_job_action.setEnabled(can_cancel)
+        win.retry_button.setEnabled(can_retry)
+        win.retry_action.setEnabled(can_retry)
+
+    def _on_job_selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        from fluxdesk.ui.window.actions import update_result_actions
+
+        job = self.selected_job()
+        view = self._win.result_view
+        if job is not None and job.output is not None and view.output is not job.output:
+            view.show_output(job.output, job.elapsed)
+            update_result_actions(self._win)
+        self.update_job_buttons()
+
+    def _on_job_activated(self, index: QModelIndex) -> None:
+        job = index.data(JobRole)
+        if isinstance(job, Job) and job.state is JobState.FAILED:
+            self._win.queue.retry(job)
+
+    # --- the queue's events ---------------------------------------------------------------
+    def _on_started(self, job: Job) -> None:
+        # The running job is the selected one: in view (newest rows are on top), with
+        # "Cancel job" for it, as Esc does; the results shown stay until it is done.
+        win = self._win
+        self.select_job(job)
+        win.status_label.setText("Generating…")
+        win.progress.setRange(0, 0)
+        win.progress.show()
+        self._tick.start()
+        self._on_tick()
+
+    def _on_changed(self, job: Job) -> None:
+        win = self._win
+        if job is win.queue.running and job.progress is not None:
+            if job.progress.images_total:
+                value, maximum = progress_steps(job.progress)
+                win.progress.setRange(0, maximum)
+                win.progress.setValue(value)
+            win.status_label.setText(running_text(job.progress, len(win.queue.queued())))
+        self.update_job_buttons()
+
+    def _on_done(self, job: Job) -> None:
+        from fluxdesk.ui.window.actions import update_result_actions
+
+        win = self._win
+        assert job.output is not None
+        win.result_view.show_output(job.output, job.elapsed)
+        win.form_panel.set_last_seed(job.output.result.seed)
+        win.status_label.setText(saved_text(len(job.output.images), win.ctx.settings.auto_save))
+        win.elapsed_label.setText(f"{job.elapsed:.1f} s")
+        self.select_job(job)
+        update_result_actions(win)
+        win.image_saved.emit(job)
+
+    def _on_failed(self, job: Job) -> None:
+        from fluxdesk.ui.messages import user_message
+
+        assert job.error is not None
+        message = user_message(job.error)
+        self._win.status_label.setText(f"Failed: {message.title}")
+        self._win.elapsed_label.clear()  # a time is the result's; a failure has none worth showing
+        self._win.show_message(message, job)
+
+    def _on_cancelled(self, job: Job) -> None:
+        self._win.status_label.setText("Cancelled")
+        self._win.elapsed_label.clear()
+        self.update_job_buttons()
+
+    def _on_idle_changed(self, idle: bool) -> None:
+        win = self._win
+        win.cancel_button.setEnabled(not idle)
+        win.cancel_action.setEnabled(not idle)  # (the menu entry is off with nothing to cancel)
+        if idle:
+            self._tick.stop()
+            win.progress.hide()
+
+    def _on_tick(self) -> None:
+        job = self._win.queue.running
+        if job is not None:
+            self._win.elapsed_label.setText(f"{job.elapsed:.1f} s")
+            self._win.job_model.refresh_running()
