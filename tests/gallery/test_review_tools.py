@@ -104,9 +104,9 @@ def test_contact_sheet_rejects_bad_extension_and_survives_missing_files(tmp_path
 def test_sweep_expands_a_labelled_grid_and_runs_through_the_queue(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QObject
 
+    from fluxdesk.ui.generate.generation import DecodedImage, JobOutput, JobWork
     from fluxdesk.ui.generate.jobs import JobQueue
     from fluxdesk.ui.generate.sweep_dialog import SweepDialog, SweepGridWindow
-    from fluxdesk.ui.worker import DecodedImage, JobOutput, WorkerSignals
 
     base = GenerationRequest(prompt="a red fox in snow", seed=42, num_images=2)
     sweep = expand(
@@ -134,24 +134,20 @@ def test_sweep_expands_a_labelled_grid_and_runs_through_the_queue(qtbot, tmp_pat
 
     from fluxdesk.core.results import GenerationResult, SavedImage
 
-    class FakeWorker:
-        def __init__(self, request: GenerationRequest, n: int) -> None:
-            self.signals = WorkerSignals()
-            self.request, self.n = request, n
-
-        def run(self) -> None:
-            path = tmp_path / f"cell{self.n}.png"
-            Image.new("RGB", (64, 48), (40 * self.n % 255, 90, 160)).save(path)
+    def fake_work(request: GenerationRequest, n: int) -> JobWork:
+        def work(report: object) -> JobOutput:
+            path = tmp_path / f"cell{n}.png"
+            Image.new("RGB", (64, 48), (40 * n % 255, 90, 160)).save(path)
             saved = SavedImage(path=path, index=0, width=64, height=48, nsfw=False, byte_size=1)
-            result = GenerationResult(
-                self.request, self.request.seed or 1, (saved,), {}, "2026-01-01T00:00:00Z", 0.1
-            )
+            result = GenerationResult(request, request.seed or 1, (saved,), {}, "2026-01-01T00:00:00Z", 0.1)
             image = QImage(str(path))
-            self.signals.finished.emit(JobOutput(result, (DecodedImage(saved, image, image),)))
+            return JobOutput(result, (DecodedImage(saved, image, image),))
+
+        return work
 
     counter = iter(range(100))
     owner = QObject()
-    queue = JobQueue(lambda job: FakeWorker(job.request, next(counter)), parent=owner)
+    queue = JobQueue(lambda job: fake_work(job.request, next(counter)), parent=owner)
     grid = SweepGridWindow(sweep, queue)
     qtbot.addWidget(grid)
     with qtbot.waitSignal(grid.finished, timeout=TIMEOUT):

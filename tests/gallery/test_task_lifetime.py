@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.library.store import Library
 from fluxdesk.ui.library.gallery import GalleryWidget
-from fluxdesk.ui.tasks import pending_count, run_task
+from fluxdesk.ui.tasks import pending_count, run_reporting_task, run_task
 from fluxdesk.ui.theme.palette import apply_theme
 
 TIMEOUT = 10_000
@@ -80,3 +80,37 @@ def test_a_task_for_a_pool_that_is_gone_is_dropped(qtbot, errors) -> None:  # ty
     run_task(pool, lambda: 42, calls.append, calls.append)
     qtbot.wait(50)
     assert calls == [] and errors == [] and pending_count() == 0
+
+
+def test_a_reporting_task_delivers_its_progress_in_order_then_its_result(qtbot, errors) -> None:  # type: ignore[no-untyped-def]
+    pool = QThreadPool()
+    receiver = QObject()
+    calls: list[object] = []
+
+    def work(report):  # type: ignore[no-untyped-def]
+        for step in range(5):
+            report(step)
+        return "done"
+
+    run_reporting_task(pool, work, calls.append, calls.append, calls.append, receiver=receiver)
+    qtbot.waitUntil(lambda: calls[-1:] == ["done"], timeout=TIMEOUT)
+    assert calls == [0, 1, 2, 3, 4, "done"] and errors == []
+
+    # Progress still queued for a receiver that is gone is dropped, with the result.
+    gate = threading.Event()
+    later: list[object] = []
+
+    def gated(report):  # type: ignore[no-untyped-def]
+        report("early")
+        assert gate.wait(TIMEOUT / 1000)
+        report("late")
+        return "result"
+
+    run_reporting_task(pool, gated, later.append, later.append, later.append, receiver=receiver)
+    qtbot.waitUntil(lambda: later == ["early"], timeout=TIMEOUT)
+    shiboken6.delete(receiver)
+    gate.set()
+    assert pool.waitForDone(TIMEOUT)
+    qtbot.wait(100)
+    assert later == ["early"] and errors == []
+    qtbot.waitUntil(lambda: pending_count() == 0, timeout=TIMEOUT)

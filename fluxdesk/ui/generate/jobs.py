@@ -1,8 +1,10 @@
 """The job queue: job state lives here (a model with a state enum and signals).
 
-Jobs run one after another on a ``QThreadPool``. Cancelling the running job frees the
-queue at once (late results from its worker are ignored), so the next job starts
-without waiting for a slow network call to give up.
+Jobs run one after another on a ``QThreadPool``, each as a reporting task
+(``ui/tasks.py``: its progress and outcome come back on the GUI thread, and not at all
+once the queue is gone). Cancelling the running job frees the queue at once (late
+results from its worker are ignored), so the next job starts without waiting for a slow
+network call to give up.
 """
 
 from __future__ import annotations
@@ -12,15 +14,13 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
     QThreadPool,
     Signal,
@@ -30,7 +30,8 @@ from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.errors import CancelledError, FluxDeskError
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import Progress
-from fluxdesk.ui.worker import JobOutput, WorkerSignals
+from fluxdesk.ui.generate.generation import JobOutput, JobWork
+from fluxdesk.ui.tasks import run_reporting_task
 
 KEEP_FINISHED = 50
 
@@ -68,7 +69,6 @@ class Job:
     error: BaseException | None = None
     output: JobOutput | None = None
     cancel_token: CancelToken = field(default_factory=CancelToken)
-    signals: WorkerSignals | None = field(default=None, repr=False)
 
     @property
     def elapsed(self) -> float:
@@ -104,15 +104,7 @@ class Job:
         return lines[0] if lines else type(error).__name__
 
 
-class RunnableWithSignals(Protocol):
-    signals: WorkerSignals
-
-    def run(self) -> None: ...
-
-
-_IN_FLIGHT: set[WorkerSignals] = set()  # see JobQueue._start_next
-
-WorkerFactory = Callable[[Job], Any]  # returns a QRunnable with a ``signals`` WorkerSignals
+WorkFactory = Callable[[Job], JobWork]  # what a job runs in a worker (generation_work)
 
 
 class JobQueue(QObject):
@@ -125,10 +117,10 @@ class JobQueue(QObject):
     idle_changed = Signal(bool)
 
     def __init__(
-        self, make_worker: WorkerFactory, pool: QThreadPool | None = None, parent: QObject | None = None
+        self, make_work: WorkFactory, pool: QThreadPool | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._make_worker = make_worker
+        self._make_work = make_work
         self.pool = pool or QThreadPool(self)
         if pool is None:
             self.pool.setMaxThreadCount(4)
@@ -187,36 +179,26 @@ class JobQueue(QObject):
         job.state = JobState.RUNNING
         job.started = time.monotonic()
         self.running = job
-        worker = self._make_worker(job)
-        signals: WorkerSignals = worker.signals
-        job.signals = signals
-        signals.progress.connect(lambda p, j=job: self._on_progress(j, p))
-        signals.finished.connect(lambda out, j=job: self._on_finished(j, out))
-        signals.failed.connect(lambda exc, j=job: self._on_failed(j, exc))
-        # The signals object must never be destroyed by the worker thread dropping the last
-        # reference (a QObject of the GUI thread, with deliveries still queued): keep it
-        # until its final signal has been delivered here, on the GUI thread.
-        _IN_FLIGHT.add(signals)
-        signals.finished.connect(lambda *_, s=signals: _IN_FLIGHT.discard(s))
-        signals.failed.connect(lambda *_, s=signals: _IN_FLIGHT.discard(s))
+        work = self._make_work(job)
         self.job_started.emit(job)
         self.job_changed.emit(job)
         self.idle_changed.emit(False)
-        if isinstance(worker, QRunnable):
-            self.pool.start(worker)
-        else:  # an inline runner (tests)
-            worker.run()
+        # Tied to the queue: once it is gone (its window closed), a late result is dropped.
+        run_reporting_task(
+            self.pool,
+            work,
+            lambda progress: self._on_progress(job, progress),
+            lambda output: self._on_finished(job, output),
+            lambda error: self._on_failed(job, error),
+            receiver=self,
+        )
 
     def _on_progress(self, job: Job, progress: Progress) -> None:
-        if not shiboken6.isValid(self):  # the window (and queue) went while the worker ran:
-            return  # a result still queued from the worker thread is dropped
         if job.state is JobState.RUNNING:
             job.progress = progress
             self.job_changed.emit(job)
 
     def _on_finished(self, job: Job, output: JobOutput) -> None:
-        if not shiboken6.isValid(self):  # the window (and queue) went while the worker ran:
-            return  # a result still queued from the worker thread is dropped
         if job.state is not JobState.RUNNING:
             return  # cancelled meanwhile: ignore the late result
         job.output = output
@@ -224,8 +206,6 @@ class JobQueue(QObject):
         self._start_next()
 
     def _on_failed(self, job: Job, error: BaseException) -> None:
-        if not shiboken6.isValid(self):  # the window (and queue) went while the worker ran:
-            return  # a result still queued from the worker thread is dropped
         if job.state is not JobState.RUNNING:
             return
         state = JobState.CANCELLED if isinstance(error, CancelledError) else JobState.FAILED

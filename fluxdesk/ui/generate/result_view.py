@@ -41,10 +41,10 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core.results import GenerationResult, batch_note, batch_position, seed_label
+from fluxdesk.ui.generate.generation import DecodedImage, JobOutput
 from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT
 from fluxdesk.ui.theme.line_icons import set_line_icon
 from fluxdesk.ui.theme.palette import hint_colour, set_role
-from fluxdesk.ui.worker import DecodedImage, JobOutput
 
 CAPTION_MARGIN = 6  # above and below the caption's lines (one line of a 14 px font: 26 px)
 CAPTION_PAD = 8  # the caption's room to the card's edges, both sides together

@@ -11,7 +11,7 @@ message) calls ``MainWindow.ensure_built`` first. Their modules are imported the
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
@@ -20,6 +20,7 @@ from fluxdesk.ui.theme.palette import set_role
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt, QThreadPool
 
+    from fluxdesk.ui.generate.generation import JobWork
     from fluxdesk.ui.generate.jobs import Job, JobQueue
     from fluxdesk.ui.main_window import MainWindow
 else:
@@ -101,7 +102,7 @@ class StartUp:
         from fluxdesk.ui.window.file_actions import FileActions
         from fluxdesk.ui.window.job_status import JobStatusPresenter
 
-        self.queue = JobQueue(lambda job: _make_worker(win, job), self._pool, win)
+        self.queue = JobQueue(lambda job: _job_work(win, job), self._pool, win)
         win.setUpdatesEnabled(False)  # one repaint for all the new parts
         try:
             win.form_panel.finish_after_first_frame()
@@ -151,12 +152,12 @@ class StartUp:
         )
 
 
-def _make_worker(win: MainWindow, job: Job) -> Any:
-    from fluxdesk.ui.worker import GenerateWorker, thumb_side_for
+def _job_work(win: MainWindow, job: Job) -> JobWork:
+    from fluxdesk.ui.generate.generation import generation_work, thumb_side_for
 
     thumb_side = thumb_side_for(win.devicePixelRatioF())  # (the screen the window is on)
     ctx = win.ctx
-    return GenerateWorker(job.request, ctx.make_client, ctx.make_sink, job.cancel_token, thumb_side)
+    return generation_work(job.request, ctx.make_client, ctx.make_sink, job.cancel_token, thumb_side)
 
 
 def build_rest(win: MainWindow) -> None:

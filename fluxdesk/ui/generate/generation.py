@@ -1,9 +1,10 @@
-"""Background generation: a QRunnable whose only voice is its signals object.
+"""A generation job's work, as it runs in a worker, and its output decoded for display.
 
-``run()`` does everything slow off the GUI thread — client set-up, the POST, parallel
-downloads, saving (all inside core ``generate``), then decoding each saved file into a
-``QImage`` plus a display-sized thumbnail. It never touches a widget; the GUI thread
-turns the images into pixmaps when the results arrive.
+``generation_work`` makes the function a job runs off the GUI thread (through
+``ui/tasks.run_reporting_task``): client set-up, the POST, parallel downloads, saving
+(all inside core ``generate``, reporting its progress), then decoding each saved file
+into a ``QImage`` plus a display-sized thumbnail. It never touches a widget; the GUI
+thread turns the images into pixmaps when the results arrive.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
 from fluxdesk.core.cancel import CancelToken
@@ -50,10 +51,8 @@ class JobOutput:
     images: tuple[DecodedImage, ...]
 
 
-class WorkerSignals(QObject):
-    progress = Signal(object)  # Progress (emitted from worker threads; delivered queued)
-    finished = Signal(object)  # JobOutput
-    failed = Signal(object)  # BaseException (a FluxDeskError, or a bug)
+# What a job runs in a worker: it reports Progress and returns the JobOutput.
+JobWork = Callable[[Callable[[Progress], None]], JobOutput]
 
 
 def decode_image(path: str) -> QImage:
@@ -83,38 +82,23 @@ def decode_result(result: GenerationResult, thumb_side: int = THUMB_SIDE) -> Job
     return JobOutput(result=result, images=tuple(decoded))
 
 
-class GenerateWorker(QRunnable):
-    """Runs one job; reports through ``signals`` only."""
+def generation_work(
+    request: GenerationRequest,
+    make_client: Callable[[], ApiClient],
+    make_sink: Callable[[], Any],
+    cancel: CancelToken,
+    thumb_side: int = THUMB_SIDE,
+) -> JobWork:
+    """The work of one job: generate ``request``, save, decode for display; everything it
+    raises goes back to the queue as the job's error (a message, never a traceback)."""
 
-    def __init__(
-        self,
-        request: GenerationRequest,
-        make_client: Callable[[], ApiClient],
-        make_sink: Callable[[], Any],
-        cancel: CancelToken,
-        thumb_side: int = THUMB_SIDE,
-    ) -> None:
-        super().__init__()
-        self.request = request
-        self.thumb_side = thumb_side
-        self.signals = WorkerSignals()
-        self._make_client = make_client
-        self._make_sink = make_sink
-        self._cancel = cancel
+    def work(report: Callable[[Progress], None]) -> JobOutput:
+        from fluxdesk.core.generate import generate  # heavy (requests, PIL): lazily
 
-    def _progress(self, progress: Progress) -> None:
-        self.signals.progress.emit(progress)
+        client = make_client()
+        sink = make_sink()
+        result = generate(request, client, sink, cancel=cancel, on_progress=report)
+        cancel.raise_if_cancelled()
+        return decode_result(result, thumb_side)
 
-    def run(self) -> None:
-        try:
-            from fluxdesk.core.generate import generate  # heavy (requests, PIL): lazily
-
-            client = self._make_client()
-            sink = self._make_sink()
-            result = generate(self.request, client, sink, cancel=self._cancel, on_progress=self._progress)
-            self._cancel.raise_if_cancelled()
-            output = decode_result(result, self.thumb_side)
-        except BaseException as exc:  # everything goes back as a message, never a traceback
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(output)
+    return work
