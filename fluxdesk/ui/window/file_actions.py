@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from fluxdesk.core.errors import LibraryError
 
 if TYPE_CHECKING:
-    from fluxdesk.ui.generate.result_view import ImageCard
+    from fluxdesk.ui.generate.image_cards import ImageCard
     from fluxdesk.ui.main_window import MainWindow
     from fluxdesk.ui.widgets.image_viewer import ViewerWindow
 
