@@ -47,7 +47,7 @@ def gallery(qtbot, qapp: QApplication, ctx: AppContext, library: Library) -> Ite
     qtbot.waitUntil(widget.isActiveWindow, timeout=3000)
     yield widget
     widget.shutdown()
-    if widget.viewer is not None:
-        widget.viewer.close()
-    if widget.compare_dialog is not None:
-        widget.compare_dialog.close()
+    if widget.item_actions.viewer is not None:
+        widget.item_actions.viewer.close()
+    if widget.item_actions.compare_dialog is not None:
+        widget.item_actions.compare_dialog.close()

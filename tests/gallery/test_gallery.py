@@ -156,15 +156,15 @@ def test_use_settings_and_vary_seed(qtbot, gallery: GalleryWidget) -> None:  # t
     assert item is not None
     gallery.select_ids([item.id])
     with qtbot.waitSignal(gallery.use_request) as blocker:
-        gallery.use_settings(with_seed=True)
+        gallery.item_actions.use_settings(with_seed=True)
     request = blocker.args[0]
     assert request.seed == item.seed and request.prompt == item.prompt
     assert request.guidance_scale == item.params["guidance_scale"]
     with qtbot.waitSignal(gallery.use_request) as blocker:
-        gallery.use_settings(with_seed=False)
+        gallery.item_actions.use_settings(with_seed=False)
     assert blocker.args[0].seed is None
     with qtbot.waitSignal(gallery.use_request) as blocker:
-        gallery.vary_seed()
+        gallery.item_actions.vary_seed()
     varied = blocker.args[0]
     assert varied.seed not in (None, item.seed) and varied.prompt == item.prompt
 
@@ -174,7 +174,7 @@ def test_delete_to_trash_and_undo(qtbot, gallery: GalleryWidget, library: Librar
     gallery.save_review(items[0].id, {"rating": 2, "notes": "keep?"})  # type: ignore[union-attr]
     gallery.select_ids([i.id for i in items])  # type: ignore[union-attr]
     with qtbot.waitSignal(gallery.deleted) as blocker:
-        gallery.delete_selected()
+        gallery.item_actions.delete_selected()
     trashed = blocker.args[0]
     assert len(trashed) == 2 and all(not t.original.exists() and t.location.exists() for t in trashed)
     assert gallery.model.rowCount() == COUNT - 2 and library.count() == COUNT - 2

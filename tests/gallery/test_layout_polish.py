@@ -21,7 +21,7 @@ from .test_library_qa import TIMEOUT, _problems
 def test_compare_table_is_as_tall_as_its_rows(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-untyped-def]
     ids = [i.id for i in (gallery.model.item(r) for r in range(2)) if i]
     gallery.select_ids(ids)
-    dialog = gallery.compare_selected()
+    dialog = gallery.item_actions.compare_selected()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     table = dialog.table

@@ -196,7 +196,7 @@ def test_compare_modes_show_their_own_controls_on_one_backdrop(qtbot, qapp, gall
     apply_theme(qapp, dark=False)  # the white swipe backdrop was a light-mode problem
     try:
         gallery.select_ids([_item(gallery, 0).id, _item(gallery, 2).id])  # landscape + portrait
-        dialog = gallery.compare_selected()
+        dialog = gallery.item_actions.compare_selected()
         assert dialog is not None
         qtbot.waitExposed(dialog)
         assert not dialog.slider.isVisible()  # it does nothing side by side
@@ -254,7 +254,7 @@ def test_a_random_seed_is_shown_whole(qtbot, gallery: GalleryWidget) -> None:  #
 def test_compare_panes_say_a_and_b_and_table_cells_have_room(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-untyped-def]
     left, right = _item(gallery, 0), _item(gallery, 2)
     gallery.select_ids([left.id, right.id])
-    dialog = gallery.compare_selected()
+    dialog = gallery.item_actions.compare_selected()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     captions = dialog.side_by_side.left_caption, dialog.side_by_side.right_caption

@@ -27,7 +27,7 @@ def test_compare_two_items_syncs_zoom_and_highlights_differences(qtbot, gallery:
     a, b = gallery.model.item(0), gallery.model.item(1)
     gallery.select_ids([a.id, b.id])  # type: ignore[union-attr]
     assert gallery.compare_action.isEnabled()
-    dialog = gallery.compare_selected()
+    dialog = gallery.item_actions.compare_selected()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     differing = {r.key for r in dialog.rows if r.differs}
@@ -67,7 +67,7 @@ def test_contact_sheet_png_and_pdf_from_the_gallery(qtbot, gallery: GalleryWidge
     assert len(gallery.selected_items()) == len(items)
     png = tmp_path / "sheet.png"
     with qtbot.waitSignal(gallery.sheet_exported, timeout=TIMEOUT) as blocker:
-        gallery.export_contact_sheet(gallery.selected_items()[:6], png)
+        gallery.item_actions.export_contact_sheet(gallery.selected_items()[:6], png)
     assert blocker.args == [png, 1]
     with Image.open(png) as im:
         im.load()
@@ -79,7 +79,7 @@ def test_contact_sheet_png_and_pdf_from_the_gallery(qtbot, gallery: GalleryWidge
         assert colours is not None and len(colours) > 5
     pdf = tmp_path / "sheet.pdf"
     with qtbot.waitSignal(gallery.sheet_exported, timeout=TIMEOUT) as blocker:
-        gallery.export_contact_sheet(gallery.selected_items(), pdf)
+        gallery.item_actions.export_contact_sheet(gallery.selected_items(), pdf)
     pages = blocker.args[1]
     per_page = 16  # 4 columns × 4 rows on A4 with three detail lines
     assert pages == -(-len(items) // per_page) == 2

@@ -33,7 +33,7 @@ def test_screenshots(qtbot, gallery: GalleryWidget, picture_check) -> None:  # t
     picture_check(OUT / "gallery-details.png")
 
     gallery.select_ids([ids[1], ids[2]])
-    dialog = gallery.compare_selected()
+    dialog = gallery.item_actions.compare_selected()
     assert dialog is not None
     qtbot.waitExposed(dialog)
     qtbot.wait(50)
@@ -48,6 +48,6 @@ def test_screenshots(qtbot, gallery: GalleryWidget, picture_check) -> None:  # t
     sheet = OUT / "contact-sheet.png"
     gallery.select_ids(ids[:8])
     with qtbot.waitSignal(gallery.sheet_exported, timeout=10_000):
-        gallery.export_contact_sheet(gallery.selected_items(), sheet, title="Review · 8 images")
+        gallery.item_actions.export_contact_sheet(gallery.selected_items(), sheet, title="Review · 8 images")
     with Image.open(sheet) as im:
         assert im.width > 1000

@@ -8,30 +8,21 @@ thread: a page of 240 rows or an FTS5 prefix search takes a few milliseconds.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
     QDate,
-    QMimeData,
     QModelIndex,
-    QSize,
     Qt,
     QThreadPool,
     QTimer,
-    QUrl,
     Signal,
 )
 from PySide6.QtGui import (
     QAction,
-    QDesktopServices,
     QGuiApplication,
-    QImage,
     QKeySequence,
     QResizeEvent,
     QShowEvent,
@@ -39,10 +30,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QSplitter,
@@ -53,41 +42,31 @@ from PySide6.QtWidgets import (
 
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
-from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.core.library import thumbnail_cache
 from fluxdesk.core.library.store import ItemFilter, Library, LibraryItem, ReindexReport
-from fluxdesk.core.params import PRESET_DIMENSIONS, random_seed
-from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui.library import trash
-from fluxdesk.ui.library.compare import CompareDialog
+from fluxdesk.ui.library.gallery_actions import GalleryActions
 from fluxdesk.ui.library.gallery_details import DetailsPanel
+from fluxdesk.ui.library.gallery_filters import (
+    DATE_CHOICES,
+    FORMAT_CHOICES,
+    NSFW_CHOICES,
+    RATING_CHOICES,
+    SIZE_CHOICES,
+    SearchField,
+    item_filter,
+)
 from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole
 from fluxdesk.ui.library.gallery_view import THUMB_H, GalleryView
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme.palette import set_role
-from fluxdesk.ui.widgets.image_viewer import ViewerWindow
 from fluxdesk.ui.widgets.message_bar import MessageBar
 from fluxdesk.ui.widgets.wrap_rows import WrapRows
 
 SLOW_OPEN_MS = 4000  # after this, say the library disk is slow instead of showing nothing
-ANY = "any"
 SEARCH_COMFORT_W = 260  # the search box's width beside the filters before they wrap below it
-
-
-class SearchField(QLineEdit):
-    """A line edit never narrower than its placeholder: a cut-off hint reads as a bug."""
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        metrics = self.fontMetrics()
-        # What sizeHint() adds around its 17 "x" (frame, text margins), plus the clear
-        # button's room, which is kept even while the button is hidden.
-        frame = super().sizeHint().width() - 17 * metrics.horizontalAdvance("x")
-        clear = self.style().pixelMetric(self.style().PixelMetric.PM_SmallIconSize) + 8
-        width = metrics.horizontalAdvance(self.placeholderText()) + frame + clear
-        return QSize(max(hint.width(), width), hint.height())
 
 
 class GalleryWidget(QWidget):
@@ -120,15 +99,13 @@ class GalleryWidget(QWidget):
         side = thumbnail_cache.side_for(THUMB_H, ratio)
         self.loader = ThumbnailLoader(ctx.paths.thumbnails, side=side, parent=self)
         self.model = GalleryModel(self.loader, self)
-        self.viewer: ViewerWindow | None = None
-        self.compare_dialog: CompareDialog | None = None
-        self._last_trashed: list[trash.Trashed] = []
         self._opening = False
         self._stale = False
         self._build()
+        self.item_actions = GalleryActions(self)
         self._build_actions()
-        self.model.error.connect(self._show_error)
-        self.model.loaded.connect(self._update_count)
+        self.model.error.connect(self.show_error)
+        self.model.loaded.connect(self.update_count)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -155,27 +132,11 @@ class GalleryWidget(QWidget):
         self.favourites.setText("♥ Favourites")
         self.favourites.setCheckable(True)
         self.favourites.toggled.connect(self.apply_filter)
-        self.rating = self._combo(
-            "filterRating", [(ANY, "Any rating"), *((str(n), "★" * n + "+") for n in range(1, 6))]
-        )
-        self.format = self._combo("filterFormat", [(ANY, "Any format"), ("png", "PNG"), ("jpeg", "JPEG")])
-        sizes = sorted(set(PRESET_DIMENSIONS.values()))
-        self.size_filter = self._combo(
-            "filterSize", [(ANY, "Any size"), *((f"{w}x{h}", f"{w}×{h}") for w, h in sizes)]
-        )
-        self.nsfw = self._combo(
-            "filterNsfw", [(ANY, "NSFW or not"), ("hide", "Hide NSFW"), ("only", "NSFW only")]
-        )
-        self.dates = self._combo(
-            "filterDates",
-            [
-                (ANY, "Any time"),
-                ("today", "Today"),
-                ("7", "Last 7 days"),
-                ("30", "Last 30 days"),
-                ("custom", "Dates…"),
-            ],
-        )
+        self.rating = self._combo("filterRating", RATING_CHOICES)
+        self.format = self._combo("filterFormat", FORMAT_CHOICES)
+        self.size_filter = self._combo("filterSize", SIZE_CHOICES)
+        self.nsfw = self._combo("filterNsfw", NSFW_CHOICES)
+        self.dates = self._combo("filterDates", DATE_CHOICES)
         self.date_from = QDateEdit()
         self.date_from.setObjectName("filterDateFrom")
         self.date_to = QDateEdit()
@@ -234,7 +195,7 @@ class GalleryWidget(QWidget):
         self.grid.setModel(self.model)
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(self._context_menu)
-        self.grid.activated.connect(lambda _i: self.open_in_viewer())
+        self.grid.activated.connect(lambda _i: self.item_actions.open_in_viewer())
         self.grid.selectionModel().selectionChanged.connect(self._selection_changed)
         self.grid.selectionModel().currentChanged.connect(self._selection_changed)
         self.details = DetailsPanel()  # its minimum width is its content's (it wraps)
@@ -273,18 +234,18 @@ class GalleryWidget(QWidget):
             a.triggered.connect(slot)
             return a
 
-        self.open_action = action("Open in viewer", self.open_in_viewer, ["Space"])
-        self.reveal_action = action("Show in folder", self.reveal)
-        self.copy_action = action("Copy image", self.copy_image, ["Ctrl+C"])
-        self.export_action = action("Export copy…", self.export_copy_dialog)
-        self.use_action = action("Use these settings", lambda: self.use_settings(with_seed=True))
+        self.open_action = action("Open in viewer", self.item_actions.open_in_viewer, ["Space"])
+        self.reveal_action = action("Show in folder", self.item_actions.reveal)
+        self.copy_action = action("Copy image", self.item_actions.copy_image, ["Ctrl+C"])
+        self.export_action = action("Export copy…", self.item_actions.export_copy_dialog)
+        self.use_action = action("Use these settings", lambda: self.item_actions.use_settings(with_seed=True))
         self.use_noseed_action = action(
-            "Use these settings without seed", lambda: self.use_settings(with_seed=False)
+            "Use these settings without seed", lambda: self.item_actions.use_settings(with_seed=False)
         )
-        self.vary_action = action("Vary seed", self.vary_seed)
-        self.compare_action = action("Compare the two selected", self.compare_selected)
-        self.sheet_action = action("Export contact sheet…", self.export_sheet_dialog)
-        self.delete_action = action("Delete (to trash)", self.delete_selected, ["Delete"])
+        self.vary_action = action("Vary seed", self.item_actions.vary_seed)
+        self.compare_action = action("Compare the two selected", self.item_actions.compare_selected)
+        self.sheet_action = action("Export contact sheet…", self.item_actions.export_sheet_dialog)
+        self.delete_action = action("Delete (to trash)", self.item_actions.delete_selected, ["Delete"])
         self.rescan_action = action("Rescan library folder", self.rescan)
         self.favourite_action = action("Toggle favourite", self.toggle_favourite, ["F"])
         for n in range(6):
@@ -324,7 +285,7 @@ class GalleryWidget(QWidget):
         below = self.filter_row.contentsMargins()
         self.filters.arrange(None if inline else self.width() - below.left() - below.right())
 
-    def _set_count_text(self, text: str) -> None:
+    def set_count_text(self, text: str) -> None:
         self.count_label.setText(text)
         self._arrange_toolbar()  # a longer text may no longer fit on the search line
 
@@ -340,7 +301,7 @@ class GalleryWidget(QWidget):
 
         def slow() -> None:
             if self._opening:
-                self._message(
+                self.show_note(
                     "The library folder is slow to answer",
                     f"{root} has not responded for {SLOW_OPEN_MS // 1000} s (a sleeping, network or "
                     "removable disk?). The gallery appears as soon as it answers.",
@@ -379,7 +340,7 @@ class GalleryWidget(QWidget):
         library = self.library
         if library is None:
             return
-        self._set_count_text("Rescanning…")
+        self.set_count_text("Rescanning…")
         cache_dir = self.loader.cache_dir
 
         def work() -> ReindexReport:
@@ -389,14 +350,14 @@ class GalleryWidget(QWidget):
             trash.purge_old(library.root)
             return report
 
-        run_task(self.io_pool, work, self._on_rescanned, self._on_worker_error)
+        run_task(self.io_pool, work, self._on_rescanned, self.on_worker_error)
 
     def _on_rescanned(self, report: ReindexReport) -> None:
         if report.added or report.removed or report.updated:
             self.refresh()
-        self._update_count()
+        self.update_count()
         if report.unreadable:
-            self._message(
+            self.show_note(
                 "Some images could not be read",
                 f"{len(report.unreadable)} file(s) have damaged FluxDesk metadata and are not shown, "
                 f"e.g. {report.unreadable[0]}.",
@@ -439,43 +400,18 @@ class GalleryWidget(QWidget):
 
     # --- filters ------------------------------------------------------------------------
     def current_filter(self) -> ItemFilter:
-        rating = self.rating.currentData()
-        fmt = self.format.currentData()
-        size = self.size_filter.currentData()
-        nsfw = self.nsfw.currentData()
-        dates = self.dates.currentData()
-        today = date.today()
-        date_from: date | None = None
-        date_to: date | None = None
-        custom = dates == "custom"
+        custom = self.dates.currentData() == "custom"
         self.date_from.setVisible(custom)
         self.date_to.setVisible(custom)
-        if dates == "today":
-            date_from = today
-        elif dates in ("7", "30"):
-            date_from = today - timedelta(days=int(dates) - 1)
-        elif custom:
-            date_from = self.date_from.date().toPython()  # type: ignore[assignment]
-            date_to = self.date_to.date().toPython()  # type: ignore[assignment]
-        width = height = None
-        if size != ANY:
-            width, height = (int(v) for v in size.split("x"))
-        # Local calendar days → UTC bounds: pass aware datetimes, not bare (UTC) dates.
-        from datetime import datetime, time
-
-        local = datetime.now().astimezone().tzinfo
-        start = datetime.combine(date_from, time.min, local) if date_from else None
-        end = datetime.combine(date_to, time.max, local) if date_to else None
-        return ItemFilter(
-            search=self.search.text().strip() or None,
-            date_from=start,
-            date_to=end,
-            width=width,
-            height=height,
-            output_format=None if fmt == ANY else fmt,
-            favourite=True if self.favourites.isChecked() else None,
-            min_rating=None if rating == ANY else int(rating),
-            nsfw={"hide": False, "only": True}.get(nsfw),
+        return item_filter(
+            search=self.search.text(),
+            favourites=self.favourites.isChecked(),
+            rating=self.rating.currentData(),
+            output_format=self.format.currentData(),
+            size=self.size_filter.currentData(),
+            nsfw=self.nsfw.currentData(),
+            dates=self.dates.currentData(),
+            custom=(self.date_from.date().toPython(), self.date_to.date().toPython()),  # type: ignore[arg-type]
         )
 
     def apply_filter(self, *_: object) -> None:
@@ -490,10 +426,10 @@ class GalleryWidget(QWidget):
         self.grid.verticalScrollBar().setValue(0)
         self._selection_changed()
 
-    def _update_count(self) -> None:
+    def update_count(self) -> None:
         total = self.model.total
         noun = "image" if total == 1 else "images"
-        self._set_count_text(f"{total:,} {noun}" + (" found" if self.model.filter.active else ""))
+        self.set_count_text(f"{total:,} {noun}" + (" found" if self.model.filter.active else ""))
 
     # --- selection ----------------------------------------------------------------------
     def selected_items(self) -> list[LibraryItem]:
@@ -563,7 +499,7 @@ class GalleryWidget(QWidget):
         try:
             item = self.library.update_review(item_id, **changes)
         except (LibraryError, KeyError, ValueError) as exc:
-            self._show_error(
+            self.show_error(
                 str(exc) if not isinstance(exc, KeyError) else "That image is no longer in the library."
             )
             return None
@@ -586,236 +522,25 @@ class GalleryWidget(QWidget):
     # --- item actions -------------------------------------------------------------------
     def _details_action(self, name: str) -> None:
         {
-            "open": self.open_in_viewer,
-            "reveal": self.reveal,
-            "copy": self.copy_image,
-            "export": self.export_copy_dialog,
-            "delete": self.delete_selected,
-            "use": lambda: self.use_settings(with_seed=True),
-            "use_noseed": lambda: self.use_settings(with_seed=False),
-            "vary": self.vary_seed,
+            "open": self.item_actions.open_in_viewer,
+            "reveal": self.item_actions.reveal,
+            "copy": self.item_actions.copy_image,
+            "export": self.item_actions.export_copy_dialog,
+            "delete": self.item_actions.delete_selected,
+            "use": lambda: self.item_actions.use_settings(with_seed=True),
+            "use_noseed": lambda: self.item_actions.use_settings(with_seed=False),
+            "vary": self.item_actions.vary_seed,
         }[name]()
 
-    def open_in_viewer(self) -> ViewerWindow | None:
-        item = self.current_item()
-        if item is None:
-            return None
-        image = QImage(str(item.path))
-        if image.isNull():
-            self._show_error(
-                f"{item.path.name} cannot be shown: the file is missing or damaged. Rescan the library."
-            )
-            return None
-        if self.viewer is None:
-            self.viewer = ViewerWindow()
-            self.viewer.setWindowIcon(self.window().windowIcon())
-        self.viewer.show_image(image, item.path.name, item.path)
-        self.viewer.show()
-        self.viewer.raise_()
-        self.viewer.activateWindow()
-        return self.viewer
-
-    def reveal(self) -> None:
-        item = self.current_item()
-        if item is not None:
-            from fluxdesk.ui.reveal import show_in_folder
-
-            show_in_folder(item.path, self)
-
-    def copy_image(self) -> None:
-        items = self.selected_items()
-        if not items:
-            return
-        mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(i.path)) for i in items])
-        image = QImage(str(items[0].path))
-        if not image.isNull():
-            mime.setImageData(image)
-        QGuiApplication.clipboard().setMimeData(mime)
-
-    def export_copy_dialog(self) -> None:
-        items = self.selected_items()
-        if not items:
-            return
-        start = self.ctx.settings.ui_state.get("save_dir") or str(Path.home())
-        if len(items) == 1:
-            target, _ = QFileDialog.getSaveFileName(
-                self, "Export a copy", str(Path(start) / items[0].path.name)
-            )
-            if target:
-                self.export_copies(items, Path(target))
-        else:
-            folder = QFileDialog.getExistingDirectory(self, f"Export {len(items)} copies to", start)
-            if folder:
-                self.export_copies(items, Path(folder))
-
-    def export_copies(self, items: list[LibraryItem], target: Path) -> list[Path]:
-        """Copy files (metadata included) to ``target`` (a file for one, else a folder)."""
-        written = []
-        try:
-            for item in items:
-                dest = target / item.path.name if target.is_dir() else target
-                shutil.copy2(item.path, dest)
-                written.append(dest)
-        except OSError as exc:
-            self._show_error(f"Cannot export {item.path.name}: {exc.strerror or exc}.")
-            return written
-        self.ctx.settings.ui_state["save_dir"] = str(written[0].parent)
-        self._message("Exported", f"{len(written)} file(s) copied to {written[0].parent}.", Severity.INFO)
-        return written
-
-    def use_settings(self, *, with_seed: bool) -> GenerationRequest | None:
-        item = self.current_item()
-        if item is None:
-            return None
-        try:
-            request = item.to_request(with_seed=with_seed)
-        except ValueError as exc:
-            self._show_error(f"These settings cannot be reused: {exc}")
-            return None
-        text = (
-            f"Settings restored (seed {item.seed} locked)" if with_seed else "Settings restored (random seed)"
-        )
-        self.use_request.emit(request, text)
-        return request
-
-    def vary_seed(self) -> GenerationRequest | None:
-        item = self.current_item()
-        if item is None:
-            return None
-        try:
-            base = item.to_request(with_seed=False)
-        except ValueError as exc:
-            self._show_error(f"These settings cannot be reused: {exc}")
-            return None
-        seed = random_seed()
-        while seed == item.seed:
-            seed = random_seed()
-        request = replace(base, seed=seed)
-        self.use_request.emit(request, f"Same settings, new seed {seed}: press Generate")
-        return request
-
-    # --- compare, contact sheet ---------------------------------------------------------
-    def compare_selected(self) -> CompareDialog | None:
-        items = self.selected_items()
-        if len(items) != 2:
-            self._message("Compare", "Select exactly two images to compare.", Severity.INFO)
-            return None
-        if self.compare_dialog is not None:
-            self.compare_dialog.close()
-        self.compare_dialog = CompareDialog(items[0], items[1], self)
-        self.compare_dialog.show()
-        return self.compare_dialog
-
-    def export_sheet_dialog(self) -> None:
-        items = self.selected_items()
-        if not items:
-            return
-        start = self.ctx.settings.ui_state.get("save_dir") or str(Path.home())
-        target, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Export contact sheet",
-            str(Path(start) / "contact-sheet.pdf"),
-            "PDF document (*.pdf);;PNG image (*.png)",
-        )
-        if target:
-            path = Path(target)
-            if path.suffix.lower() not in cs.FORMATS:
-                path = path.with_suffix(".png" if "PNG" in chosen else ".pdf")
-            self.export_contact_sheet(items, path)
-
-    def export_contact_sheet(self, items: list[LibraryItem], path: Path, title: str = "") -> None:
-        entries = [cs.entry_for_item(i) for i in items]
-        plural = "s" if len(items) != 1 else ""
-        title = title or f"FluxDesk review · {len(items)} image{plural} · {date.today():%Y-%m-%d}"
-        self._set_count_text("Rendering contact sheet…")
-
-        def done(pages: int) -> None:
-            self._update_count()
-            self.ctx.settings.ui_state["save_dir"] = str(path.parent)
-            self.message_bar.show_message(
-                UserMessage(
-                    "Contact sheet saved", f"{path} ({pages} page{'s' if pages != 1 else ''}).", Severity.INFO
-                ),
-                lambda: self._open_url(path),
-                primary_label="Open",
-            )
-            self.sheet_exported.emit(path, pages)
-
-        run_task(
-            self.io_pool,
-            lambda: cs.export_sheet(entries, path, title=title),
-            done,
-            self._on_worker_error,
-            receiver=self,
-        )
-
-    @staticmethod
-    def _open_url(path: Path) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    # --- delete / undo ------------------------------------------------------------------
-    def delete_selected(self) -> list[trash.Trashed]:
-        items = self.selected_items()
-        if self.library is None or not items:
-            return []
-        moved: list[trash.Trashed] = []
-        try:
-            for item in items:
-                entry = trash.move_to_trash(item.path, self.library.root) if item.path.exists() else None
-                self.library.remove(item.id, delete_file=False)
-                self.loader.forget(item.id)
-                if entry is not None:
-                    moved.append(entry)
-        except (LibraryError, KeyError) as exc:
-            self._show_error(str(exc))
-        self.model.remove_ids({i.id for i in items})
-        self._update_count()
-        self._last_trashed = moved
-        where = "the trash" if all(m.system for m in moved) else "FluxDesk's trash (library/.trash)"
-        n = len(items)
-        self.message_bar.show_message(
-            UserMessage(f"Deleted {n} image{'s' if n != 1 else ''}", f"Moved to {where}.", Severity.INFO),
-            self.undo_delete,
-            primary_label="Undo",
-        )
-        self.deleted.emit(moved)
-        return moved
-
-    def undo_delete(self) -> None:
-        entries, self._last_trashed = self._last_trashed, []
-        library = self.library
-        if not entries or library is None:
-            return
-
-        def work() -> ReindexReport:
-            for entry in entries:
-                trash.restore(entry)
-            return library.reindex()
-
-        def done(report: ReindexReport) -> None:
-            self.message_bar.dismiss()
-            self.refresh()
-            paths = {e.original for e in entries}
-            ids = [
-                i.id
-                for i in (self.model.item(r) for r in range(self.model.rowCount()))
-                if i and i.path in paths
-            ]
-            self.select_ids(ids)
-            self.restored.emit()
-
-        run_task(self.io_pool, work, done, self._on_worker_error, receiver=self)
-
     # --- messages -----------------------------------------------------------------------
-    def _message(self, title: str, text: str, severity: Severity) -> None:
+    def show_note(self, title: str, text: str, severity: Severity) -> None:
         self.message_bar.show_message(UserMessage(title, text, severity))
 
-    def _show_error(self, text: str) -> None:
+    def show_error(self, text: str) -> None:
         self.message_bar.show_message(UserMessage("Library", text, Severity.ERROR))
         self.failed.emit(text)
 
-    def _on_worker_error(self, error: BaseException) -> None:
-        self._update_count()
+    def on_worker_error(self, error: BaseException) -> None:
+        self.update_count()
         message = user_message(error)
-        self._show_error(message.text if isinstance(error, FluxDeskError) else f"{message.title}: {error}")
+        self.show_error(message.text if isinstance(error, FluxDeskError) else f"{message.title}: {error}")

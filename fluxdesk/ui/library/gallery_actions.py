@@ -1,0 +1,257 @@
+"""What the Library does with the selected images: view, show in folder, copy, export,
+reuse their settings, compare, contact sheets, delete to the trash and undo.
+
+``GalleryActions`` works on its ``GalleryWidget``'s selection and reports through the
+gallery's message bar and signals; slow work runs on the gallery's I/O pool.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
+from PySide6.QtWidgets import QFileDialog
+
+from fluxdesk.core.errors import LibraryError
+from fluxdesk.core.library import contact_sheet as cs
+from fluxdesk.core.library.store import LibraryItem, ReindexReport
+from fluxdesk.core.params import random_seed
+from fluxdesk.core.request import GenerationRequest
+from fluxdesk.ui.library import trash
+from fluxdesk.ui.library.compare import CompareDialog
+from fluxdesk.ui.messages import Severity, UserMessage
+from fluxdesk.ui.tasks import run_task
+from fluxdesk.ui.widgets.image_viewer import ViewerWindow
+
+if TYPE_CHECKING:
+    from fluxdesk.ui.library.gallery import GalleryWidget
+
+
+class GalleryActions:
+    """The gallery's actions on its selected images (``GalleryWidget.item_actions``)."""
+
+    def __init__(self, gallery: GalleryWidget) -> None:
+        self.gallery = gallery
+        self.viewer: ViewerWindow | None = None
+        self.compare_dialog: CompareDialog | None = None
+        self._last_trashed: list[trash.Trashed] = []
+
+    def open_in_viewer(self) -> ViewerWindow | None:
+        item = self.gallery.current_item()
+        if item is None:
+            return None
+        image = QImage(str(item.path))
+        if image.isNull():
+            self.gallery.show_error(
+                f"{item.path.name} cannot be shown: the file is missing or damaged. Rescan the library."
+            )
+            return None
+        if self.viewer is None:
+            self.viewer = ViewerWindow()
+            self.viewer.setWindowIcon(self.gallery.window().windowIcon())
+        self.viewer.show_image(image, item.path.name, item.path)
+        self.viewer.show()
+        self.viewer.raise_()
+        self.viewer.activateWindow()
+        return self.viewer
+
+    def reveal(self) -> None:
+        item = self.gallery.current_item()
+        if item is not None:
+            from fluxdesk.ui.reveal import show_in_folder
+
+            show_in_folder(item.path, self.gallery)
+
+    def copy_image(self) -> None:
+        items = self.gallery.selected_items()
+        if not items:
+            return
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(i.path)) for i in items])
+        image = QImage(str(items[0].path))
+        if not image.isNull():
+            mime.setImageData(image)
+        QGuiApplication.clipboard().setMimeData(mime)
+
+    def export_copy_dialog(self) -> None:
+        items = self.gallery.selected_items()
+        if not items:
+            return
+        start = self.gallery.ctx.settings.ui_state.get("save_dir") or str(Path.home())
+        if len(items) == 1:
+            target, _ = QFileDialog.getSaveFileName(
+                self.gallery, "Export a copy", str(Path(start) / items[0].path.name)
+            )
+            if target:
+                self.export_copies(items, Path(target))
+        else:
+            folder = QFileDialog.getExistingDirectory(self.gallery, f"Export {len(items)} copies to", start)
+            if folder:
+                self.export_copies(items, Path(folder))
+
+    def export_copies(self, items: list[LibraryItem], target: Path) -> list[Path]:
+        """Copy files (metadata included) to ``target`` (a file for one, else a folder)."""
+        written = []
+        try:
+            for item in items:
+                dest = target / item.path.name if target.is_dir() else target
+                shutil.copy2(item.path, dest)
+                written.append(dest)
+        except OSError as exc:
+            self.gallery.show_error(f"Cannot export {item.path.name}: {exc.strerror or exc}.")
+            return written
+        self.gallery.ctx.settings.ui_state["save_dir"] = str(written[0].parent)
+        self.gallery.show_note(
+            "Exported", f"{len(written)} file(s) copied to {written[0].parent}.", Severity.INFO
+        )
+        return written
+
+    def use_settings(self, *, with_seed: bool) -> GenerationRequest | None:
+        item = self.gallery.current_item()
+        if item is None:
+            return None
+        try:
+            request = item.to_request(with_seed=with_seed)
+        except ValueError as exc:
+            self.gallery.show_error(f"These settings cannot be reused: {exc}")
+            return None
+        text = (
+            f"Settings restored (seed {item.seed} locked)" if with_seed else "Settings restored (random seed)"
+        )
+        self.gallery.use_request.emit(request, text)
+        return request
+
+    def vary_seed(self) -> GenerationRequest | None:
+        item = self.gallery.current_item()
+        if item is None:
+            return None
+        try:
+            base = item.to_request(with_seed=False)
+        except ValueError as exc:
+            self.gallery.show_error(f"These settings cannot be reused: {exc}")
+            return None
+        seed = random_seed()
+        while seed == item.seed:
+            seed = random_seed()
+        request = replace(base, seed=seed)
+        self.gallery.use_request.emit(request, f"Same settings, new seed {seed}: press Generate")
+        return request
+
+    # --- compare, contact sheet ---------------------------------------------------------
+    def compare_selected(self) -> CompareDialog | None:
+        items = self.gallery.selected_items()
+        if len(items) != 2:
+            self.gallery.show_note("Compare", "Select exactly two images to compare.", Severity.INFO)
+            return None
+        if self.compare_dialog is not None:
+            self.compare_dialog.close()
+        self.compare_dialog = CompareDialog(items[0], items[1], self.gallery)
+        self.compare_dialog.show()
+        return self.compare_dialog
+
+    def export_sheet_dialog(self) -> None:
+        items = self.gallery.selected_items()
+        if not items:
+            return
+        start = self.gallery.ctx.settings.ui_state.get("save_dir") or str(Path.home())
+        target, chosen = QFileDialog.getSaveFileName(
+            self.gallery,
+            "Export contact sheet",
+            str(Path(start) / "contact-sheet.pdf"),
+            "PDF document (*.pdf);;PNG image (*.png)",
+        )
+        if target:
+            path = Path(target)
+            if path.suffix.lower() not in cs.FORMATS:
+                path = path.with_suffix(".png" if "PNG" in chosen else ".pdf")
+            self.export_contact_sheet(items, path)
+
+    def export_contact_sheet(self, items: list[LibraryItem], path: Path, title: str = "") -> None:
+        entries = [cs.entry_for_item(i) for i in items]
+        plural = "s" if len(items) != 1 else ""
+        title = title or f"FluxDesk review · {len(items)} image{plural} · {date.today():%Y-%m-%d}"
+        self.gallery.set_count_text("Rendering contact sheet…")
+
+        def done(pages: int) -> None:
+            self.gallery.update_count()
+            self.gallery.ctx.settings.ui_state["save_dir"] = str(path.parent)
+            self.gallery.message_bar.show_message(
+                UserMessage(
+                    "Contact sheet saved", f"{path} ({pages} page{'s' if pages != 1 else ''}).", Severity.INFO
+                ),
+                lambda: self._open_url(path),
+                primary_label="Open",
+            )
+            self.gallery.sheet_exported.emit(path, pages)
+
+        run_task(
+            self.gallery.io_pool,
+            lambda: cs.export_sheet(entries, path, title=title),
+            done,
+            self.gallery.on_worker_error,
+            receiver=self.gallery,
+        )
+
+    @staticmethod
+    def _open_url(path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    # --- delete / undo ------------------------------------------------------------------
+    def delete_selected(self) -> list[trash.Trashed]:
+        items = self.gallery.selected_items()
+        if self.gallery.library is None or not items:
+            return []
+        moved: list[trash.Trashed] = []
+        try:
+            for item in items:
+                entry = (
+                    trash.move_to_trash(item.path, self.gallery.library.root) if item.path.exists() else None
+                )
+                self.gallery.library.remove(item.id, delete_file=False)
+                self.gallery.loader.forget(item.id)
+                if entry is not None:
+                    moved.append(entry)
+        except (LibraryError, KeyError) as exc:
+            self.gallery.show_error(str(exc))
+        self.gallery.model.remove_ids({i.id for i in items})
+        self.gallery.update_count()
+        self._last_trashed = moved
+        where = "the trash" if all(m.system for m in moved) else "FluxDesk's trash (library/.trash)"
+        n = len(items)
+        self.gallery.message_bar.show_message(
+            UserMessage(f"Deleted {n} image{'s' if n != 1 else ''}", f"Moved to {where}.", Severity.INFO),
+            self.undo_delete,
+            primary_label="Undo",
+        )
+        self.gallery.deleted.emit(moved)
+        return moved
+
+    def undo_delete(self) -> None:
+        entries, self._last_trashed = self._last_trashed, []
+        library = self.gallery.library
+        if not entries or library is None:
+            return
+
+        def work() -> ReindexReport:
+            for entry in entries:
+                trash.restore(entry)
+            return library.reindex()
+
+        def done(report: ReindexReport) -> None:
+            self.gallery.message_bar.dismiss()
+            self.gallery.refresh()
+            paths = {e.original for e in entries}
+            ids = [
+                i.id
+                for i in (self.gallery.model.item(r) for r in range(self.gallery.model.rowCount()))
+                if i and i.path in paths
+            ]
+            self.gallery.select_ids(ids)
+            self.gallery.restored.emit()
+
+        run_task(self.gallery.io_pool, work, done, self.gallery.on_worker_error, receiver=self.gallery)

@@ -1,0 +1,84 @@
+"""The Library's search box and filter choices, and the index filter they make."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QLineEdit
+
+from fluxdesk.core.library.store import ItemFilter
+from fluxdesk.core.params import PRESET_DIMENSIONS
+
+ANY = "any"
+Choices = list[tuple[str, str]]  # (value, text) of a filter's entries
+RATING_CHOICES: Choices = [(ANY, "Any rating"), *((str(n), "★" * n + "+") for n in range(1, 6))]
+FORMAT_CHOICES: Choices = [(ANY, "Any format"), ("png", "PNG"), ("jpeg", "JPEG")]
+SIZE_CHOICES: Choices = [
+    (ANY, "Any size"),
+    *((f"{w}x{h}", f"{w}×{h}") for w, h in sorted(set(PRESET_DIMENSIONS.values()))),
+]
+NSFW_CHOICES: Choices = [(ANY, "NSFW or not"), ("hide", "Hide NSFW"), ("only", "NSFW only")]
+DATE_CHOICES: Choices = [
+    (ANY, "Any time"),
+    ("today", "Today"),
+    ("7", "Last 7 days"),
+    ("30", "Last 30 days"),
+    ("custom", "Dates…"),
+]
+
+
+class SearchField(QLineEdit):
+    """A line edit never narrower than its placeholder: a cut-off hint reads as a bug."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        metrics = self.fontMetrics()
+        # What sizeHint() adds around its 17 "x" (frame, text margins), plus the clear
+        # button's room, which is kept even while the button is hidden.
+        frame = super().sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+        clear = self.style().pixelMetric(self.style().PixelMetric.PM_SmallIconSize) + 8
+        width = metrics.horizontalAdvance(self.placeholderText()) + frame + clear
+        return QSize(max(hint.width(), width), hint.height())
+
+
+def item_filter(
+    *,
+    search: str,
+    favourites: bool,
+    rating: str,
+    output_format: str,
+    size: str,
+    nsfw: str,
+    dates: str,
+    custom: tuple[date, date],
+    today: date | None = None,
+) -> ItemFilter:
+    """The index filter for the filters' chosen values (``custom``: the "Dates…" range)."""
+    today = today or date.today()
+    date_from: date | None = None
+    date_to: date | None = None
+    if dates == "today":
+        date_from = today
+    elif dates in ("7", "30"):
+        date_from = today - timedelta(days=int(dates) - 1)
+    elif dates == "custom":
+        date_from, date_to = custom
+    width = height = None
+    if size != ANY:
+        width, height = (int(v) for v in size.split("x"))
+    # Local calendar days → UTC bounds: pass aware datetimes, not bare (UTC) dates.
+    local = datetime.now().astimezone().tzinfo
+    start = datetime.combine(date_from, time.min, local) if date_from else None
+    end = datetime.combine(date_to, time.max, local) if date_to else None
+    return ItemFilter(
+        search=search.strip() or None,
+        date_from=start,
+        date_to=end,
+        width=width,
+        height=height,
+        output_format=None if output_format == ANY else output_format,
+        favourite=True if favourites else None,
+        min_rating=None if rating == ANY else int(rating),
+        nsfw={"hide": False, "only": True}.get(nsfw),
+    )
