@@ -48,6 +48,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         }
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("fmt", ["jpeg", "png"])
 def test_exiftool_reads_the_xmp_fields_without_warning(generated: dict[str, Path], fmt: str) -> None:
     path = generated[fmt]
@@ -62,6 +63,7 @@ def test_exiftool_reads_the_xmp_fields_without_warning(generated: dict[str, Path
     assert not [k for k in exiftool(path) if "Warning" in k]
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("fmt", ["jpeg", "png"])
 def test_sd_parsers_reads_prompt_seed_steps_and_guidance(generated: dict[str, Path], fmt: str) -> None:
     info = ParserManager().parse(generated[fmt])
@@ -75,6 +77,7 @@ def test_sd_parsers_reads_prompt_seed_steps_and_guidance(generated: dict[str, Pa
     assert sampler.parameters == {"seed": seed, "steps": "28", "cfg_scale": "3.5"}
 
 
+@pytest.mark.subprocess
 def test_a1111_line_layout_and_user_comment_encoding(generated: dict[str, Path]) -> None:
     with generated["jpeg"].open("rb") as fh:
         _, _, apps = containers.jpeg_scan(fh)

@@ -1,4 +1,6 @@
-"""Drop an image file anywhere on the window: its embedded FluxDesk settings fill the form.
+"""Drop an image file anywhere on the window: its embedded settings fill the form (FluxDesk's
+own, or what maps onto flux-realism from A1111/Forge, ComfyUI, InvokeAI and Fooocus images,
+read by ``core/interop/readers.py``; what does not map is named in the message).
 
 An image without our metadata is normal (a photo, a screenshot, a file whose metadata
 an app stripped), so it gets an explanation in the message bar, never an error dialog.
@@ -13,7 +15,6 @@ from PySide6.QtCore import QEvent, QMimeData, QObject
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QWidget
 
-from fluxdesk.core import metadata as md
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui.messages import Severity, UserMessage
 
@@ -21,38 +22,51 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".ti
 
 
 def request_from_file(path: Path) -> tuple[GenerationRequest | None, UserMessage]:
-    """The request embedded in ``path`` and a message saying what happened."""
+    """The request ``path`` carries (FluxDesk's own, or what maps onto flux-realism from
+    A1111/Forge, ComfyUI, InvokeAI, Fooocus or XMP) and a message saying what happened."""
+    from fluxdesk.core.interop.readers import SOURCE_NAMES, UnreadableImage, read_image
+    from fluxdesk.core.request import build_request
+
     name = path.name
     try:
-        meta = md.read_file(path)
-    except OSError as exc:
-        return None, UserMessage(
-            "Cannot read the dropped file", f"{name}: {exc.strerror or exc}.", Severity.WARNING
-        )
-    except ValueError as exc:
-        if "not a PNG or JPEG" in str(exc):
-            text = f"{name} is not a PNG or JPEG image, so it cannot carry FluxDesk settings."
+        reading = read_image(path)
+    except UnreadableImage as exc:
+        if "neither PNG nor JPEG" in str(exc):
+            text = f"{name} is not a PNG or JPEG image, so it cannot carry settings."
         else:
-            text = f"{name} has FluxDesk settings, but they are damaged ({exc}). Nothing was changed."
+            text = f"{name}: {exc}."
         return None, UserMessage("No settings to use", text, Severity.INFO)
-    if meta is None:
+    if reading.source == "fluxdesk":
+        try:
+            request = reading.record.to_request(with_seed=True)
+        except ValueError as exc:
+            return None, UserMessage(
+                "These settings cannot be used",
+                f"{name} was made with settings this version does not accept ({exc}).",
+                Severity.WARNING,
+            )
+        return request, UserMessage(
+            "Settings loaded from a dropped image",
+            f"The form now holds the settings of {name} (seed {reading.record.seed}).",
+            Severity.INFO,
+        )
+    request = None
+    if reading.request is not None:
+        request, _ = build_request(reading.request)
+    if request is None:
+        damaged = f" ({reading.notes[0]})" if reading.notes else ""
         return None, UserMessage(
             "No FluxDesk settings in this image",
-            f"{name} carries no FluxDesk metadata: it was made elsewhere, or an app or website "
+            f"{name} carries no FluxDesk metadata and no prompt from A1111/Forge, ComfyUI, "
+            f"InvokeAI or Fooocus{damaged}: it was made elsewhere, or an app or website "
             "removed its metadata when saving or sharing it. The form was left as it was.",
             Severity.INFO,
         )
-    try:
-        request = meta.to_request(with_seed=True)
-    except ValueError as exc:
-        return None, UserMessage(
-            "These settings cannot be used",
-            f"{name} was made with settings this version does not accept ({exc}).",
-            Severity.WARNING,
-        )
+    source = SOURCE_NAMES[reading.source or ""]
+    unmapped = f" Not used by flux-realism: {'; '.join(reading.unmapped)}." if reading.unmapped else ""
     return request, UserMessage(
-        "Settings loaded from a dropped image",
-        f"The form now holds the settings of {name} (seed {meta.seed}).",
+        f"Settings loaded from a {source} image",
+        f"The form now holds what {name} says that flux-realism can use.{unmapped}",
         Severity.INFO,
     )
 

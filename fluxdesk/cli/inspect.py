@@ -1,0 +1,85 @@
+"""``fluxdesk inspect FILE...``: what an image file says about how it was made (FluxDesk,
+A1111/Forge, ComfyUI, InvokeAI, Fooocus or plain XMP), read by the one reader in
+``core/interop/readers.py``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from fluxdesk.cli.common import PROG, global_options
+from fluxdesk.core.errors import EXIT_CODES, ErrorKind
+
+NAME = "inspect"
+
+
+def register(commands: Any) -> None:
+    debug = global_options("--debug")
+    cmd = commands.add_parser(
+        NAME,
+        parents=[debug],
+        help="show the prompt and settings an image file carries (FluxDesk, A1111, ComfyUI, InvokeAI…)",
+    )
+    cmd.add_argument("files", nargs="+", metavar="FILE", help="PNG or JPEG files")
+    cmd.add_argument("--json", action="store_true", help="print a JSON array, one object per file")
+
+
+def run(args: argparse.Namespace) -> int:
+    from fluxdesk.core.interop.readers import UnreadableImage, read_image
+
+    readings = []
+    failed = False
+    for name in args.files:
+        try:
+            readings.append(read_image(name))
+        except UnreadableImage as problem:
+            print(f"{PROG} inspect: {printable(name)}: {problem}", file=sys.stderr)
+            failed = True
+    if args.json:
+        import json
+
+        print(json.dumps([r.to_json() for r in readings], ensure_ascii=False, indent=1))
+    else:
+        for index, reading in enumerate(readings):
+            if index:
+                print()
+            print("\n".join(describe(reading)))
+    return EXIT_CODES[ErrorKind.VALIDATION] if failed else 0
+
+
+def describe(reading: Any) -> list[str]:
+    from fluxdesk.core.interop.readers import SOURCE_NAMES
+
+    lines = [f"{printable(reading.path)}  ({reading.width}×{reading.height})"]
+    if reading.source is None:
+        lines.append("  no parameters")
+    else:
+        lines.append(f"  source: {SOURCE_NAMES[reading.source]}")
+        if reading.prompt is not None:
+            lines.append(f"  prompt: {printable(reading.prompt)}")
+        values = [
+            f"seed {reading.seed}" if reading.seed is not None else "",
+            f"steps {reading.num_inference_steps}" if reading.num_inference_steps is not None else "",
+            f"guidance {reading.guidance_scale:g}" if reading.guidance_scale is not None else "",
+        ]
+        if any(values):
+            lines.append("  " + " · ".join(v for v in values if v))
+        if reading.unmapped:
+            lines.append("  not used by flux-realism: " + printable("; ".join(reading.unmapped)))
+    lines.extend(f"  note: {printable(note)}" for note in reading.notes)
+    return lines
+
+
+def printable(text: str) -> str:
+    """Text from a file, safe for a terminal: control characters (escape sequences that
+    could retitle or recolour it) shown as \\xNN, line breaks as ⏎."""
+    out = []
+    for ch in str(text):
+        if ch == "\n":
+            out.append(" ⏎ ")
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    return "".join(out)
