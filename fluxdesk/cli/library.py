@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from fluxdesk.cli import library_files
 from fluxdesk.cli.common import LIMIT_HELP, PROG, BadOption, check_data_folder, global_options, int_option
 from fluxdesk.core.errors import EXIT_CODES, ErrorKind
 
@@ -53,6 +54,7 @@ def register(commands: Any) -> None:
         help=f"thumbnails per row, {SHEET_MIN_COLUMNS} to {SHEET_MAX_COLUMNS} "
         f"(default {SHEET_DEFAULT_COLUMNS})",
     )
+    library_files.register(lib_commands, [debug])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,6 +77,7 @@ def _check_library_options(args: argparse.Namespace) -> None:
         args.limit = int_option(args.limit, "--limit", 1)
     if hasattr(args, "columns"):
         args.columns = int_option(args.columns, "--columns", SHEET_MIN_COLUMNS, SHEET_MAX_COLUMNS)
+    library_files.check_options(args)
 
 
 def _library(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -89,6 +92,8 @@ def _library(ctx: AppContext, args: argparse.Namespace) -> int:
         return 0
     if args.library_command == "export-sheet":
         return _export_sheet(library, args)
+    if args.library_command in library_files.ACTIONS:
+        return library_files.run(library, args)
     items = library.items(args.search, limit=args.limit)
     if args.json:
         import json
