@@ -34,7 +34,8 @@ def test_limits_and_defaults_come_from_the_catalogue(qtbot) -> None:  # type: ig
     assert panel.images_spin.value() == P.NUM_IMAGES.default
     assert panel.steps_spin.maximum() == P.NUM_INFERENCE_STEPS.maximum
     assert panel.guidance_spin.maximum() == P.GUIDANCE_SCALE.maximum
-    assert panel.steps_spin.text() == "Auto" and panel.form.value(F.STEPS) is None
+    assert panel.steps_spin.text() == "" and panel.form.value(F.STEPS) is None
+    assert panel.steps_spin.lineEdit().placeholderText() == "Auto"
     assert panel.size_combo.currentData() == P.DEFAULT_SIZE.value
     assert panel.format_combo.currentData() == P.DEFAULT_FORMAT.value
     assert panel.safety_check.isChecked() is P.DEFAULT_SAFETY_CHECKER
@@ -111,10 +112,10 @@ def test_seed_accepts_64_bit_and_flags_overflow(qtbot) -> None:  # type: ignore[
     # The rule alone: the value it would quote is in the field right above (the CLI quotes it).
     assert not panel.form.valid and error_text(panel, F.SEED) == f"Seed: must be {P.SEED.range_text()}"
     assert "(got" in panel.form.problems[0].message
-    panel.seed_edit.setText("12abc")  # the validator refuses letters when typing
     panel.seed_edit.clear()
-    qtbot.keyClicks(panel.seed_edit, "12abc")
-    assert panel.seed_edit.text() == "12"
+    qtbot.keyClicks(panel.seed_edit, "12abc")  # kept as typed, and named as a problem
+    assert panel.seed_edit.text() == "12abc" and not panel.form.valid
+    assert error_text(panel, F.SEED) == f"Seed: must be {P.SEED.range_text()}"
     panel.set_last_seed(4242)
     qtbot.mouseClick(panel.random_seed, Qt.MouseButton.LeftButton)
     assert panel.seed_edit.text() == ""
