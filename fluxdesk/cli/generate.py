@@ -189,7 +189,10 @@ class _TerminalProgress:
     """One self-rewriting status line on stderr (only when stderr is a terminal)."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
+        from fluxdesk.cli.terminal import unescaped
+
+        self.stream = stream  # escapes control characters (our text is plain anyway)
+        self.control = unescaped(stream)  # for the line's own carriage return and erase
         self.enabled = stream.isatty()
         self.started = time.monotonic()
         self.text = "Submitting…"
@@ -203,13 +206,14 @@ class _TerminalProgress:
         if self.enabled:
             with self.lock:
                 line = f"{self.text}  {time.monotonic() - self.started:5.1f} s"
-            self.stream.write("\r\x1b[2K" + line)
+            self.control.write("\r\x1b[2K")
+            self.stream.write(line)
             self.stream.flush()
 
     def finish(self) -> None:
         if self.enabled:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
+            self.control.write("\r\x1b[2K")
+            self.control.flush()
 
 
 def _generate(ctx: AppContext, request: Any, *, as_json: bool) -> int:

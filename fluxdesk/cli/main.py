@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from fluxdesk.cli.common import PROG
-from fluxdesk.core.errors import EXIT_CODES, ErrorKind, FluxDeskError
+from fluxdesk.core.errors import EXIT_CODES, EXIT_TERMINATED, ErrorKind, FluxDeskError
 
 # The window's own options (no command). A command line of only these opens the window
 # without building the full parser: its commands and their catalogue-driven options
@@ -35,8 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fluxdesk.cli.parser import build_parser
 
         args = build_parser().parse_args(arguments)
-    _configure_logging(args.debug)
     if args.command is None:
+        _configure_logging(args.debug)
         problem = _no_display_problem()
         if problem:
             print(f"{PROG}: {problem}", file=sys.stderr)
@@ -48,29 +49,77 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(use_sandbox=args.sandbox, smoke_test=args.smoke_test)
     gc.enable()  # a command: the launcher paused the collector only for the window's sake
+    from fluxdesk.cli.terminal import safe_streams
+
+    # Everything a command prints (prompts from files, server messages, file names, log
+    # lines, tracebacks) goes through streams that escape terminal control characters.
+    with safe_streams():
+        _configure_logging(args.debug)
+        return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
     from fluxdesk.cli.parser import command_module
 
     command = command_module(args.command)
     if args.command == "sandbox":  # a server in the foreground: its own errors and Ctrl+C
         return int(command.run(args))
+    with _sigterm_as_interrupt() as terminated:
+        try:
+            return int(command.run(args))
+        except FluxDeskError as error:
+            if terminated and error.kind is ErrorKind.CANCELLED:
+                print(f"{PROG}: terminated", file=sys.stderr)
+                return EXIT_TERMINATED
+            _traceback_if(args.debug)  # --debug adds the traceback and keeps the exit code
+            print(f"{PROG}: {error}", file=sys.stderr)
+            return error.exit_code
+        except KeyboardInterrupt:  # Ctrl+C, or SIGTERM: the command cleaned up as it unwound
+            if terminated:
+                print(f"{PROG}: terminated", file=sys.stderr)
+                return EXIT_TERMINATED
+            print(f"{PROG}: cancelled", file=sys.stderr)
+            return EXIT_CODES[ErrorKind.CANCELLED]
+        except Exception as error:  # a bug: one line for the user, details with --debug
+            _traceback_if(args.debug)
+            print(
+                f"{PROG}: unexpected error ({type(error).__name__}); run again with --debug for details",
+                file=sys.stderr,
+            )
+            return 1
+
+
+def _traceback_if(debug: bool) -> None:
+    if debug:
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[list[bool]]:
+    """SIGTERM (a service manager, ``kill``) unwinds a command like Ctrl+C: a generation is
+    cancelled and its temporary files removed. Only the first signal interrupts; one
+    arriving during that clean-up is noted, not raised into it. The list holds True
+    once a SIGTERM came."""
+    import signal
+
+    terminated: list[bool] = []
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        if not terminated:
+            terminated.append(True)
+            raise KeyboardInterrupt
+
     try:
-        return int(command.run(args))
-    except FluxDeskError as error:
-        if args.debug:
-            raise
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print(f"{PROG}: cancelled", file=sys.stderr)
-        return EXIT_CODES[ErrorKind.CANCELLED]
-    except Exception as error:  # a bug: one line for the user, details with --debug
-        if args.debug:
-            raise
-        print(
-            f"{PROG}: unexpected error ({type(error).__name__}); run again with --debug for details",
-            file=sys.stderr,
-        )
-        return 1
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+    except ValueError:  # not the main thread (main() called from a test's thread)
+        yield terminated
+        return
+    try:
+        yield terminated
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _no_display_problem(env: dict[str, str] | None = None, platform: str = sys.platform) -> str | None:
@@ -104,7 +153,9 @@ def _configure_logging(debug: bool) -> None:
         """`fluxdesk: warning: …` on one line: no level, logger name or traceback."""
 
         def format(self, record: logging.LogRecord) -> str:
-            return f"{PROG}: warning: {' '.join(record.getMessage().split())}"
+            from fluxdesk.core.safe_text import escape_controls  # (a path or prompt may be in it)
+
+            return f"{PROG}: warning: {escape_controls(' '.join(record.getMessage().split()))}"
 
     # A command reports its errors as one line of its own (FluxDeskError), the window in its
     # message bar. Other libraries' records (urllib3's "Retrying (…)" before a refused

@@ -232,7 +232,7 @@ class ApiClient:
         # The whole answer, inference included, within the two timeouts of Settings
         # (plus any wait the server asked for before a retry).
         seconds = self.config.connect_timeout + self.config.read_timeout
-        with self._session(cancel, on_wait) as session, self._deadline(seconds, self._api_host):
+        with self._session(cancel, on_wait) as session, self._deadline(seconds, self._api_host, cancel):
             response = self._send(
                 lambda: session.post(
                     self.generation_url,
@@ -256,7 +256,7 @@ class ApiClient:
         401/403 for a bad key before the body is validated (422) by the API.
         """
         seconds = self.config.connect_timeout * 4
-        with self._session(None) as session, self._deadline(seconds, self._api_host):
+        with self._session(None) as session, self._deadline(seconds, self._api_host, None):
             response = self._send(
                 lambda: session.post(
                     self.generation_url,
@@ -381,7 +381,7 @@ class ApiClient:
         session = session or self._session(cancel)
         host = urlsplit(remote.url).netloc
         try:
-            with self._deadline(self.config.download_deadline, host):
+            with self._deadline(self.config.download_deadline, host, cancel):
                 return self._download(remote, dest, cancel, on_bytes, session, on_chunk, host)
         finally:
             if own:
@@ -466,18 +466,25 @@ class ApiClient:
         response._content_consumed = True  # type: ignore[attr-defined]
 
     @contextmanager
-    def _deadline(self, seconds: float, host: str) -> Iterator[Deadline]:
-        """Arm a whole-response deadline; a call it cut short is reported as a timeout."""
+    def _deadline(self, seconds: float, host: str, cancel: CancelToken | None) -> Iterator[Deadline]:
+        """Arm a whole-response deadline; a call it cut short is reported as a timeout.
+        Cancelling ends a blocked read at once (not after its timeout)."""
         deadline = Deadline(seconds)
+        forget = cancel.on_cancel(deadline.abort) if cancel is not None else None
         try:
             with deadline.armed():
                 yield deadline
         except CancelledError:
             raise
         except (FluxDeskError, OSError, requests.exceptions.RequestException, urllib3.exceptions.HTTPError):
+            if cancel is not None and cancel.cancelled:
+                raise CancelledError() from None
             if deadline.expired:
                 raise TimeoutError_(host, deadline.seconds, whole=True) from None
             raise
+        finally:
+            if forget is not None:
+                forget()
         if deadline.expired:  # (a read the shutdown ended looks like a normal end of data)
             raise TimeoutError_(host, deadline.seconds, whole=True)
 

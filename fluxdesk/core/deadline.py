@@ -35,6 +35,7 @@ class Deadline:
         self._ends_at = 0.0
         self._timer: threading.Timer | None = None
         self._expired = False
+        self._aborted = False
         self._armed = False
 
     @property
@@ -48,6 +49,14 @@ class Deadline:
             if self._armed and not self._expired:
                 self._ends_at += seconds
                 self._schedule()
+
+    def abort(self) -> None:
+        """End the call now (it was cancelled): shut its sockets down, as at expiry, but
+        without calling it a timeout."""
+        with self._lock:
+            self._aborted = True
+            for sock in self._sockets:
+                _shut(sock)
 
     def remaining(self) -> float:
         return max(0.0, self._ends_at - time.monotonic()) if self._armed else self.seconds
@@ -81,7 +90,7 @@ class Deadline:
         with self._lock:
             if sock not in self._sockets:
                 self._sockets.append(sock)
-            if self._expired:
+            if self._expired or self._aborted:
                 _shut(sock)
 
     def _schedule(self) -> None:  # (with the lock held)

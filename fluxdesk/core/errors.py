@@ -41,6 +41,8 @@ EXIT_CODES: dict[ErrorKind, int] = {
     ErrorKind.LIBRARY: 12,
     ErrorKind.CANCELLED: 130,
 }
+# A command ended by SIGTERM (after cleaning up as for Ctrl+C): 128 + 15, as shells report it.
+EXIT_TERMINATED = 143
 
 
 class FluxDeskError(Exception):

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 from fluxdesk.core.errors import KeyProblem, KeyStoreError
+from fluxdesk.core.safe_text import has_controls
 
 SERVICE = "fluxdesk"
 ACCOUNT = "aimlapi-api-key"
@@ -55,6 +56,8 @@ def key_problem(key: str) -> str | None:
         return "the API key is empty; nothing was stored"
     if any(c.isspace() for c in key):
         return "the API key contains spaces or line breaks; nothing was stored"
+    if has_controls(key):  # an escape sequence pasted with the key would reach the keyring
+        return "the API key contains control characters; nothing was stored"
     return None
 
 

@@ -8,6 +8,7 @@ Secrets never live here: the API key is in the OS keyring (see keystore.py).
 from __future__ import annotations
 
 import logging
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -16,11 +17,15 @@ from typing import Any
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.paths import AppPaths, app_paths
+from fluxdesk.core.safe_text import has_controls
 
 log = logging.getLogger(__name__)
 
 BASE_URL_ENV = "FLUXDESK_BASE_URL"
 PROMPT_HISTORY_LIMIT = 200
+# Seconds for each timeout (the settings dialog's range, and what a hand-edited file may hold).
+TIMEOUT_MIN = 1.0
+TIMEOUT_MAX = 600.0
 
 
 def base_url_problem(url: str) -> str | None:
@@ -39,6 +44,22 @@ def base_url_problem(url: str) -> str | None:
     if valid and not any(ch.isspace() for ch in url):
         return None
     return f"Base URL: must be an http:// or https:// address such as {P.DEFAULT_BASE_URL} (got {url!r})"
+
+
+def _checked(name: str, value: Any) -> tuple[Any, str | None]:
+    """``value`` (of the right type) made usable, or why it cannot be: a hand-edited
+    file must not make a later step fail with "unexpected error"."""
+    if name in ("connect_timeout", "read_timeout"):
+        if not (math.isfinite(value) and TIMEOUT_MIN <= value <= TIMEOUT_MAX):
+            return value, f"must be {TIMEOUT_MIN:g} to {TIMEOUT_MAX:g} seconds (got {value!r})"
+    elif name == "library_dir":
+        if has_controls(value) or "\n" in value or "\t" in value:
+            return value, "must be a folder path without control characters"
+    elif name == "prompt_history":
+        return [p for p in value if isinstance(p, str)][:PROMPT_HISTORY_LIMIT], None
+    elif name == "ui_state":
+        return {str(k): v for k, v in value.items() if isinstance(v, str)}, None
+    return value, None
 
 
 @dataclass
@@ -86,8 +107,8 @@ class Settings:
 
         try:
             raw = json.loads(text)
-        except ValueError as exc:
-            log.warning("Ignoring unreadable settings file %s: %s", path, exc)
+        except (ValueError, RecursionError) as exc:  # (RecursionError: absurdly nested)
+            log.warning("Ignoring unreadable settings file %s: %s", path, str(exc)[:200])
             return defaults
         if not isinstance(raw, dict):
             return defaults
@@ -98,11 +119,18 @@ class Settings:
             default = getattr(defaults, f.name)
             value = raw[f.name]
             if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if type(value) is type(default):
-                values[f.name] = value
-            else:
+                try:
+                    value = float(value)
+                except OverflowError:  # an integer beyond a float's range
+                    value = math.inf
+            if type(value) is not type(default):
                 log.warning("Setting %s has the wrong type in %s; using the default", f.name, path)
+                continue
+            value, problem = _checked(f.name, value)
+            if problem:
+                log.warning("Setting %s in %s %s; using the default (%s)", f.name, path, problem, default)
+                continue
+            values[f.name] = value
         return cls(**values)
 
     def save(self, path: Path | None = None) -> None:

@@ -23,12 +23,11 @@ from fluxdesk.core import params as P
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.keystore import KEY_ENV, KeySource, KeyStatus
-from fluxdesk.core.settings import Settings, base_url_problem
+from fluxdesk.core.settings import TIMEOUT_MAX, TIMEOUT_MIN, Settings, base_url_problem
 from fluxdesk.ui.messages import NO_KEYRING_MESSAGE, user_message
 from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme.palette import plain_buttons, set_role
 
-TIMEOUT_MAX = 600.0
 SANDBOX_NOTE = (
     "FluxDesk is using its offline sandbox, which needs no key. The key and Base URL here "
     "are for the real API (FluxDesk started without --sandbox)."
@@ -157,7 +156,7 @@ class SettingsDialog(QDialog):
             (self.connect_timeout, defaults.connect_timeout),
             (self.read_timeout, defaults.read_timeout),
         ):
-            spin.setToolTip(f"1 to {TIMEOUT_MAX:g} s (default {default:g} s)")
+            spin.setToolTip(f"{TIMEOUT_MIN:g} to {TIMEOUT_MAX:g} s (default {default:g} s)")
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -183,7 +182,7 @@ class SettingsDialog(QDialog):
         spin = QDoubleSpinBox()
         spin.setObjectName(name)
         spin.setAccessibleName(label)
-        spin.setRange(1.0, TIMEOUT_MAX)
+        spin.setRange(TIMEOUT_MIN, TIMEOUT_MAX)
         spin.setDecimals(0)
         spin.setSuffix(" s")
         # Out of range (e.g. 0) becomes the nearest allowed value, not the previous one.

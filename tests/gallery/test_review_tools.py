@@ -141,7 +141,7 @@ def test_sweep_expands_a_labelled_grid_and_runs_through_the_queue(qtbot, tmp_pat
             saved = SavedImage(path=path, index=0, width=64, height=48, nsfw=False, byte_size=1)
             result = GenerationResult(request, request.seed or 1, (saved,), {}, "2026-01-01T00:00:00Z", 0.1)
             image = QImage(str(path))
-            return JobOutput(result, (DecodedImage(saved, image, image),))
+            return JobOutput(result, (DecodedImage(saved, thumb=image),))
 
         return work
 

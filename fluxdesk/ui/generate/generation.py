@@ -3,15 +3,23 @@
 ``generation_work`` makes the function a job runs off the GUI thread (through
 ``ui/tasks.run_reporting_task``): client set-up, the POST, parallel downloads, saving
 (all inside core ``generate``, reporting its progress), then decoding each saved file
-into a ``QImage`` plus a display-sized thumbnail. It never touches a widget; the GUI
-thread turns the images into pixmaps when the results arrive.
+into a display-sized thumbnail. It never touches a widget; the GUI thread turns the
+thumbnails into pixmaps when the results arrive.
+
+A window open all day must not grow with every job: a finished job keeps only its
+records (paths, sizes, seed). Thumbnails live in one cache bounded in bytes (the recent
+jobs'), and the full image is read from disk when it is needed (viewer, clipboard);
+both come back from the file on demand.
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
@@ -26,6 +34,10 @@ if TYPE_CHECKING:
     from fluxdesk.core.client import ApiClient
 
 THUMB_SIDE = 768  # result cards show at most this many logical pixels per side
+# The thumbnails kept for the recent jobs: a 1024×768 card is 1.7 MB (6.8 MB at 200 %),
+# so this holds the last two or three jobs; older ones are read from their files again
+# (~20 ms for a 1024×768 JPEG) when picked in the job list.
+THUMB_CACHE_BYTES = 16 * 1024 * 1024
 
 
 def thumb_side_for(device_pixel_ratio: float) -> int:
@@ -34,13 +46,85 @@ def thumb_side_for(device_pixel_ratio: float) -> int:
     return math.ceil(THUMB_SIDE * max(1.0, device_pixel_ratio))
 
 
-@dataclass(frozen=True)
-class DecodedImage:
-    """A saved image decoded off the GUI thread, with its thumbnail."""
+class ThumbCache:
+    """Thumbnails by (file, side), least recently used first out, at most ``max_bytes``
+    of pixels in all. Thread-safe: workers put, the GUI thread gets."""
 
-    saved: SavedImage
-    image: QImage  # full resolution, in a pixmap-friendly format
-    thumb: QImage  # at most thumb_side_for(the screen's ratio) per side
+    def __init__(self, max_bytes: int = THUMB_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[Path, int], QImage] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, path: Path, side: int) -> QImage | None:
+        with self._lock:
+            image = self._items.get((path, side))
+            if image is not None:
+                self._items.move_to_end((path, side))
+            return image
+
+    def put(self, path: Path, side: int, image: QImage) -> None:
+        size = image.sizeInBytes()
+        with self._lock:
+            old = self._items.pop((path, side), None)
+            if old is not None:
+                self._bytes -= old.sizeInBytes()
+            if size > self.max_bytes:
+                return
+            self._items[(path, side)] = image
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= dropped.sizeInBytes()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+THUMBS = ThumbCache()
+
+
+class DecodedImage:
+    """A saved image of a job: its record, with its pixels read from the file on demand.
+
+    Nothing full-size is kept: ``thumb`` comes from the bounded THUMBS cache (or the file
+    again), ``image`` is decoded from the file on each call (the viewer, the clipboard).
+    """
+
+    __slots__ = ("saved", "thumb_side")
+
+    def __init__(self, saved: SavedImage, thumb_side: int = THUMB_SIDE, thumb: QImage | None = None) -> None:
+        self.saved = saved
+        self.thumb_side = thumb_side
+        if thumb is not None:
+            THUMBS.put(saved.path, thumb_side, thumb)
+
+    @property
+    def image(self) -> QImage:
+        """Full resolution, in a pixmap-friendly format (read now, not kept)."""
+        return decode_image(str(self.saved.path))
+
+    @property
+    def thumb(self) -> QImage:
+        """At most ``thumb_side`` per side; a null image when the file is gone or damaged."""
+        cached = THUMBS.get(self.saved.path, self.thumb_side)
+        if cached is not None:
+            return cached
+        try:
+            thumb = make_thumb(decode_image(str(self.saved.path)), self.thumb_side)
+        except BadImageError:
+            return QImage()
+        THUMBS.put(self.saved.path, self.thumb_side, thumb)
+        return thumb
 
 
 @dataclass(frozen=True)
@@ -75,10 +159,12 @@ def make_thumb(image: QImage, side: int = THUMB_SIDE) -> QImage:
 
 
 def decode_result(result: GenerationResult, thumb_side: int = THUMB_SIDE) -> JobOutput:
+    """Check each saved file decodes and put its thumbnail into the cache (off the GUI
+    thread, so showing the job costs no decoding); the full images are not kept."""
     decoded = []
     for saved in result.images:
-        image = decode_image(str(saved.path))
-        decoded.append(DecodedImage(saved=saved, image=image, thumb=make_thumb(image, thumb_side)))
+        thumb = make_thumb(decode_image(str(saved.path)), thumb_side)
+        decoded.append(DecodedImage(saved, thumb_side, thumb))
     return JobOutput(result=result, images=tuple(decoded))
 
 
