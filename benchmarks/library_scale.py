@@ -64,7 +64,8 @@ def build(root: Path, count: int) -> None:
     from PIL import Image
 
     from fluxdesk.core import metadata as md
-    from fluxdesk.core.library.store import Library, file_stem
+    from fluxdesk.core.library.naming import file_stem
+    from fluxdesk.core.library.store import Library
     from fluxdesk.core.params import OutputFormat
     from fluxdesk.core.request import GenerationRequest
 

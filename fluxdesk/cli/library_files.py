@@ -86,7 +86,7 @@ def _export(library: Any, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from fluxdesk.core.interop.export import ExportOptions, export
-    from fluxdesk.core.library.store import ItemFilter
+    from fluxdesk.core.library.queries import ItemFilter
 
     if args.ids:
         found = {i: library.get(i) for i in args.ids}

@@ -74,7 +74,7 @@ class FolderSink:
     def reserve_path(
         self, created: datetime, prompt: str, seed: int, index: int, output_format: OutputFormat
     ) -> Path:
-        from fluxdesk.core.library.store import unique_file_name
+        from fluxdesk.core.library.naming import unique_file_name
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

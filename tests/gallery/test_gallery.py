@@ -10,7 +10,8 @@ from PySide6.QtGui import QGuiApplication
 from fluxdesk.core import metadata as md
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.library import thumbnail_cache as tc
-from fluxdesk.core.library.store import ItemFilter, Library
+from fluxdesk.core.library.queries import ItemFilter
+from fluxdesk.core.library.store import Library
 from fluxdesk.core.library.thumbnail_cache import ThumbKey, cache_path
 from fluxdesk.ui.library.gallery import GalleryWidget
 

@@ -18,7 +18,9 @@ from libhelpers import image_bytes, make_meta, pixels
 from fluxdesk.core import metadata as md
 from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library import store as library_module
-from fluxdesk.core.library.store import ItemFilter, Library, LibraryItem, fts_query, slugify
+from fluxdesk.core.library.naming import slugify
+from fluxdesk.core.library.queries import ItemFilter, fts_query
+from fluxdesk.core.library.store import Library, LibraryItem
 from fluxdesk.core.metadata import ImageMetadata
 from fluxdesk.core.params import OutputFormat
 
@@ -318,7 +320,7 @@ for i in range(count):
     if mode == "after_download":
         die()
     elif mode == "before_insert":
-        lib._write = die
+        lib.write = die
     elif mode == "before_replace":
         L.os.replace = die
     elif mode == "before_done":

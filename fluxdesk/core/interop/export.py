@@ -73,7 +73,7 @@ def check_template(template: str) -> None:
 
 def render_name(template: str, item: Any) -> str:
     """The file stem ``template`` gives for a library item (no extension, no suffix)."""
-    from fluxdesk.core.library.store import slugify
+    from fluxdesk.core.library.naming import slugify
     from fluxdesk.core.metadata import parse_iso
 
     try:

@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.core.library import thumbnail_cache
-from fluxdesk.core.library.store import ItemFilter, Library, LibraryItem, ReindexReport
+from fluxdesk.core.library.queries import ItemFilter
+from fluxdesk.core.library.store import Library, LibraryItem, ReindexReport
 from fluxdesk.ui.library import trash
 from fluxdesk.ui.library.gallery_actions import GalleryActions
 from fluxdesk.ui.library.gallery_details import DetailsPanel

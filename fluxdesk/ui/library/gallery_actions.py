@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library import contact_sheet as cs
-from fluxdesk.core.library.store import LibraryItem, ReindexReport
+from fluxdesk.core.library.reindex import ReindexReport
+from fluxdesk.core.library.store import LibraryItem
 from fluxdesk.core.params import random_seed
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui.library import trash

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLineEdit
 
-from fluxdesk.core.library.store import ItemFilter
+from fluxdesk.core.library.queries import ItemFilter
 from fluxdesk.core.params import PRESET_DIMENSIONS
 
 ANY = "any"

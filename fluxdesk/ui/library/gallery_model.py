@@ -27,7 +27,8 @@ from PySide6.QtCore import (
 )
 
 from fluxdesk.core.errors import LibraryError
-from fluxdesk.core.library.store import ItemFilter, Library, LibraryItem
+from fluxdesk.core.library.queries import ItemFilter
+from fluxdesk.core.library.store import Library, LibraryItem
 from fluxdesk.core.metadata import parse_iso
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.tasks import run_task

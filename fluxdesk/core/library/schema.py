@@ -1,0 +1,141 @@
+"""The index's SQLite schema: its migrations, the columns a row is read with, the upsert.
+
+``PRAGMA user_version`` says which migrations a database has had; :func:`migrate`
+applies the missing ones in one write transaction, so two processes opening an old index
+at once cannot both migrate it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable
+
+from fluxdesk.core.errors import LibraryError
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT the migration transaction."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            conn.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:60]}")
+
+
+def _migrate_1(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        CREATE TABLE images (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,            -- relative to the library root, '/' separated
+            prompt TEXT NOT NULL,
+            seed INTEGER NOT NULL,                -- signed 64-bit
+            created TEXT NOT NULL,                -- ISO-8601 UTC, as embedded in the file
+            created_ts REAL NOT NULL,             -- Unix seconds, for sorting and date filters
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            output_format TEXT NOT NULL CHECK (output_format IN ('jpeg', 'png')),
+            nsfw INTEGER NOT NULL DEFAULT 0,
+            guidance_scale REAL,
+            num_inference_steps INTEGER,
+            num_images INTEGER NOT NULL DEFAULT 1,
+            image_index INTEGER NOT NULL DEFAULT 0,
+            model TEXT NOT NULL,
+            params_json TEXT NOT NULL,            -- the request fields, seed filled in
+            timings_json TEXT NOT NULL DEFAULT '{}',
+            app_version TEXT NOT NULL DEFAULT '',
+            file_size INTEGER NOT NULL DEFAULT 0,
+            mtime REAL NOT NULL DEFAULT 0,
+            favourite INTEGER NOT NULL DEFAULT 0,
+            rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
+            notes TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',      -- JSON array of strings
+            state TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('pending', 'done')),
+            writer TEXT NOT NULL DEFAULT '',      -- 'host:pid' of the process saving a pending row
+            pending_since REAL NOT NULL DEFAULT 0
+        );
+        CREATE INDEX images_newest ON images (created_ts DESC, id DESC);
+        CREATE INDEX images_pending ON images (state) WHERE state = 'pending';
+        CREATE VIRTUAL TABLE images_fts USING fts5 (
+            prompt, notes, tags,
+            content = 'images', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER images_fts_insert AFTER INSERT ON images BEGIN
+            INSERT INTO images_fts (rowid, prompt, notes, tags)
+            VALUES (new.id, new.prompt, new.notes, new.tags);
+        END;
+        CREATE TRIGGER images_fts_delete AFTER DELETE ON images BEGIN
+            INSERT INTO images_fts (images_fts, rowid, prompt, notes, tags)
+            VALUES ('delete', old.id, old.prompt, old.notes, old.tags);
+        END;
+        CREATE TRIGGER images_fts_update AFTER UPDATE OF prompt, notes, tags ON images BEGIN
+            INSERT INTO images_fts (images_fts, rowid, prompt, notes, tags)
+            VALUES ('delete', old.id, old.prompt, old.notes, old.tags);
+            INSERT INTO images_fts (rowid, prompt, notes, tags)
+            VALUES (new.id, new.prompt, new.notes, new.tags);
+        END;
+        """,
+    )
+
+
+# Index i migrates user_version i -> i + 1. Append only; never edit a shipped step.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to SCHEMA_VERSION inside one write transaction (safe if racing)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"The library index was written by a newer FluxDesk (schema {version}, "
+                f"this version knows {SCHEMA_VERSION}); update FluxDesk."
+            )
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](conn)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+        conn.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+
+
+# What a row is read with (see queries.item_from_row).
+COLUMNS = (
+    "id, path, prompt, seed, created, width, height, output_format, nsfw, params_json, "
+    "timings_json, file_size, favourite, rating, notes, tags, model, image_index"
+)
+
+UPSERT = """
+INSERT INTO images (
+    path, prompt, seed, created, created_ts, width, height, output_format, nsfw,
+    guidance_scale, num_inference_steps, num_images, image_index, model, params_json,
+    timings_json, app_version, file_size, mtime, favourite, rating, notes, tags,
+    state, writer, pending_since
+) VALUES (
+    :path, :prompt, :seed, :created, :created_ts, :width, :height, :output_format, :nsfw,
+    :guidance_scale, :num_inference_steps, :num_images, :image_index, :model, :params_json,
+    :timings_json, :app_version, :file_size, :mtime, :favourite, :rating, :notes, :tags,
+    :state, :writer, :pending_since
+)
+ON CONFLICT (path) DO UPDATE SET
+    prompt = excluded.prompt, seed = excluded.seed, created = excluded.created,
+    created_ts = excluded.created_ts, width = excluded.width, height = excluded.height,
+    output_format = excluded.output_format, nsfw = excluded.nsfw,
+    guidance_scale = excluded.guidance_scale, num_inference_steps = excluded.num_inference_steps,
+    num_images = excluded.num_images, image_index = excluded.image_index, model = excluded.model,
+    params_json = excluded.params_json, timings_json = excluded.timings_json,
+    app_version = excluded.app_version, file_size = excluded.file_size, mtime = excluded.mtime,
+    favourite = excluded.favourite, rating = excluded.rating, notes = excluded.notes,
+    tags = excluded.tags, state = excluded.state, writer = excluded.writer,
+    pending_since = excluded.pending_since
+"""
