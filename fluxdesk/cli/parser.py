@@ -39,4 +39,26 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for module in COMMANDS:
         module.register(commands)
+    _refuse_empty_values(parser)
     return parser
+
+
+def _refuse_empty_values(command: argparse.ArgumentParser) -> None:
+    """An option given an empty value (``--search ""``, ``--key " "``) is an error naming
+    it (exit 2), never taken as its default. The request's fields are left to the request
+    model, which names the option and its allowed range in the same words as the window."""
+    request_fields = {spec.field for spec in (*P.FIELDS, *P.SIDE_SPECS)}
+    for action in command._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                _refuse_empty_values(sub)
+            continue
+        text_option = action.option_strings and action.type is None and action.nargs in (None, 1)
+        if text_option and action.dest not in request_fields and not action.const:
+            action.type = _not_empty
+
+
+def _not_empty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a value, got {text!r}")
+    return text

@@ -115,6 +115,7 @@ class FieldSpec(NamedTuple):
     unset: str = ""  # what leaving an optional field out means, for help texts
     foreign: str = ""  # the key other tools' metadata print it under (A1111 "Steps")
     sweep: str = ""  # the values a new parameter sweep over it starts with ("" = no axis)
+    api_default: Any = None  # what the server uses when the field is left out, if documented
     choices: type[enum.Enum] | None = None  # a CHOICE's values
 
     @property
@@ -176,6 +177,7 @@ GUIDANCE_SCALE = FieldSpec(
     maximum=20,
     step=0.5,
     unset="the server decides",
+    api_default=3.5,
     foreign="CFG scale",
     sweep="2, 3.5, 5, 7",
 )
@@ -189,14 +191,10 @@ NUM_INFERENCE_STEPS = FieldSpec(
     minimum=1,
     maximum=50,
     unset="the server decides",
+    api_default=28,
     foreign="Steps",
     sweep="12, 20, 28",
 )
-# The API's documented defaults for the two values the form calls "Auto". FluxDesk sends
-# them explicitly so a file always records the steps and guidance really used (other
-# tools' readers need them; see core/interop/portable.py).
-API_DEFAULT_GUIDANCE_SCALE = 3.5
-API_DEFAULT_STEPS = 28
 NUM_IMAGES = FieldSpec(
     field="num_images",
     label="Images",
@@ -283,6 +281,11 @@ SIDE_SPECS: tuple[FieldSpec, ...] = (WIDTH, HEIGHT)
 # What a parameter sweep can vary (each image's look, not how many there are).
 SWEEP_SPECS: tuple[FieldSpec, ...] = tuple(s for s in FIELDS if s.sweep)
 
+# The API's documented defaults for the two values the form calls "Auto". FluxDesk sends
+# them explicitly so a file always records the steps and guidance really used (other
+# tools' readers need them; see core/interop/portable.py).
+API_DEFAULT_GUIDANCE_SCALE: float = GUIDANCE_SCALE.api_default
+API_DEFAULT_STEPS: int = NUM_INFERENCE_STEPS.api_default
 DEFAULT_SIZE: SizePreset = IMAGE_SIZE.default
 DEFAULT_FORMAT: OutputFormat = OUTPUT_FORMAT.default
 DEFAULT_SAFETY_CHECKER: bool = ENABLE_SAFETY_CHECKER.default

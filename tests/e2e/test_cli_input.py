@@ -86,3 +86,27 @@ def test_newlines_and_tabs_are_prompt_text(env: Sandbox, capsys: pytest.CaptureF
     assert code == 0 and capsys.readouterr().out.strip().endswith(".jpg")
     posts = [r.body for r in env.requests if r.method == "POST"]
     assert [body["prompt"] for body in posts] == ["a fox\n\tin snow"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["library", "list", "--search", ""],
+        ["library", "list", "--limit", " "],
+        ["library", "export-sheet", "sheet.png", "--title", ""],
+        ["library", "export-sheet", "sheet.png", "--ids", " "],
+        ["sandbox", "--key", " "],
+    ],
+)
+def test_every_command_refuses_an_empty_option_value(
+    env: Sandbox, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(args)
+    assert done.value.code == INVALID
+    flag, value = args[-2:]
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith(f"error: argument {flag}: expected a value, got {value!r}")
+    )
