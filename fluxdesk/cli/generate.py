@@ -65,22 +65,38 @@ def _number_help(spec: P.FieldSpec, extra: str = "") -> str:
 FIELD_FLAGS = {spec.field: spec.flag for spec in (*P.FIELDS, *P.SIDE_SPECS)}
 
 
-def _with_flag(field: str, message: str) -> str:
+def with_flag(field: str, message: str) -> str:
     label, colon, rest = message.partition(":")
     flag = FIELD_FLAGS.get(field)
     return f"{label} ({flag}):{rest}" if flag and colon and flag not in label else message
 
 
 def _add_generate_options(gen: argparse.ArgumentParser) -> None:
-    """One argument per catalogue field, by its kind; values stay text here: build_request
-    validates them with the catalogue's messages (an empty value too: it is an error)."""
-    for spec in P.FIELDS:
-        _ADD_OPTION[spec.kind](gen, spec)
+    add_field_options(gen)
+    gen.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="start from a saved preset's settings (see `fluxdesk preset`); options given win. "
+        "With a preset whose prompt has a {subject} slot, PROMPT is the subject",
+    )
     gen.add_argument("--json", action="store_true", help="print one JSON object instead of paths")
 
 
+def add_field_options(parser: argparse.ArgumentParser, *, prompt_option: bool = False) -> None:
+    """One argument per catalogue field, by its kind; values stay text here: build_request
+    validates them with the catalogue's messages (an empty value too: it is an error).
+    ``prompt_option``: the prompt is ``--prompt TEXT`` instead of the positional PROMPT."""
+    for spec in P.FIELDS:
+        if spec.kind == P.TEXT and prompt_option:
+            parser.add_argument("--prompt", dest=spec.field, metavar="TEXT", help=spec.help)
+        else:
+            _ADD_OPTION[spec.kind](parser, spec)
+
+
 def _add_text(gen: argparse.ArgumentParser, spec: P.FieldSpec) -> None:
-    gen.add_argument(spec.field, metavar=spec.flag, help=spec.help)
+    # Optional on the command line: a preset may hold the prompt (its absence is then
+    # reported by the request model, naming the field, like any other bad value).
+    gen.add_argument(spec.field, nargs="?", metavar=spec.flag, help=spec.help)
 
 
 def _add_size(gen: argparse.ArgumentParser, spec: P.FieldSpec) -> None:
@@ -169,14 +185,22 @@ def size_problems(args: argparse.Namespace) -> list[str]:
     (other,) = (s for s in P.SIDE_SPECS if s is not spec)
     problems = [f"{size.label}: {spec.flag} needs {other.flag} as well ({sides}), or use {size.flag}"]
     problem = side_problem(spec, getattr(args, spec.field))
-    return problems + ([_with_flag(spec.field, problem.message)] if problem else [])
+    return problems + ([with_flag(spec.field, problem.message)] if problem else [])
 
 
 def _validated_request_or_exit(args: argparse.Namespace) -> Any:
     from fluxdesk.core.request import build_request
 
-    request, problems = build_request(raw_request_from_args(args))
-    messages = size_problems(args) + [_with_flag(p.field, p.message) for p in problems]
+    raw = raw_request_from_args(args)
+    if args.preset is not None:
+        from fluxdesk.cli.preset import apply_named_preset
+
+        with_preset = apply_named_preset(args.preset, raw)
+        if with_preset is None:
+            return None
+        raw = with_preset
+    request, problems = build_request(raw)
+    messages = size_problems(args) + [with_flag(p.field, p.message) for p in problems]
     if messages:
         for message in messages:
             print(f"{PROG} generate: {message}", file=sys.stderr)

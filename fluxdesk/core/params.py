@@ -276,6 +276,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     ENABLE_SAFETY_CHECKER,
 )
 BY_FIELD: dict[str, FieldSpec] = {spec.field: spec for spec in FIELDS}
+# What a preset may hold: every request field (the seed only when the user asks for it).
+PRESET_FIELDS: tuple[str, ...] = tuple(spec.field for spec in FIELDS)
 NUMBER_SPECS: tuple[FieldSpec, ...] = tuple(s for s in FIELDS if s.kind in (WHOLE, NUMBER))
 SIDE_SPECS: tuple[FieldSpec, ...] = (WIDTH, HEIGHT)
 # What a parameter sweep can vary (each image's look, not how many there are).

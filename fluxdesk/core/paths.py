@@ -32,6 +32,10 @@ class AppPaths(NamedTuple):
         return self.data / "settings.json"
 
     @property
+    def presets_file(self) -> Path:
+        return self.data / "presets.json"
+
+    @property
     def unsaved_results(self) -> Path:
         """Results kept only for this session when auto-save is off."""
         return self.cache / "unsaved"
@@ -76,3 +80,11 @@ def _home(env: dict[str, str]) -> str:
     import pwd  # a relative or missing HOME is ignored, as platformdirs does
 
     return pwd.getpwuid(os.getuid()).pw_dir
+
+
+def new_file_mode() -> int:
+    """The mode a new file of the user's gets (0644 under the usual umask): for files made
+    with mkstemp (always 0600) that are meant to be shared, like a contact sheet."""
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask

@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import ErrorKind, FluxDeskError, LibraryError
+from fluxdesk.core.paths import new_file_mode
 from fluxdesk.core.results import seed_label
 
 if TYPE_CHECKING:
@@ -261,7 +262,7 @@ def export_sheet(
         try:
             # mkstemp makes the file 0600; a sheet is for sharing, so it gets the mode any
             # new file of the user's gets (0644 under the usual umask), as "Save as" does.
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, new_file_mode())
             with os.fdopen(fd, "wb") as out:
                 if fmt == "PDF":
                     pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=DPI,
@@ -276,10 +277,3 @@ def export_sheet(
     except OSError as exc:
         raise LibraryError(f"Cannot write the contact sheet {target}: {exc.strerror or exc}.") from exc
     return len(pages)
-
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it: put it straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

@@ -1,0 +1,27 @@
+"""Run ``fluxdesk`` as a user would: a real process, its own FLUXDESK_HOME, and (when
+given) the loopback sandbox as its API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fluxdesk.sandbox.server import Sandbox
+
+
+def run(*args: str, home: Path, sandbox: Sandbox | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLUXDESK_")}
+    env["FLUXDESK_HOME"] = str(home)
+    if sandbox is not None:
+        env["FLUXDESK_BASE_URL"] = sandbox.base_url
+        env["FLUXDESK_API_KEY"] = sandbox.api_key
+    return subprocess.run(
+        [sys.executable, "-m", "fluxdesk", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
