@@ -532,7 +532,7 @@ def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
     seed = data.get("seed", request.seed)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise BadResponseError("the response has no usable seed")
-    if not P.SEED_MIN <= seed <= P.SEED_MAX:  # the seed rule of the catalogue
+    if not P.valid_seed(seed):  # THE SEED RULE (up to 2**64 - 1: the API may go past 2**63)
         shown = str(seed) if len(str(seed)) <= 40 else f"{str(seed)[:20]}… ({len(str(seed))} digits)"
         raise BadResponseError(f"its seed {shown} is not {P.SEED.range_text()}")
     prompt = data.get("prompt") if isinstance(data.get("prompt"), str) else request.prompt

@@ -33,6 +33,7 @@ _skip_pyside_source_scan()
 if TYPE_CHECKING:
     from fluxdesk.core.context import AppContext
     from fluxdesk.ui.main_window import MainWindow
+    from fluxdesk.ui.sigterm import SigtermWatch
 
 SMOKE_TIMEOUT_S = 60.0
 GIL_SWITCH_INTERVAL_S = 0.001
@@ -107,12 +108,27 @@ def run_app(*, use_sandbox: bool, smoke_test: bool = False) -> int:
     window.started_up.connect(lambda: set_window_icon(app))
     window.started_up.connect(lambda: follow_color_scheme(app))
     window.started_up.connect(lambda: QTimer.singleShot(0, freeze_startup_objects))
+    # SIGTERM closes the window as Quit does (jobs cancelled, temporary files removed).
+    sigterm: list[SigtermWatch] = []
+    window.started_up.connect(lambda: sigterm.append(_watch_sigterm(app, window)))
     QTimer.singleShot(COLLECTOR_PAUSE_MAX_MS, _resume_collector)  # a window never shown
     window.show()
     code = _smoke(app, window) if smoke_test else app.exec()
     window.queue.shutdown()
     ctx.close()
+    if sigterm and sigterm[0].received:
+        return sigterm[0].EXIT_CODE
     return code
+
+
+def _watch_sigterm(app: QApplication, window: MainWindow) -> SigtermWatch:
+    from fluxdesk.ui.sigterm import SigtermWatch
+
+    def close() -> None:
+        window.close()
+        app.quit()
+
+    return SigtermWatch(close, parent=app)
 
 
 def _install_crash_handler(ctx: AppContext, window: MainWindow) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,8 @@ import pytest
 from PIL import Image
 
 from fluxdesk.core import errors as E
+from fluxdesk.core import params as P
+from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.client import MAX_REDIRECTS, ApiClient, ClientConfig
 from fluxdesk.core.generate import FolderSink, generate
 from fluxdesk.core.limits import MAX_API_JSON_BYTES
@@ -253,3 +256,76 @@ def test_an_error_status_still_carries_the_server_message(server: HostileServer,
     server.api(json_route({"message": "prompt refused"}, status=422))
     with pytest.raises(E.ServerValidationError, match="prompt refused"):
         run(server, tmp_path)
+
+
+# --- THE SEED RULE's whole range is kept exactly ---------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [2**63 - 1, P.SEED_MAX])
+def test_a_seed_at_the_top_of_the_seed_rule_is_saved_and_indexed_exactly(
+    server: HostileServer, tmp_path: Path, seed: int
+) -> None:
+    # 2**63 + 5 once made the CLI exit 1 after downloading, saving nothing. The client and
+    # the generation path accept every seed of the catalogue's rule (up to 2**64 - 1 when
+    # the library stores unsigned 64-bit seeds); this follows SEED_MAX wherever it is.
+    from fluxdesk.core.library.store import Library
+
+    server.answer(answer(server, seed=seed))
+    server.routes["/img/0.png"] = file_route(png())
+    library = Library(tmp_path / "library")
+    try:
+        result = generate(request(), client(server), library)
+        assert result.seed == seed and result.to_json()["seed"] == seed
+        meta = read_file(result.images[0].path)
+        assert meta is not None and meta.seed == seed
+        assert [item.seed for item in library.items(None)] == [seed]
+    finally:
+        library.close()
+
+
+def test_one_past_the_seed_rule_is_refused_before_downloading(server: HostileServer, tmp_path: Path) -> None:
+    server.answer(answer(server, seed=P.SEED_MAX + 1))
+    server.routes["/img/0.png"] = file_route(png())
+    with pytest.raises(
+        E.BadResponseError, match=f"its seed {P.SEED_MAX + 1} is not a whole number from 1 to"
+    ):
+        run(server, tmp_path)
+    assert not [r for r in server.seen if r.path.startswith("/img/")]
+
+
+# --- cancelling ends a blocked read at once --------------------------------------------------
+
+
+def test_cancel_ends_a_download_blocked_on_a_silent_server(server: HostileServer, tmp_path: Path) -> None:
+    hung_up = threading.Event()
+    data = png()
+
+    def silent(conn, req):  # type: ignore[no-untyped-def]
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(data) + data[:100])
+        conn.recv(1)  # blocks until the client goes away
+        hung_up.set()
+
+    server.answer(answer(server))
+    server.routes["/img/0.png"] = silent
+    cancel = CancelToken()
+    outcome: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            generate(request(), client(server, download_timeout=600), FolderSink(tmp_path), cancel=cancel)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    for _ in range(600):
+        if list(tmp_path.rglob("*.part")):
+            break
+        time.sleep(0.05)
+    cancel.cancel()
+    # Liveness, not speed: without the cancel reaching the socket this read would wait for
+    # its 600 s timeout; 60 s of patience only keeps a broken build from hanging the suite.
+    assert hung_up.wait(60)
+    thread.join(60)
+    assert len(outcome) == 1 and isinstance(outcome[0], E.CancelledError)
+    assert files(tmp_path) == []
