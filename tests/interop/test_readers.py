@@ -16,6 +16,7 @@ from fluxdesk.cli.main import main
 from fluxdesk.core import metadata as md
 from fluxdesk.core.interop import containers, xmp
 from fluxdesk.core.interop.readers import UnreadableImage, read_image
+from fluxdesk.core.limits import MAX_TEXT_CHUNK_BYTES
 
 
 def test_fluxdesk_file_gives_its_full_request(tmp_path: Path) -> None:
@@ -141,11 +142,24 @@ def _png_with_chunk(kind: bytes, payload: bytes, trailing: bytes = b"") -> bytes
     return data[:first_idat] + containers.png_chunk(kind, payload) + data[first_idat:] + trailing
 
 
-def test_a_12_mb_text_chunk_is_skipped(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [b"A" * (12 * 2**20), b"a: " * (4 * 2**20), b'x\nk: "' + b"\\," * (5 * 2**20), b"," * (12 * 2**20)],
+    ids=["letters", "colons", "open-quote", "commas"],
+)
+def test_a_12_mb_text_chunk_gives_no_parameters(tmp_path: Path, text: bytes) -> None:
+    """Read and parsed in linear time (a backtracking regex would take hours on these)."""
     path = tmp_path / "big.png"
-    path.write_bytes(_png_with_chunk(b"tEXt", b"parameters\x00" + b"A" * (12 * 2**20)))
+    path.write_bytes(_png_with_chunk(b"tEXt", b"parameters\x00" + text))
     reading = read_image(path)
-    assert reading.source is None and reading.notes == ["skipped a tEXt chunk of 12.0 MB"]
+    assert reading.source is None and reading.request is None
+
+
+def test_a_text_chunk_over_the_limit_is_skipped_unread(tmp_path: Path) -> None:
+    path = tmp_path / "huge.png"
+    path.write_bytes(_png_with_chunk(b"tEXt", b"parameters\x00" + b"A" * (MAX_TEXT_CHUNK_BYTES + 1)))
+    reading = read_image(path)
+    assert reading.source is None and reading.notes == ["skipped a tEXt chunk of 16.0 MB"]
 
 
 def test_a_compressed_bomb_is_refused(tmp_path: Path) -> None:
@@ -153,7 +167,7 @@ def test_a_compressed_bomb_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bomb.png"
     path.write_bytes(_png_with_chunk(b"iTXt", b"prompt\x00\x01\x00\x00\x00" + bomb))
     reading = read_image(path)
-    assert reading.source is None and "inflates past" in reading.notes[0]
+    assert reading.source is None and "too large" in reading.notes[0]
 
 
 def test_invalid_utf8_is_a_note(tmp_path: Path) -> None:

@@ -18,13 +18,22 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from fluxdesk.core import params as P
+
 PNG_KEYWORD = "parameters"
 FLUX_SAMPLER = "Euler"
 # Exif UserComment as A1111 writes it: an 8-byte character-code prefix, then UTF-16BE.
 USER_COMMENT_UNICODE = b"UNICODE\x00"
-_KNOWN = ("Steps", "Sampler", "CFG scale", "Seed")
-# key: value pairs; a value may be quoted (A1111 quotes values holding commas).
-_PAIR = re.compile(r'\s*([\w][\w \-/+.()]*):\s*("(?:\\.|[^\\"])*"|[^,]*)(?:,|$)')
+# The keys other tools print FluxDesk's fields under come from the catalogue.
+STEPS = P.NUM_INFERENCE_STEPS.foreign
+CFG_SCALE = P.GUIDANCE_SCALE.foreign
+SEED = P.SEED.foreign
+SIZE = P.IMAGE_SIZE.foreign
+SAMPLER = "Sampler"
+MODEL = "Model"
+_KNOWN = (STEPS, SAMPLER, CFG_SCALE, SEED)
+_KEY = re.compile(r"\w[\w \-/+.()]*")
+_KEY_MAX = 64
 
 
 class A1111Fields(NamedTuple):
@@ -41,17 +50,17 @@ class A1111Fields(NamedTuple):
 def format_parameters(fields: A1111Fields) -> str:
     pairs: list[tuple[str, str]] = []
     if fields.steps is not None:
-        pairs.append(("Steps", str(fields.steps)))
+        pairs.append((STEPS, str(fields.steps)))
     if fields.sampler is not None:
-        pairs.append(("Sampler", fields.sampler))
+        pairs.append((SAMPLER, fields.sampler))
     if fields.guidance is not None:
-        pairs.append(("CFG scale", _number(fields.guidance)))
+        pairs.append((CFG_SCALE, _number(fields.guidance)))
     if fields.seed is not None:
-        pairs.append(("Seed", str(fields.seed)))
+        pairs.append((SEED, str(fields.seed)))
     if fields.width is not None and fields.height is not None:
-        pairs.append(("Size", f"{fields.width}x{fields.height}"))
+        pairs.append((SIZE, f"{fields.width}x{fields.height}"))
     if fields.model is not None:
-        pairs.append(("Model", fields.model))
+        pairs.append((MODEL, fields.model))
     line = ", ".join(f"{key}: {_quote(value)}" for key, value in pairs)
     return f"{fields.prompt}\n{line}" if line else fields.prompt
 
@@ -87,12 +96,34 @@ def parse_parameters(text: str) -> Parsed | None:
 
 
 def _pairs(line: str) -> dict[str, str]:
+    """``key: value`` pairs of a settings line, in one pass (no regex backtracking: a
+    hostile multi-megabyte line costs linear time). A value may be quoted (A1111 quotes
+    values holding commas); a key is the text since the last comma before its colon."""
     out: dict[str, str] = {}
-    for key, value in _PAIR.findall(line):
-        value = value.strip()
-        if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
-            value = re.sub(r"\\(.)", r"\1", value[1:-1])
-        out[key.strip()] = value
+    pos, end = 0, len(line)
+    while pos < end:
+        colon = line.find(":", pos)
+        if colon < 0:
+            break
+        last_comma = line.rfind(",", pos, colon)
+        key = line[last_comma + 1 if last_comma >= 0 else pos : colon].strip()
+        start = colon + 1
+        while start < end and line[start] == " ":
+            start += 1
+        if start < end and line[start] == '"':
+            close = start + 1
+            while close < end and line[close] != '"':
+                close += 2 if line[close] == "\\" else 1
+            value = re.sub(r"\\(.)", r"\1", line[start + 1 : min(close, end)])
+            comma = line.find(",", close)
+        else:
+            comma = line.find(",", start)
+            value = line[start : comma if comma >= 0 else end].strip()
+        if 0 < len(key) <= _KEY_MAX and _KEY.fullmatch(key):
+            out[key] = value
+        if comma < 0:
+            break
+        pos = comma + 1
     return out
 
 

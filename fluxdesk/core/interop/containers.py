@@ -13,13 +13,14 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO, NamedTuple
 
+from fluxdesk.core.limits import MAX_TEXT_CHUNK_BYTES, TooLargeError, inflate_bounded
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SOI = b"\xff\xd8"
 PNG_TEXT_KINDS = (b"tEXt", b"iTXt", b"zTXt")
-# The most one text block may hold when read (a hostile 12 MB chunk is skipped, not read).
-MAX_BLOCK = 4 * 1024 * 1024
-# The most a compressed text chunk may inflate to.
-MAX_INFLATED = 4 * 1024 * 1024
+# The most one text block may hold when read, and a compressed one inflate to (the one
+# limit on metadata documents, core/limits.py): a bigger chunk is skipped, not read.
+MAX_BLOCK = MAX_TEXT_CHUNK_BYTES
 # A JPEG segment's length field counts itself and tops out at 0xFFFF.
 JPEG_MAX_PAYLOAD = 0xFFFF - 2
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RSTn: markers without a length field
@@ -127,16 +128,14 @@ def png_text_value(chunk: PngChunk) -> str:
         return (_inflate(text) if flag else text).decode("utf-8")
     except (IndexError, zlib.error) as exc:
         raise ValueError(f"PNG: damaged {chunk.kind.decode()} chunk") from exc
+    except TooLargeError as exc:
+        raise ValueError(f"PNG: a compressed {chunk.kind.decode()} chunk is too large ({exc})") from exc
     except UnicodeDecodeError as exc:
         raise ValueError(f"PNG: {chunk.kind.decode()} chunk is not valid UTF-8") from exc
 
 
 def _inflate(data: bytes) -> bytes:
-    inflater = zlib.decompressobj()
-    out = inflater.decompress(data, MAX_INFLATED + 1)
-    if len(out) > MAX_INFLATED:
-        raise ValueError(f"PNG: a compressed text chunk inflates past {MAX_INFLATED // 2**20} MB")
-    return out
+    return inflate_bounded(data, MAX_BLOCK)
 
 
 class PngHeader(NamedTuple):

@@ -98,20 +98,22 @@ def from_a1111(parameters: str) -> Found | None:
         return None
     s = parsed.settings
     source = "fooocus" if "fooocus" in s.get("Version", "").lower() else "a1111"
-    found = Found(source, prompt=parsed.prompt, seed=whole(s.get("Seed")), steps=whole(s.get("Steps")))
-    found.guidance = number(s.get("CFG scale"))
+    found = Found(
+        source, prompt=parsed.prompt, seed=whole(s.get(a1111.SEED)), steps=whole(s.get(a1111.STEPS))
+    )
+    found.guidance = number(s.get(a1111.CFG_SCALE))
     # Forge's FLUX files keep CFG at 1 and put FLUX's own guidance here.
     distilled = number(s.get("Distilled CFG Scale"))
     if distilled is not None:
         found.guidance = distilled
-    size = re.fullmatch(r"\s*(\d{1,6})\s*x\s*(\d{1,6})\s*", s.get("Size", ""))
+    size = re.fullmatch(r"\s*(\d{1,6})\s*x\s*(\d{1,6})\s*", s.get(a1111.SIZE, ""))
     if size:
         found.width, found.height = int(size.group(1)), int(size.group(2))
     found.note("negative prompt", parsed.negative_prompt)
-    sampler = s.get("Sampler")
+    sampler = s.get(a1111.SAMPLER)
     if sampler and sampler != a1111.FLUX_SAMPLER:
         found.note("sampler", sampler)
-    model = s.get("Model")
+    model = s.get(a1111.MODEL)
     if model and model != "flux-realism":
         found.note("model", model)
     return found
@@ -144,7 +146,9 @@ def from_comfyui(prompt_graph: str) -> Found | None:
     if not isinstance(graph, Mapping):
         return None
     nodes = {
-        str(k): v for k, v in graph.items() if isinstance(v, Mapping) and isinstance(v.get("inputs"), Mapping)
+        str(k): v
+        for k, v in sorted(graph.items(), key=lambda kv: _node_order(str(kv[0])))
+        if isinstance(v, Mapping) and isinstance(v.get("inputs"), Mapping)
     }
     if not nodes:
         return None
@@ -191,10 +195,11 @@ def from_comfyui(prompt_graph: str) -> Found | None:
 
 
 def _first(nodes: Mapping[str, Any], kinds: tuple[str, ...]) -> Mapping[str, Any] | None:
+    # ``nodes`` is in node-id order (from_comfyui sorts it once).
     for kind in kinds:  # in the order given: the more telling node type first
-        for node_id in sorted(nodes, key=_node_order):
-            if nodes[node_id].get("class_type") == kind:
-                return nodes[node_id]
+        for node in nodes.values():
+            if node.get("class_type") == kind:
+                return node
     return None
 
 

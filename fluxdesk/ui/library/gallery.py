@@ -238,7 +238,7 @@ class GalleryWidget(QWidget):
         self.open_action = action("Open in viewer", self.item_actions.open_in_viewer, ["Space"])
         self.reveal_action = action("Show in folder", self.item_actions.reveal)
         self.copy_action = action("Copy image", self.item_actions.copy_image, ["Ctrl+C"])
-        self.export_action = action("Export copy…", self.item_actions.export_copy_dialog)
+        self.export_action = action("Export…", self.item_actions.export_copy_dialog)
         self.use_action = action("Use these settings", lambda: self.item_actions.use_settings(with_seed=True))
         self.use_noseed_action = action(
             "Use these settings without seed", lambda: self.item_actions.use_settings(with_seed=False)

@@ -30,6 +30,8 @@ from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.widgets.image_viewer import ViewerWindow
 
 if TYPE_CHECKING:
+    from fluxdesk.core.interop.export import ExportReport
+    from fluxdesk.ui.library.export_dialog import ExportDialog
     from fluxdesk.ui.library.gallery import GalleryWidget
 
 
@@ -79,21 +81,25 @@ class GalleryActions:
             mime.setImageData(image)
         QGuiApplication.clipboard().setMimeData(mime)
 
-    def export_copy_dialog(self) -> None:
+    def export_copy_dialog(self) -> ExportDialog | None:
+        """The Export dialog for the selection (names, clean copies, sidecars, .zip)."""
+        from fluxdesk.ui.library.export_dialog import ExportDialog
+
         items = self.gallery.selected_items()
         if not items:
-            return
+            return None
         start = self.gallery.ctx.settings.ui_state.get("save_dir") or str(Path.home())
-        if len(items) == 1:
-            target, _ = QFileDialog.getSaveFileName(
-                self.gallery, "Export a copy", str(Path(start) / items[0].path.name)
-            )
-            if target:
-                self.export_copies(items, Path(target))
-        else:
-            folder = QFileDialog.getExistingDirectory(self.gallery, f"Export {len(items)} copies to", start)
-            if folder:
-                self.export_copies(items, Path(folder))
+        dialog = ExportDialog(items, self.gallery.io_pool, start, self.gallery)
+        dialog.exported.connect(self._exported)
+        dialog.open()
+        return dialog
+
+    def _exported(self, report: ExportReport) -> None:
+        folder = report.dest.parent if report.dest.suffix.lower() == ".zip" else report.dest
+        self.gallery.ctx.settings.ui_state["save_dir"] = str(folder)
+        self.gallery.show_note(
+            "Exported", f"{len(report.files)} image(s) exported to {report.dest}.", Severity.INFO
+        )
 
     def export_copies(self, items: list[LibraryItem], target: Path) -> list[Path]:
         """Copy files (metadata included) to ``target`` (a file for one, else a folder)."""

@@ -266,7 +266,7 @@ class DetailsPanel(QScrollArea):
                 ("use_noseed", "Use settings without seed"),
                 ("vary", "Vary seed"),
             ),
-            (("export", "Export copy…"), ("delete", "Delete")),
+            (("export", "Export…"), ("delete", "Delete")),
         ):
             buttons = []
             for name, text in group:
@@ -368,7 +368,7 @@ class DetailsPanel(QScrollArea):
         many = count > 1
         self.updateGeometry()  # the minimum width follows the content (see minimumSizeHint)
         self.action_buttons["copy"].setText("Copy images" if many else "Copy image")
-        self.action_buttons["export"].setText("Export copies…" if many else "Export copy…")
+        self.action_buttons["export"].setText("Export…")
         self.action_buttons["delete"].setText(f"Delete {count} images" if many else "Delete")
         self._arrange_rows()  # shown buttons and longer texts
 
