@@ -72,14 +72,8 @@ def describe(reading: Any) -> list[str]:
 
 
 def printable(text: str) -> str:
-    """Text from a file, safe for a terminal: control characters (escape sequences that
-    could retitle or recolour it) shown as \\xNN, line breaks as ⏎."""
-    out = []
-    for ch in str(text):
-        if ch == "\n":
-            out.append(" ⏎ ")
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Text from a file on one line: control characters escaped by the one rule
+    (``core.safe_text``; the CLI's streams would escape them too), line breaks as ⏎."""
+    from fluxdesk.core.safe_text import escape_controls
+
+    return escape_controls(str(text)).replace("\n", " ⏎ ")

@@ -254,5 +254,7 @@ def test_inspect_text_and_exit_2_for_a_non_image(tmp_path: Path, capsys: pytest.
     assert main(["inspect", str(hostile), str(bad)]) == 2
     captured = capsys.readouterr()
     assert "source: A1111/Forge" in captured.out and "\x1b" not in captured.out
-    assert "x\\x1b]0;pwned\\x07" in captured.out and "not used by flux-realism: sampler: a" in captured.out
+    assert (
+        "x\\u001b]0;pwned\\u0007" in captured.out and "not used by flux-realism: sampler: a" in captured.out
+    )
     assert captured.err == f"fluxdesk inspect: {bad}: not a readable image (neither PNG nor JPEG)\n"
