@@ -8,7 +8,6 @@ socket, so the in-process fake (:mod:`fluxdesk.sandbox.fake`) uses the same one.
 from __future__ import annotations
 
 import hmac
-import random
 import re
 import secrets
 import threading
@@ -22,9 +21,10 @@ from fluxdesk.core.request import GenerationRequest
 from fluxdesk.sandbox.faults import FaultQueue, ServerName
 from fluxdesk.sandbox.render import render_image
 
-# Random seeds go well past 2**31, as the real service's do, so clients that store them in
-# 32-bit integers fail here first.
-RANDOM_SEED_MAX = 2**32 * 4
+# Random seeds come from the whole range of the catalogue's seed rule, as the real
+# service's go well past 2**31 (and may pass 2**63): clients that store them in smaller
+# integers fail here first.
+RANDOM_SEED_MAX = P.SEED_MAX
 # Encoded images kept for repeat downloads: bounded both in count and in bytes.
 CACHE_ENTRIES = 64
 CACHE_BYTES = 256 << 20
@@ -216,7 +216,7 @@ class SandboxState:
     def generate(self, request: GenerationRequest, cdn_base_url: str) -> dict[str, Any]:
         """The 201 body for a valid request, its images published on the CDN."""
         started = time.monotonic()
-        seed = request.seed if request.seed is not None else random.randint(1, RANDOM_SEED_MAX)
+        seed = request.seed if request.seed is not None else P.random_seed()
         self.sleep(self.inference_delay)
         width, height = request.dimensions
         nsfw = request.enable_safety_checker and bool(_NSFW_WORD.search(request.prompt))

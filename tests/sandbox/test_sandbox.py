@@ -115,7 +115,7 @@ def test_random_seeds_reach_past_32_bit_signed(sandbox: Sandbox) -> None:
     seeds = {generate(sandbox)["seed"] for _ in range(8)}
     assert len(seeds) == 8
     assert all(1 <= s <= RANDOM_SEED_MAX for s in seeds)
-    assert any(s > 2**31 for s in seeds)  # all eight below: probability (1/8)**8, about 6e-8
+    assert any(s > 2**31 for s in seeds)  # all eight below: probability below 2**-250
 
 
 def test_nsfw_flag_follows_the_word_and_the_safety_checker(sandbox: Sandbox) -> None:
