@@ -13,6 +13,9 @@ Design choices (each one is a promise to the user):
 - Nothing a server sends is unbounded: the API's JSON answer has a size limit, each
   download a byte limit, and both a whole-response deadline on top of the per-read
   timeouts (``deadline.py``; the numbers are in ``limits.py``). Redirects are capped.
+- HTTPS trusts the OS trust store (plus the extra CA file), and the proxy follows the
+  Settings (see ``fluxdesk.core.network``); a failure names its cause (certificate, DNS,
+  refused, proxy, timeout) instead of "check your internet connection".
 """
 
 from __future__ import annotations
@@ -29,13 +32,12 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from fluxdesk import __version__
 from fluxdesk.core import params as P
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.deadline import Deadline, DeadlineAdapter
+from fluxdesk.core.deadline import Deadline
 from fluxdesk.core.errors import (
     AuthenticationError,
     BadImageError,
@@ -45,12 +47,15 @@ from fluxdesk.core.errors import (
     InvalidRequestError,
     LibraryError,
     NetworkError,
+    ProxyError,
+    ProxyProblem,
     RateLimitedError,
     ServerError,
     ServerValidationError,
     TimeoutError_,
 )
 from fluxdesk.core.limits import DOWNLOAD_DEADLINE_SECONDS, MAX_API_JSON_BYTES, MAX_DOWNLOAD_BYTES
+from fluxdesk.core.network.config import NetworkConfig
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import ApiResponse, RemoteImage
 from fluxdesk.core.settings import BASE_URL_ENV, base_url_problem
@@ -78,9 +83,12 @@ class ClientConfig:
     download_deadline: float = DOWNLOAD_DEADLINE_SECONDS  # one whole image
     max_retries: int = 3
     max_retry_wait: float = 60.0
+    # Proxy and trust (the proxy password stays out of its repr). Frozen: one shared
+    # default instance is safe.
+    network: NetworkConfig = NetworkConfig()  # noqa: RUF009
 
     def __repr__(self) -> str:  # never let the key reach a log or traceback
-        return f"ClientConfig(base_url={self.base_url!r}, api_key='***')"
+        return f"ClientConfig(base_url={self.base_url!r}, api_key='***', network={self.network!r})"
 
 
 class _WaitBudget:
@@ -186,9 +194,14 @@ class ApiClient:
     ) -> requests.Session:
         """A fresh session per call, so each call's retry budget and cancel token are
         its own (Retry objects are bound to adapters, not to requests)."""
+        from fluxdesk.core.network.proxy import configure_session
+        from fluxdesk.core.network.trust import TrustAdapter, ssl_context
+
+        context = ssl_context(self.config.network.extra_ca_file)  # truststore: first use here
         session = requests.Session()
         session.headers["User-Agent"] = USER_AGENT
         session.max_redirects = MAX_REDIRECTS
+        configure_session(session, self.config.network)
         budget = _WaitBudget(self.config.max_retry_wait)
         post_retry = BoundedRetry(
             total=self.config.max_retries,
@@ -215,9 +228,9 @@ class ApiClient:
             cancel=cancel,
             budget=budget,
         )
-        session.mount("http://", DeadlineAdapter(max_retries=get_retry, pool_maxsize=4))
-        session.mount("https://", DeadlineAdapter(max_retries=get_retry, pool_maxsize=4))
-        session.mount(self.generation_url, DeadlineAdapter(max_retries=post_retry))
+        session.mount("http://", TrustAdapter(context, max_retries=get_retry, pool_maxsize=4))
+        session.mount("https://", TrustAdapter(context, max_retries=get_retry, pool_maxsize=4))
+        session.mount(self.generation_url, TrustAdapter(context, max_retries=post_retry))
         return session
 
     # --- the generation call ----------------------------------------------------------
@@ -241,7 +254,7 @@ class ApiClient:
                     timeout=(self.config.connect_timeout, self.config.read_timeout),
                     stream=True,
                 ),
-                host=self._api_host,
+                url=self.generation_url,
                 timeout=self.config.read_timeout,
                 cancel=cancel,
             )
@@ -249,11 +262,13 @@ class ApiClient:
                 self._read_answer(response, self.config.read_timeout)
                 return self._parse_generation(response, request)
 
-    def check_key(self) -> None:
+    def check_key(self) -> int:
         """Tell whether the key is accepted, without generating (and being billed).
 
         The endpoint has no "whoami"; an intentionally invalid body is answered with
-        401/403 for a bad key before the body is validated (422) by the API.
+        401/403 for a bad key before the body is validated (422) by the API. The body is
+        ``{"model": "flux-realism"}``: no prompt, so nothing can be generated. Returns the
+        HTTP status of the answer (400/422 mean: key accepted, body refused).
         """
         seconds = self.config.connect_timeout * 4
         with self._session(None) as session, self._deadline(seconds, self._api_host, None):
@@ -265,28 +280,31 @@ class ApiClient:
                     timeout=(self.config.connect_timeout, self.config.connect_timeout * 3),
                     stream=True,
                 ),
-                host=self._api_host,
+                url=self.generation_url,
                 timeout=self.config.connect_timeout * 3,
                 cancel=None,
             )
             with response:
                 self._read_answer(response, self.config.connect_timeout * 3)
+                self._raise_for_proxy(response)
                 if response.status_code in (401, 403):
                     raise AuthenticationError(response.status_code, self._server_message(response))
                 if response.status_code >= 500:
                     raise ServerError(response.status_code, self._server_message(response))
+                return response.status_code
 
     def _send(
         self,
         call: Callable[[], requests.Response],
         *,
-        host: str,
+        url: str,
         timeout: float,
         cancel: CancelToken | None,
         what: str = "the API",
     ) -> requests.Response:
         if cancel is not None:
             cancel.raise_if_cancelled()
+        host = urlsplit(url).netloc
         try:
             return call()
         except _RetryBudgetExceeded as exc:
@@ -299,11 +317,8 @@ class ApiClient:
             raise NetworkError(host, what) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             # With read retries off, urllib3 wraps a read timeout in MaxRetryError, which
-            # requests reports as a ConnectionError: look at the reason.
-            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
-            if isinstance(reason, ReadTimeoutError):
-                raise TimeoutError_(host, timeout) from None
-            raise NetworkError(host, what) from None
+            # requests reports as a ConnectionError: the cause is in the chain.
+            raise self._classify(exc, url, what, timeout) from None
         except requests.exceptions.TooManyRedirects:
             loop = f"{what} at {host} redirects in a loop (more than {MAX_REDIRECTS} times)"
             raise _redirect_error(what, loop) from None
@@ -318,6 +333,40 @@ class ApiClient:
             raise BadResponseError(f"the address {host!r} is not a valid URL; check the base URL") from None
         except requests.exceptions.RequestException as exc:
             raise NetworkError(host, what) from exc
+
+    def _classify(self, exc: BaseException, url: str, what: str, timeout: float) -> FluxDeskError:
+        from fluxdesk.core.network.certinfo import issuer_of
+        from fluxdesk.core.network.classify import classify
+        from fluxdesk.core.network.probe import peer_certificate
+        from fluxdesk.core.network.proxy import proxy_for
+        from fluxdesk.core.network.trust import certificate_error
+
+        host = urlsplit(url).netloc
+        network = self.config.network
+        route = proxy_for(url, network)
+
+        def certificate(error: BaseException) -> FluxDeskError:
+            # The refused certificate is gone with its connection: read it again, unverified,
+            # only to name who issued it.
+            issuer = issuer_of(peer_certificate(url, network, self.config.connect_timeout))
+            return certificate_error(host, error, issuer)
+
+        return classify(
+            exc,
+            host=host,
+            what=what,
+            timeout=timeout,
+            proxy=route.display if route else None,
+            certificate=certificate,
+        )
+
+    def _raise_for_proxy(self, response: requests.Response) -> None:
+        """A 407 on a plain-http request comes from the proxy, not from the API."""
+        if response.status_code == 407:
+            from fluxdesk.core.network.proxy import proxy_for
+
+            route = proxy_for(response.url or self.generation_url, self.config.network)
+            raise ProxyError(route.display if route else self._api_host, ProxyProblem.AUTH, "HTTP 407")
 
     def _server_message(self, response: requests.Response) -> str:
         """The server's own explanation, one line, with the key scrubbed just in case."""
@@ -344,6 +393,7 @@ class ApiClient:
         return text
 
     def _parse_generation(self, response: requests.Response, request: GenerationRequest) -> ApiResponse:
+        self._raise_for_proxy(response)
         status = response.status_code
         if status in (401, 403):
             raise AuthenticationError(status, self._server_message(response))
@@ -403,12 +453,13 @@ class ApiClient:
                 stream=True,
                 timeout=(self.config.connect_timeout, self.config.download_timeout),
             ),
-            host=host,
+            url=remote.url,
             timeout=self.config.download_timeout,
             cancel=cancel,
             what="the image server",
         )
         with response:
+            self._raise_for_proxy(response)
             if response.status_code != 200:
                 raise BadImageError(f"the image server answered HTTP {response.status_code}")
             total = int(response.headers.get("Content-Length") or 0)

@@ -24,6 +24,8 @@ class ErrorKind(str, enum.Enum):
     CANCELLED = "cancelled"
     KEY_STORE = "key_store"
     LIBRARY = "library"
+    CERTIFICATE = "certificate"
+    PROXY = "proxy"
 
 
 # Exit codes of the CLI, one per kind (2 is argparse's and ours for bad input).
@@ -39,6 +41,8 @@ EXIT_CODES: dict[ErrorKind, int] = {
     ErrorKind.BAD_IMAGE: 10,
     ErrorKind.KEY_STORE: 11,
     ErrorKind.LIBRARY: 12,
+    ErrorKind.CERTIFICATE: 13,
+    ErrorKind.PROXY: 14,
     ErrorKind.CANCELLED: 130,
 }
 # A command ended by SIGTERM (after cleaning up as for Ctrl+C): 128 + 15, as shells report it.
@@ -113,13 +117,74 @@ class ServerError(FluxDeskError):
         return "Nothing was retried automatically so you are not billed twice; retry when ready."
 
 
+class NetCause(str, enum.Enum):
+    """Why a host could not be reached: each cause has its own advice."""
+
+    DNS = "dns"  # the host name does not resolve (often a VPN that is not connected)
+    REFUSED = "refused"  # the host answered, nothing listens on that port
+    DROPPED = "dropped"  # connected, then closed without an answer
+    UNREACHABLE = "unreachable"  # no route, network down: really offline
+
+
+_NET_ADVICE: dict[NetCause, str] = {
+    NetCause.DNS: "host name not found (DNS). Check the address, or connect the VPN it needs.",
+    NetCause.REFUSED: "the connection was refused (nothing listens on that port). "
+    "Check the base URL and port.",
+    NetCause.DROPPED: "the connection closed without an answer. Try again.",
+    NetCause.UNREACHABLE: "check your internet connection.",
+}
+
+
 class NetworkError(FluxDeskError):
     kind = ErrorKind.NETWORK
     retryable = True
 
-    def __init__(self, host: str, what: str = "the API") -> None:
+    def __init__(self, host: str, what: str = "the API", cause: NetCause = NetCause.UNREACHABLE) -> None:
         self.host = host
-        super().__init__(f"Cannot reach {what} at {host}: check your internet connection.")
+        self.cause = cause
+        super().__init__(f"Cannot reach {what} at {host}: {_NET_ADVICE[cause]}")
+
+
+class CertificateError(FluxDeskError):
+    """The TLS connection was made but its certificate (or the handshake) was refused.
+
+    Not "offline": the network works, FluxDesk does not trust what answered.
+    """
+
+    kind = ErrorKind.CERTIFICATE
+    retryable = False
+
+    def __init__(self, message: str, *, host: str = "", issuer: str = "") -> None:
+        self.host = host
+        self.issuer = issuer
+        super().__init__(message)
+
+
+class ProxyProblem(str, enum.Enum):
+    REFUSED = "refused"  # nothing listens at the proxy's address
+    NOT_FOUND = "not_found"  # the proxy's host name does not resolve
+    AUTH = "auth"  # 407: the proxy wants (other) credentials
+    TUNNEL = "tunnel"  # the proxy refused to connect on to the API (403, 502…)
+
+
+class ProxyError(FluxDeskError):
+    kind = ErrorKind.PROXY
+    retryable = True
+
+    def __init__(self, proxy: str, problem: ProxyProblem, detail: str = "") -> None:
+        self.proxy = proxy  # host:port, never with credentials
+        self.problem = problem
+        extra = f" ({detail})" if detail else ""
+        text = {
+            ProxyProblem.REFUSED: f"The proxy at {proxy} refused the connection{extra}. "
+            "Check the proxy in Settings or your proxy variables.",
+            ProxyProblem.NOT_FOUND: f"The proxy host {proxy} was not found (DNS){extra}. "
+            "Check the proxy in Settings or your proxy variables.",
+            ProxyProblem.AUTH: f"The proxy at {proxy} asked for authentication{extra}. "
+            "Set its user name and password in Settings → Network.",
+            ProxyProblem.TUNNEL: f"The proxy at {proxy} refused to connect to the API{extra}.",
+        }[problem]
+        super().__init__(text)
 
 
 class TimeoutError_(FluxDeskError):
