@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from fluxdesk.core.generate import ImageSink
     from fluxdesk.core.keystore import KeyStore
     from fluxdesk.core.library.store import Library
+    from fluxdesk.core.network.config import NetworkConfig
+    from fluxdesk.core.network.diagnose import Diagnosis
     from fluxdesk.sandbox.server import Sandbox
 
 
@@ -136,6 +138,7 @@ class AppContext:
                 api_key=self.api_key(),
                 connect_timeout=self.settings.connect_timeout,
                 read_timeout=self.settings.read_timeout,
+                network=self.network_config(),
             )
         )
 
@@ -147,6 +150,47 @@ class AppContext:
         from fluxdesk.core.generate import FolderSink
 
         return FolderSink(self.paths.unsaved_results)
+
+    def network_config(self) -> NetworkConfig:
+        """Proxy and trust from the settings, the proxy password from the keyring."""
+        from fluxdesk.core.network.config import NetworkConfig, ProxyMode
+
+        if self.sandbox is not None:
+            # The in-process sandbox is on this machine's loopback: a company proxy
+            # could never reach it.
+            return NetworkConfig(proxy_mode=ProxyMode.NONE)
+        settings = self.settings
+        password = ""
+        if settings.proxy_mode == ProxyMode.MANUAL.value and settings.proxy_username.strip():
+            password = self.keystore.get_proxy_password()
+        return settings.network_config(password)
+
+    def diagnose(self) -> Diagnosis:
+        """``fluxdesk doctor``: every step from the key to the API, in order."""
+        from fluxdesk.core.network.diagnose import diagnose
+
+        if self.sandbox is not None:
+            source = "the in-process sandbox's own key"
+        else:
+            status = self.keystore.status()
+            source = status.describe().removeprefix("API key: ")
+        return diagnose(
+            self.base_url,
+            key=self.api_key,
+            key_source=source,
+            network=self.network_config(),
+            connect_timeout=self.settings.connect_timeout,
+        )
+
+    def secrets(self) -> list[str]:
+        """What a diagnostics report must never show (the key, the proxy password)."""
+        found: list[str] = []
+        for lookup in (self.api_key, lambda: self.network_config().proxy_password):
+            try:
+                found.append(lookup())
+            except Exception:
+                continue
+        return [s for s in found if s]
 
     @property
     def library_root(self) -> Path:

@@ -7,6 +7,7 @@ and run ``fluxdesk key set``). The key never appears in a message, log or except
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from fluxdesk.core.safe_text import has_controls
 
 SERVICE = "fluxdesk"
 ACCOUNT = "aimlapi-api-key"
+PROXY_ACCOUNT = "proxy-password"  # the manual proxy's password (Settings → Network)
 KEY_ENV = "FLUXDESK_API_KEY"
 
 NO_BACKEND_HELP = (
@@ -140,6 +142,36 @@ class KeyStore:
                 f"Cannot delete the API key from the keyring ({self.backend_name()}): {type(exc).__name__}."
             ) from None
         return True
+
+    # --- the manual proxy's password ---------------------------------------------------
+    def get_proxy_password(self) -> str:
+        """The stored proxy password, "" when none (or no usable keyring)."""
+        if not self.backend_usable():
+            return ""
+        try:
+            return self._keyring().get_password(SERVICE, PROXY_ACCOUNT) or ""
+        except Exception as exc:
+            raise KeyStoreError(
+                f"Cannot read the proxy password from the keyring ({self.backend_name()}): "
+                f"{type(exc).__name__}. Unlock the keyring."
+            ) from None
+
+    def set_proxy_password(self, password: str) -> None:
+        """Store the proxy password; an empty one removes it."""
+        self._require_backend()
+        import keyring.errors
+
+        try:
+            if password:
+                self._keyring().set_password(SERVICE, PROXY_ACCOUNT, password)
+            else:
+                with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                    self._keyring().delete_password(SERVICE, PROXY_ACCOUNT)
+        except Exception as exc:
+            raise KeyStoreError(
+                f"Cannot store the proxy password in the keyring ({self.backend_name()}): "
+                f"{type(exc).__name__}."
+            ) from None
 
     def status(self) -> KeyStatus:
         usable = self.backend_usable()

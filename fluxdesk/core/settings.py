@@ -12,12 +12,15 @@ import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.paths import AppPaths, app_paths
 from fluxdesk.core.safe_text import has_controls
+
+if TYPE_CHECKING:
+    from fluxdesk.core.network.config import NetworkConfig
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,11 @@ class Settings:
     read_timeout: float = field(default=120.0, metadata={"help": "Seconds to wait for the API to answer"})
     library_dir: str = field(default="", metadata={"help": "Library folder (empty: default)"})
     auto_save: bool = field(default=True, metadata={"help": "Save every result to the library"})
+    # Network (issue 17). No credentials here: the proxy's password is in the keyring.
+    proxy_mode: str = field(default="system", metadata={"help": "system, none or manual"})
+    proxy_url: str = field(default="", metadata={"help": "Manual proxy address (no credentials)"})
+    proxy_username: str = field(default="", metadata={"help": "Manual proxy user name"})
+    extra_ca_file: str = field(default="", metadata={"help": "PEM CA bundle trusted besides the OS store"})
     last_request: dict[str, Any] = field(default_factory=dict, metadata={"help": "Form values"})
     prompt_history: list[str] = field(default_factory=list, metadata={"help": "Recent prompts"})
     ui_state: dict[str, str] = field(default_factory=dict, metadata={"help": "Window geometry etc."})
@@ -79,6 +87,18 @@ class Settings:
     def effective_base_url(self, env: dict[str, str] | None = None) -> str:
         env = dict(os.environ) if env is None else env
         return (env.get(BASE_URL_ENV) or self.base_url or P.DEFAULT_BASE_URL).rstrip("/")
+
+    def network_config(self, proxy_password: str = "") -> NetworkConfig:
+        """The client's network settings (the password comes from the keyring)."""
+        from fluxdesk.core.network.config import NetworkConfig, parse_proxy_mode
+
+        return NetworkConfig(
+            proxy_mode=parse_proxy_mode(self.proxy_mode),
+            proxy_url=self.proxy_url.strip(),
+            proxy_username=self.proxy_username.strip(),
+            proxy_password=proxy_password,
+            extra_ca_file=self.extra_ca_file.strip(),
+        )
 
     def library_root(self, paths: AppPaths) -> Path:
         return Path(self.library_dir).expanduser() if self.library_dir else paths.library

@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Mapping
@@ -32,9 +33,11 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         handler: type[BaseHTTPRequestHandler],
         state: SandboxState,
         role: ServerName,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.state = state
         self.role: ServerName = role
+        self.tls = tls  # a server-side context: this server speaks HTTPS
         # The API's answers point at the CDN: set by the sandbox once both are bound.
         self.cdn_base_url = ""
         self._connections: set[socket.socket] = set()
@@ -77,6 +80,11 @@ class BaseHandler(BaseHTTPRequestHandler):
         return self.server.state
 
     def setup(self) -> None:
+        if self.server.tls is not None:
+            # The handshake runs here, in the connection's own thread, so a client that
+            # refuses the certificate (or never speaks TLS) cannot stall the accept loop.
+            self.request.settimeout(self.timeout)
+            self.request = self.server.tls.wrap_socket(self.request, server_side=True)
         super().setup()
         self.server.track(self.connection, True)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import ssl
 import sys
 import threading
 from collections.abc import Iterator
@@ -60,8 +61,12 @@ class Sandbox:
         port: int = 0,
         cdn_port: int = 0,
         inference_delay: float = 0.0,
+        api_tls: ssl.SSLContext | None = None,
     ) -> None:
         self.host = host
+        # A server-side TLS context makes the API an https:// server (network tests:
+        # trust stores, proxies' CONNECT tunnels); the CDN stays plain http.
+        self._api_tls = api_tls
         self._port = port
         self._cdn_port = cdn_port
         self.state = SandboxState(api_key=api_key, inference_delay=inference_delay)
@@ -75,7 +80,7 @@ class Sandbox:
         if self._api is not None:
             return self
         self.state.stopping.clear()
-        api = SandboxHTTPServer((self.host, self._port), ApiHandler, self.state, "api")
+        api = SandboxHTTPServer((self.host, self._port), ApiHandler, self.state, "api", self._api_tls)
         try:
             cdn = SandboxHTTPServer((self.host, self._cdn_port), CdnHandler, self.state, "cdn")
         except OSError:
@@ -154,7 +159,8 @@ class Sandbox:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self._api_tls is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     @property
     def cdn_base_url(self) -> str:

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 
 from fluxdesk.core.errors import (
     AuthenticationError,
+    CertificateError,
     ErrorKind,
     FluxDeskError,
     KeyProblem,
     KeyStoreError,
+    NetCause,
+    NetworkError,
+    ProxyError,
     RateLimitedError,
     ServerError,
 )
@@ -67,6 +71,15 @@ _TITLES: dict[ErrorKind, str] = {
     ErrorKind.CANCELLED: "Cancelled",
     ErrorKind.KEY_STORE: "No API key",
     ErrorKind.LIBRARY: "Cannot save",
+    ErrorKind.CERTIFICATE: "Certificate not trusted",
+    ErrorKind.PROXY: "Proxy problem",
+}
+# A network error's title says its cause: a refused port or an unknown host is not "offline".
+_NETWORK_TITLES: dict[NetCause, str] = {
+    NetCause.DNS: "Host not found",
+    NetCause.REFUSED: "Connection refused",
+    NetCause.DROPPED: "Connection dropped",
+    NetCause.UNREACHABLE: "Offline",
 }
 
 
@@ -106,6 +119,10 @@ def user_message(error: BaseException) -> UserMessage:
     text = str(error)
     if kind is ErrorKind.CANCELLED:
         return UserMessage(title, "The job was cancelled.", Severity.INFO)
+    if isinstance(error, NetworkError):
+        title = _NETWORK_TITLES[error.cause]
+    if isinstance(error, CertificateError | ProxyError):  # fixed in Settings → Network
+        return UserMessage(title, text, action=Action.OPEN_SETTINGS)
     if isinstance(error, AuthenticationError):
         refused = "refused the key" if error.status == 401 else "does not let this key use the model"
         detail = f": {error.detail}" if error.detail else ""

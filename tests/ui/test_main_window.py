@@ -208,7 +208,7 @@ def test_offline(qtbot, window: MainWindow, ctx: AppContext, monkeypatch) -> Non
     qtbot.keyClicks(window.form_panel.prompt, "offline")
     with qtbot.waitSignal(window.queue.job_failed, timeout=TIMEOUT):
         window.generate_button.click()
-    assert window.message_bar.title.text() == "Offline"
+    assert window.message_bar.title.text() == "Connection refused"
     assert window.message_bar.primary.text() == "Retry"
 
 

@@ -23,7 +23,8 @@ _contexts_lock = threading.Lock()
 
 # OpenSSL verify codes (X509_V_ERR_*) that mean "signed by a CA this machine does not trust".
 _UNTRUSTED_CODES = frozenset({2, 18, 19, 20, 21})
-_EXPIRED, _NOT_YET_VALID, _HOSTNAME_MISMATCH = 10, 9, 62
+_EXPIRED, _NOT_YET_VALID = 10, 9
+_NAME_MISMATCH = frozenset({62, 63, 64})  # host name, e-mail, IP address
 
 
 def _cache_key(extra_ca_file: str) -> tuple[object, ...]:
@@ -123,7 +124,7 @@ def certificate_error(host: str, error: BaseException | None, issuer: str) -> Ce
                 "store nor the extra CA file vouches for. Install that CA in the OS, or choose its "
                 "file in Settings → Network (extra CA file)."
             )
-        elif code == _HOSTNAME_MISMATCH:
+        elif code in _NAME_MISMATCH:
             text = f"The certificate of {host} belongs to another name ({by}): check the base URL."
         elif code == _EXPIRED:
             text = f"The certificate of {host} has expired ({by}); check the computer's clock."
