@@ -167,13 +167,16 @@ class AppContext:
 
     def diagnose(self) -> Diagnosis:
         """``fluxdesk doctor``: every step from the key to the API, in order."""
+        from fluxdesk.core.errors import FluxDeskError
         from fluxdesk.core.network.diagnose import diagnose
 
         if self.sandbox is not None:
             source = "the in-process sandbox's own key"
         else:
-            status = self.keystore.status()
-            source = status.describe().removeprefix("API key: ")
+            try:
+                source = self.keystore.status().describe().removeprefix("API key: ")
+            except FluxDeskError:  # the key check itself reports the keyring's problem
+                source = "found"
         return diagnose(
             self.base_url,
             key=self.api_key,

@@ -86,8 +86,10 @@ class Diagnosis:
             return 0
         return failure.error.exit_code if failure.error is not None else 1
 
-    def to_json(self) -> list[dict[str, Any]]:
-        return [c.to_json() for c in self.checks]
+    def to_json(self, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
+        """The ``--json`` array, each detail with every secret replaced by ***."""
+        hidden = list(secrets)
+        return [{**c.to_json(), "detail": redact(c.detail, hidden)} for c in self.checks]
 
     def report(self, secrets: Iterable[str] = ()) -> str:
         """The plain-text report ("Copy diagnostics"), with every secret replaced by ***."""
@@ -104,11 +106,16 @@ class Diagnosis:
         lines += [f"[{marks[c.ok]}] {CHECK_TITLES[c.check]}: {c.detail}" for c in self.checks]
         failure = self.first_failure
         lines.append("Verdict: all checks passed" if failure is None else f"Verdict: exit {self.exit_code}")
-        text = "\n".join(lines)
-        for secret in secrets:
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+        return redact("\n".join(lines), secrets)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with each secret replaced by ***. Secrets shorter than 4 characters are
+    left alone: replacing every "k" would garble the report and hide nothing."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
 
 
 class _Failed(Exception):
