@@ -233,7 +233,7 @@ class SandboxState:
                     "content_type": request.output_format.mime_type,
                 }
             )
-        answer = {
+        return {
             "images": images,
             "timings": {"inference": round(time.monotonic() - started, 3)},
             "seed": seed,

@@ -1,4 +1,5 @@
-"""Settings: API key (OS keyring, masked, "test key"), base URL, timeouts, library, auto-save."""
+"""Settings: API key (OS keyring, masked, "test key"), base URL, timeouts, library, auto-save,
+and the network (proxy, extra CA file, "Test connection", "Copy diagnostics")."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ from fluxdesk.core import params as P
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.keystore import KEY_ENV, KeySource, KeyStatus
+from fluxdesk.core.network.config import NetworkConfig
 from fluxdesk.core.settings import TIMEOUT_MAX, TIMEOUT_MIN, Settings, base_url_problem
 from fluxdesk.ui.messages import NO_KEYRING_MESSAGE, user_message
+from fluxdesk.ui.network_settings import NetworkSection
 from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme.palette import plain_buttons, set_role
 
@@ -34,12 +37,18 @@ SANDBOX_NOTE = (
 )
 
 
-def _test_key(base_url: str, key: str, connect_timeout: float, read_timeout: float) -> None:
+def _test_key(
+    base_url: str, key: str, connect_timeout: float, read_timeout: float, network: NetworkConfig
+) -> None:
     """(In a worker) raises when the API refuses the key or cannot be reached."""
     from fluxdesk.core.client import ApiClient, ClientConfig
 
     config = ClientConfig(
-        base_url=base_url, api_key=key, connect_timeout=connect_timeout, read_timeout=read_timeout
+        base_url=base_url,
+        api_key=key,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        network=network,
     )
     ApiClient(config).check_key()
 
@@ -165,6 +174,20 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         plain_buttons(buttons)
+        network_title = QLabel("Network")
+        set_role(network_title, "heading")
+        form.addRow(network_title)
+        self.network = NetworkSection(
+            ctx,
+            form,
+            self.pool,
+            inputs=lambda: (
+                self._base_url().rstrip("/"),
+                self.key_edit.text().strip(),
+                self.connect_timeout.value(),
+            ),
+            changed=self._check_base_url,
+        )
         self._check_base_url()  # a bad address saved by hand shows at once
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
@@ -177,6 +200,10 @@ class SettingsDialog(QDialog):
             self.key_status.setText(SANDBOX_NOTE)
             self._fit_height()
         run_task(self.pool, lambda: _load_key(ctx), self._key_loaded, self._key_not_loaded)
+
+    def _connection_inputs(self) -> tuple[str, str, float]:
+        """What "Test connection" checks: the base URL and key as shown, not as saved."""
+        return self._base_url().rstrip("/"), self.key_edit.text().strip(), self.connect_timeout.value()
 
     def _seconds(self, value: float, name: str, label: str) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
@@ -223,9 +250,13 @@ class SettingsDialog(QDialog):
         if self.base_url_error.isHidden() == (problem is not None):
             self.base_url_error.setVisible(problem is not None)
             self._fit_height()  # the message is shown in full, not cut off
+        section = getattr(self, "network", None)  # (None while the section is being built)
+        problems = ([problem] if problem else []) + (section.problems() if section is not None else [])
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setEnabled(problem is None)
-        save.setToolTip(problem or "")
+        save.setEnabled(not problems)
+        save.setToolTip(problems[0] if problems else "")
+        if section is not None:
+            self._fit_height()
         return problem is None
 
     def test_key(self) -> None:
@@ -240,7 +271,13 @@ class SettingsDialog(QDialog):
             return
         self.test_button.setEnabled(False)
         self._set_status("Testing…", True)
-        args = (self._base_url().rstrip("/"), key, self.connect_timeout.value(), self.read_timeout.value())
+        args = (
+            self._base_url().rstrip("/"),
+            key,
+            self.connect_timeout.value(),
+            self.read_timeout.value(),
+            self.network.network_config(),
+        )
         run_task(self.pool, lambda: _test_key(*args), self._key_works, self._key_refused)
 
     def _key_works(self, _: None) -> None:
@@ -268,7 +305,7 @@ class SettingsDialog(QDialog):
         self.resize(self.width(), max(self.height(), needed, self.minimumSizeHint().height()))
 
     def accept(self) -> None:
-        if not self._check_base_url():
+        if not self._check_base_url() or self.network.problems():
             return
         key = self.key_edit.text().strip()
         if self.key_edit.isEnabled() and key and key != self._stored_key:
@@ -277,6 +314,10 @@ class SettingsDialog(QDialog):
             except FluxDeskError as exc:
                 self._set_status(user_message(exc).text, False)
                 return
+        problem = self.network.save()
+        if problem:
+            self._set_status(problem, False)
+            return
         s = self.ctx.settings
         s.base_url = self._base_url()
         s.connect_timeout = float(self.connect_timeout.value())
