@@ -9,12 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from fluxdesk.sandbox.server import Sandbox
 
 from .certs import CA_NAME, Pki
 from .proxy_server import ProxyServer
 
 PROXY_VARIABLES = {"HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"}
+pytestmark = pytest.mark.subprocess  # real `fluxdesk doctor` processes
 
 
 def doctor(*args: str, home: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

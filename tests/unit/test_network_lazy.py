@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 SCRIPT = """
 import sys
 import fluxdesk.ui.main_window, fluxdesk.ui.app
@@ -18,6 +20,7 @@ print(early, built, "truststore" in sys.modules)
 """
 
 
+@pytest.mark.subprocess
 def test_truststore_is_imported_with_the_first_session_only() -> None:
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120, check=True
