@@ -48,7 +48,7 @@ def test_good_setup_json(tls_sandbox: Sandbox, pki: Pki, tmp_path: Path) -> None
     assert [c["check"] for c in checks] == ["key", "dns", "tcp", "proxy", "tls", "api"]
     assert all(c["ok"] is True for c in checks) and CA_NAME in checks[4]["detail"]
     assert tls_sandbox.api_key not in result.stdout + result.stderr
-    assert tls_sandbox.generations == 0
+    assert tls_sandbox.counts().generations == 0
 
 
 def test_wrong_key_untrusted_and_closed_port(tls_sandbox: Sandbox, pki: Pki, tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_wrong_key_untrusted_and_closed_port(tls_sandbox: Sandbox, pki: Pki, tmp
     )
     assert closed.returncode == 7
     assert [c["ok"] for c in json.loads(closed.stdout)] == [True, True, False, None, None, None]
-    assert tls_sandbox.generations == 0
+    assert tls_sandbox.counts().generations == 0
 
 
 def test_environment_proxy_and_the_in_process_sandbox(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -87,6 +87,6 @@ def test_environment_proxy_and_the_in_process_sandbox(sandbox: Sandbox, tmp_path
         assert result.returncode == 0, result.stdout
         assert f"Proxy: System proxy: {proxy.url}" in result.stdout
         assert [r.method for r in proxy.requests] == ["GET", "POST"]  # the proxy check, the key check
-    assert sandbox.generations == 0
+    assert sandbox.counts().generations == 0
     in_process = doctor("--sandbox", home=tmp_path, env={})
     assert in_process.returncode == 0 and "Verdict: all checks passed" in in_process.stdout

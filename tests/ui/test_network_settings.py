@@ -79,7 +79,7 @@ def test_test_connection_through_a_settings_proxy_and_copy_diagnostics(  # type:
         copied = QGuiApplication.clipboard().text()
         assert copied.startswith("FluxDesk ") and "Verdict: all checks passed" in copied
         assert api.api_key not in copied and "pa ss" not in copied and "designer" in copied
-        assert api.generations == 0
+        assert api.counts().generations == 0
 
         # A wrong password: the proxy check fails and says so.
         net.proxy_password.setText("wrong")
