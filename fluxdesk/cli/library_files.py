@@ -1,4 +1,4 @@
-"""``fluxdesk library export | upgrade-metadata``: files that travel (issue 16).
+"""``fluxdesk library import | export | upgrade-metadata``: files that travel (issue 16).
 
 Registered under ``fluxdesk library`` by :mod:`fluxdesk.cli.library`; the work is in
 ``core/interop/`` (export, clean copies) and ``core/metadata.py`` (the one file writer).
@@ -12,12 +12,20 @@ from typing import Any
 
 from fluxdesk.cli.common import PROG, BadOption, int_option
 
-ACTIONS = ("export", "upgrade-metadata")
+ACTIONS = ("import", "export", "upgrade-metadata")
 
 
 def register(lib_commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     from fluxdesk.core.interop.export import DEFAULT_TEMPLATE, FIELDS
 
+    imp = lib_commands.add_parser(
+        "import",
+        parents=parents,
+        help="copy image files (FluxDesk's, A1111's, ComfyUI's, InvokeAI's, Fooocus') into the library "
+        "byte for byte and index their parameters",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="image files or folders (searched recursively)")
+    imp.add_argument("--json", action="store_true", help="print the added images as a JSON array")
     exp = lib_commands.add_parser(
         "export",
         parents=parents,
@@ -56,6 +64,13 @@ def register(lib_commands: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def check_options(args: argparse.Namespace) -> None:
+    if args.library_command == "import":
+        from pathlib import Path
+
+        missing = [p for p in args.paths if not Path(p).exists()]
+        if missing:
+            raise BadOption(f"no such file or folder: {missing[0]}")
+        return
     if args.library_command != "export":
         return
     from fluxdesk.core.interop.export import TemplateError, check_template
@@ -79,7 +94,32 @@ def check_options(args: argparse.Namespace) -> None:
 def run(library: Any, args: argparse.Namespace) -> int:
     if args.library_command == "upgrade-metadata":
         return _upgrade(library)
+    if args.library_command == "import":
+        return _import(library, args)
     return _export(library, args)
+
+
+def _import(library: Any, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fluxdesk.core.interop.importing import import_paths
+
+    report = import_paths(library, [Path(p) for p in args.paths])
+    if args.json:
+        import json
+
+        print(json.dumps([item.to_json() for item in report.added], ensure_ascii=False, indent=1))
+    else:
+        for item in report.added:
+            print(item.path)
+    print(
+        f"Imported {len(report.added)} image{'s' if len(report.added) != 1 else ''}; "
+        f"{len(report.duplicates)} already in the library, {len(report.skipped)} skipped.",
+        file=sys.stderr,
+    )
+    for reason in report.skipped:
+        print(f"{PROG} library import: skipped {reason}", file=sys.stderr)
+    return 0
 
 
 def _export(library: Any, args: argparse.Namespace) -> int:

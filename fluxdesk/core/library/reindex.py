@@ -85,6 +85,11 @@ def reindex(library: Library) -> ReindexReport:
         except OSError as exc:
             raise LibraryError(os_message(exc, path, "read")) from exc
         if meta is None:
+            # Another tool's image imported byte for byte: indexed from its own parameters.
+            from fluxdesk.core.interop.importing import foreign_record
+
+            meta = foreign_record(path)
+        if meta is None:
             report.skipped_without_metadata += 1
             continue
         batch.append((previous is not None, row_values(meta, rel, size=stat.st_size, mtime=stat.st_mtime)))

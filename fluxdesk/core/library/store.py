@@ -202,8 +202,11 @@ class Library:
     def temp_path_for(final: Path) -> Path:
         return naming.temp_path_for(final)
 
-    def commit(self, temp: Path, final: Path, meta: ImageMetadata) -> LibraryItem:
+    def commit(self, temp: Path, final: Path, meta: ImageMetadata, *, embed: bool = True) -> LibraryItem:
         """Embed ``meta`` into ``temp``, index it and move it to ``final``, crash-safely.
+
+        ``embed=False`` keeps ``temp`` byte for byte (an imported file: ``meta`` only
+        goes into the index).
 
         On failure nothing is left behind (no row, no temp file) and LibraryError says why.
         ``temp`` need not be ``temp_path_for(final)`` (the caller may re-reserve a name
@@ -217,7 +220,7 @@ class Library:
         # Built before touching anything so a bad `created` fails with nothing to undo.
         row = row_values(meta, rel, size=0, mtime=0.0)
         try:
-            size = md.embed_file(temp, meta)
+            size = md.embed_file(temp, meta) if embed else temp.stat().st_size
         except OSError as exc:
             _discard(temp)
             raise LibraryError(os_message(exc, temp, "write")) from exc
@@ -373,11 +376,15 @@ class Library:
             raise LibraryError(os_message(exc, item.path, "read")) from exc
         except ValueError as exc:
             raise LibraryError(f"Cannot update {item.path}: its metadata is damaged ({exc}).") from exc
+        # An imported image of another tool keeps its bytes (and its own parameters): its
+        # review lives in the index only.
+        imported = current is None and _foreign_record(item.path) is not None
         if current is None:
             current = self._meta_from_item(item)
         updated = current.with_review(favourite=favourite, rating=rating, notes=notes, tags=tags)
         try:
-            md.rewrite_file(item.path, updated)
+            if not imported:
+                md.rewrite_file(item.path, updated)
             stat = item.path.stat()
         except OSError as exc:
             raise LibraryError(os_message(exc, item.path, "update")) from exc
@@ -440,6 +447,13 @@ class Library:
     def reindex(self) -> ReindexReport:
         """Rebuild the index from the files' embedded metadata (works from an empty index)."""
         return reindex(self)
+
+
+def _foreign_record(path: Path) -> ImageMetadata | None:
+    from fluxdesk.core.interop.importing import foreign_record
+
+    record: ImageMetadata | None = foreign_record(path)
+    return record
 
 
 def _discard(path: Path) -> None:
