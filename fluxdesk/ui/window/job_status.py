@@ -113,6 +113,7 @@ class JobStatusPresenter(QObject):
         win = self._win
         self.select_job(job)
         win.status_label.setText("Generating…")
+        win.status_label.setToolTip("")
         win.progress.setRange(0, 0)
         win.progress.show()
         self._tick.start()
@@ -135,7 +136,12 @@ class JobStatusPresenter(QObject):
         assert job.output is not None
         win.result_view.show_output(job.output, job.elapsed)
         win.form_panel.set_last_seed(job.output.result.seed)
-        win.status_label.setText(saved_text(len(job.output.images), win.ctx.settings.auto_save))
+        saved = saved_text(len(job.output.images), win.ctx.settings.auto_save)
+        # What the user should know about the answer (e.g. images beyond those requested,
+        # which were not saved) follows the count, in full in the tooltip.
+        notes = job.output.result.notes
+        win.status_label.setText(" · ".join((saved, *notes)))
+        win.status_label.setToolTip("\n".join(notes))
         win.elapsed_label.setText(f"{job.elapsed:.1f} s")
         self.select_job(job)
         update_result_actions(win)
