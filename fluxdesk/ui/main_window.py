@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
     view_action: QAction
     history_action: QAction
     settings_action: QAction
+    diagnostics_action: QAction
     full_action: QAction
     quit_action: QAction
     cancel_job_action: QAction

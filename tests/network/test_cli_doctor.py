@@ -90,3 +90,13 @@ def test_environment_proxy_and_the_in_process_sandbox(sandbox: Sandbox, tmp_path
     assert sandbox.counts().generations == 0
     in_process = doctor("--sandbox", home=tmp_path, env={})
     assert in_process.returncode == 0 and "Verdict: all checks passed" in in_process.stdout
+
+
+def test_a_base_url_that_is_no_address_is_exit_2(tmp_path: Path) -> None:
+    result = doctor(home=tmp_path, env={"FLUXDESK_BASE_URL": "ftp://files.example", "FLUXDESK_API_KEY": "k"})
+    assert result.returncode == 2 and result.stdout == ""
+    assert (
+        result.stderr.count("\n") == 1
+        and "Base URL" in result.stderr
+        and "FLUXDESK_BASE_URL" in result.stderr
+    )

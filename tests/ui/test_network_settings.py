@@ -113,3 +113,16 @@ def test_bad_proxy_address_and_ca_file_are_not_saved(qtbot, ctx: AppContext, tmp
     net.proxy_mode.setCurrentIndex(net.proxy_mode.findData("none"))
     net.proxy_url.setText("not an address")
     assert save.isEnabled() and not net.proxy_url.isEnabled()
+
+
+def test_file_menu_copies_connection_diagnostics(qtbot, window, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    assert ctx.sandbox is not None
+    QGuiApplication.clipboard().clear()
+    assert window.diagnostics_action in window.menus["file"].actions()
+    window.diagnostics_action.trigger()
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().text().startswith("FluxDesk "), timeout=TIMEOUT)
+    report = QGuiApplication.clipboard().text()
+    assert "Verdict: all checks passed" in report and ctx.sandbox.base_url in report
+    assert ctx.sandbox.api_key not in report
+    assert window.status_label.text() == "Connection diagnostics copied to the clipboard (all checks passed)"
+    assert ctx.sandbox.counts().generations == 0

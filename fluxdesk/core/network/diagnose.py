@@ -28,6 +28,7 @@ from fluxdesk import __version__
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import (
     FluxDeskError,
+    InvalidRequestError,
     NetCause,
     NetworkError,
     ProxyError,
@@ -144,6 +145,11 @@ def diagnose(
 ) -> Diagnosis:
     """Run the checks against ``base_url``. ``key`` returns the API key or raises
     (KeyStoreError: no key); ``key_source`` says where it comes from, never the key."""
+    from fluxdesk.core.settings import BASE_URL_ENV, base_url_problem
+
+    problem = base_url_problem(base_url)
+    if problem:  # nothing to check: the client would refuse to send anything there
+        raise InvalidRequestError([f"{problem}; set it in Settings or with {BASE_URL_ENV}"])
     api_url = base_url.rstrip("/") + P.API_PATH
     target = target_of(api_url)
     route = proxy_for(api_url, network)

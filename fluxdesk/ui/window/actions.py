@@ -71,6 +71,10 @@ def build_actions(win: MainWindow) -> None:
         win.open_settings,
         [QKeySequence(std.Preferences), QKeySequence(ctrl | Qt.Key.Key_Comma)],
     )
+    win.diagnostics_action = action("Copy connection &diagnostics", lambda: _copy_diagnostics(win))
+    win.diagnostics_action.setToolTip(
+        "Check the way to the API (like `fluxdesk doctor`) and copy the report, without the key"
+    )
     win.full_action = action(
         "&Full screen", win.toggle_full_screen, [QKeySequence(std.FullScreen), QKeySequence("F11")]
     )
@@ -90,7 +94,7 @@ def build_actions(win: MainWindow) -> None:
     menus = win.menus
     menus["file"].addActions([win.save_action, win.folder_action])
     menus["file"].addSeparator()
-    menus["file"].addAction(win.settings_action)
+    menus["file"].addActions([win.settings_action, win.diagnostics_action])
     menus["file"].addSeparator()
     menus["file"].addAction(win.quit_action)
     menus["edit"].addActions([win.copy_action, win.reuse_action, win.history_action])
@@ -100,6 +104,12 @@ def build_actions(win: MainWindow) -> None:
     menus["view"].addActions([win.view_action, win.full_action])
 
     update_result_actions(win)
+
+
+def _copy_diagnostics(win: MainWindow) -> None:
+    from fluxdesk.ui.window.diagnostics import copy_diagnostics
+
+    copy_diagnostics(win)
 
 
 def explain_generate(win: MainWindow, valid: bool) -> None:
