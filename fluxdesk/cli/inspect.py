@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from fluxdesk.cli.common import PROG, global_options
+from fluxdesk.core import params as P
 from fluxdesk.core.errors import EXIT_CODES, ErrorKind
 
 NAME = "inspect"
@@ -58,13 +59,11 @@ def describe(reading: Any) -> list[str]:
         lines.append(f"  source: {SOURCE_NAMES[reading.source]}")
         if reading.prompt is not None:
             lines.append(f"  prompt: {printable(reading.prompt)}")
-        values = [
-            f"seed {reading.seed}" if reading.seed is not None else "",
-            f"steps {reading.num_inference_steps}" if reading.num_inference_steps is not None else "",
-            f"guidance {reading.guidance_scale:g}" if reading.guidance_scale is not None else "",
-        ]
-        if any(values):
-            lines.append("  " + " · ".join(v for v in values if v))
+        # Worded as captions elsewhere ("seed 7 · steps 28 · guidance 3.5").
+        found = [(s, getattr(reading, s.field)) for s in (P.SEED, P.NUM_INFERENCE_STEPS, P.GUIDANCE_SCALE)]
+        values = [spec.caption(value) for spec, value in found if value is not None]
+        if values:
+            lines.append("  " + " · ".join(values))
         if reading.unmapped:
             lines.append("  not used by flux-realism: " + printable("; ".join(reading.unmapped)))
     lines.extend(f"  note: {printable(note)}" for note in reading.notes)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fluxdesk.core import params as P
 from fluxdesk.core.interop import a1111, containers, foreign, xmp
 from fluxdesk.core.interop.foreign import Found
 
@@ -214,12 +215,10 @@ def map_request(found: Found) -> tuple[dict[str, Any] | None, list[str]]:
         return None, []
     raw: dict[str, Any] = {"prompt": found.prompt}
     shown: dict[str, str] = {}
-    if found.seed is not None:
-        raw["seed"], shown["seed"] = found.seed, f"seed {found.seed}"
-    if found.guidance is not None:
-        raw["guidance_scale"], shown["guidance_scale"] = found.guidance, f"guidance {found.guidance:g}"
-    if found.steps is not None:
-        raw["num_inference_steps"], shown["num_inference_steps"] = found.steps, f"steps {found.steps}"
+    values = ((P.SEED, found.seed), (P.GUIDANCE_SCALE, found.guidance), (P.NUM_INFERENCE_STEPS, found.steps))
+    for spec, value in values:
+        if value is not None:
+            raw[spec.field], shown[spec.field] = value, spec.caption(value)
     if found.width is not None and found.height is not None:
         raw["image_size"] = {"width": found.width, "height": found.height}
         shown["image_size"] = f"size {found.width}×{found.height}"
