@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
-import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from fluxdesk.cli.common import PROG, check_data_folder, global_options
 from fluxdesk.core import params as P
@@ -17,7 +15,6 @@ from fluxdesk.core.errors import EXIT_CODES, ErrorKind
 
 if TYPE_CHECKING:
     from fluxdesk.core.context import AppContext
-    from fluxdesk.core.results import Progress
 
 NAME = "generate"
 
@@ -209,80 +206,24 @@ def _validated_request_or_exit(args: argparse.Namespace) -> Any:
     return request
 
 
-class _TerminalProgress:
-    """One self-rewriting status line on stderr (only when stderr is a terminal)."""
-
-    def __init__(self, stream: TextIO) -> None:
-        from fluxdesk.cli.terminal import unescaped
-
-        self.stream = stream  # escapes control characters (our text is plain anyway)
-        self.control = unescaped(stream)  # for the line's own carriage return and erase
-        self.enabled = stream.isatty()
-        self.started = time.monotonic()
-        self.text = "Submitting…"
-        self.lock = threading.Lock()
-
-    def update(self, progress: Progress) -> None:
-        with self.lock:
-            self.text = progress.activity
-
-    def draw(self) -> None:
-        if self.enabled:
-            with self.lock:
-                line = f"{self.text}  {time.monotonic() - self.started:5.1f} s"
-            self.control.write("\r\x1b[2K")
-            self.stream.write(line)
-            self.stream.flush()
-
-    def finish(self) -> None:
-        if self.enabled:
-            self.control.write("\r\x1b[2K")
-            self.control.flush()
-
-
 def _generate(ctx: AppContext, request: Any, *, as_json: bool) -> int:
-    from fluxdesk.core.cancel import CancelToken
-    from fluxdesk.core.generate import generate
-    from fluxdesk.core.results import GenerationResult
+    """Write the job, run it; a job the API accepted is kept when a download fails."""
+    from fluxdesk.cli.job_runner import partial_result, print_result, report_kept, run_job_here
+    from fluxdesk.core.errors import FluxDeskError
 
-    client = ctx.make_client()
-    library = ctx.library()
-    cancel = CancelToken()
-    progress = _TerminalProgress(sys.stderr)
-    outcome: dict[str, GenerationResult | BaseException] = {}
-    finished = threading.Event()
-
-    def work() -> None:
-        try:
-            outcome["result"] = generate(request, client, library, cancel=cancel, on_progress=progress.update)
-        except BaseException as exc:
-            outcome["error"] = exc
-        finally:
-            finished.set()
-
-    # The work runs in a thread so Ctrl+C in the main thread can cancel it cleanly
-    # (temp files removed) instead of killing it mid-write. An Event, not join(): a
-    # join() interrupted by KeyboardInterrupt may not wait properly afterwards.
-    threading.Thread(target=work, name="fluxdesk-generate", daemon=True).start()
+    ctx.make_client()  # a missing key or bad base URL fails before a job is written
+    store = ctx.jobs()
+    job = store.add(request)
     try:
-        while not finished.wait(0.1):
-            progress.draw()
-    except KeyboardInterrupt:
-        cancel.cancel()
-        finished.wait()
-    finally:
-        progress.finish()
-    error = outcome.get("error")
-    if isinstance(error, BaseException):
-        raise error
-    result = outcome["result"]
-    assert isinstance(result, GenerationResult)
+        result = run_job_here(ctx, job.id)
+    except FluxDeskError as error:
+        kept = store.get(job.id)
+        if kept is None or not kept.accepted:
+            # Nothing was billed (or nothing can be fetched): nothing to keep.
+            store.discard(job.id)
+            raise
+        print_result(partial_result(kept), as_json=as_json, job_id=kept.id)
+        return report_kept(kept, error)
     ctx.settings.remember_prompt(request.prompt)
-    if as_json:
-        import json  # (lazily, like every module the window does not need)
-
-        print(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        for image in result.images:
-            print(image.path)
+    print_result(result, as_json=as_json)
     return 0

@@ -44,6 +44,7 @@ from fluxdesk.core.errors import (
     BadResponseError,
     CancelledError,
     FluxDeskError,
+    ImageGoneError,
     InvalidRequestError,
     LibraryError,
     NetworkError,
@@ -66,6 +67,8 @@ USER_AGENT = f"FluxDesk/{__version__}"
 READ_SIZE = 256 * 1024
 RETRIABLE_POST_STATUSES = frozenset({429, 503})
 RETRIABLE_GET_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A CDN answers these for a link that expired (signed URLs) or a file it dropped.
+IMAGE_GONE_STATUSES = frozenset({403, 404, 410})
 # A CDN may redirect once or twice; more is a loop (requests' own default is 30).
 MAX_REDIRECTS = 10
 _MIB = 1024 * 1024
@@ -460,6 +463,8 @@ class ApiClient:
         )
         with response:
             self._raise_for_proxy(response)
+            if response.status_code in IMAGE_GONE_STATUSES:
+                raise ImageGoneError(response.status_code)
             if response.status_code != 200:
                 raise BadImageError(f"the image server answered HTTP {response.status_code}")
             total = int(response.headers.get("Content-Length") or 0)

@@ -24,6 +24,7 @@ from fluxdesk.core.settings import Settings
 if TYPE_CHECKING:
     from fluxdesk.core.client import ApiClient
     from fluxdesk.core.generate import ImageSink
+    from fluxdesk.core.jobs.store import JobStore
     from fluxdesk.core.keystore import KeyStore
     from fluxdesk.core.library.store import Library
     from fluxdesk.core.network.config import NetworkConfig
@@ -42,6 +43,7 @@ class AppContext:
     sandbox_wanted: bool = False
     _library: Library | None = field(default=None, repr=False)
     _keystore: KeyStore | None = field(default=None, repr=False)
+    _jobs: JobStore | None = field(default=None, repr=False)
     # The window opens the library in a worker while a job on the GUI thread may want it
     # too: one Library (and one crash recovery) per folder, whoever comes first.
     _library_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -93,6 +95,9 @@ class AppContext:
             self.start_sandbox()
 
     def close(self) -> None:
+        if self._jobs is not None:
+            self._jobs.close()
+            self._jobs = None
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None
@@ -206,6 +211,15 @@ class AppContext:
             if self._library is None or self._library.root != self.library_root:
                 self._library = Library(self.library_root)
             return self._library
+
+    def jobs(self) -> JobStore:
+        """The job store (``jobs.sqlite3`` in the data folder), opened on first use."""
+        from fluxdesk.core.jobs.store import JobStore, jobs_db_path
+
+        with self._library_lock:
+            if self._jobs is None:
+                self._jobs = JobStore(jobs_db_path(self.paths.data))
+            return self._jobs
 
     def save_settings(self) -> None:
         self.settings_writer()()

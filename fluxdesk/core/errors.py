@@ -26,6 +26,7 @@ class ErrorKind(str, enum.Enum):
     LIBRARY = "library"
     CERTIFICATE = "certificate"
     PROXY = "proxy"
+    DAILY_CAP = "daily_cap"
 
 
 # Exit codes of the CLI, one per kind (2 is argparse's and ours for bad input).
@@ -43,6 +44,7 @@ EXIT_CODES: dict[ErrorKind, int] = {
     ErrorKind.LIBRARY: 12,
     ErrorKind.CERTIFICATE: 13,
     ErrorKind.PROXY: 14,
+    ErrorKind.DAILY_CAP: 15,
     ErrorKind.CANCELLED: 130,
 }
 # A command ended by SIGTERM (after cleaning up as for Ctrl+C): 128 + 15, as shells report it.
@@ -212,6 +214,33 @@ class BadImageError(FluxDeskError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(f"A downloaded image is unusable: {detail}.")
+
+
+class ImageGoneError(BadImageError):
+    """The image server no longer has an image (403/404/410): its link expired. Retrying
+    cannot help; the job's other images are unaffected."""
+
+    retryable = False
+
+    def __init__(self, status: int) -> None:
+        self.status = status
+        super().__init__(f"the image server no longer has it (HTTP {status}): its link has expired")
+
+
+class DailyCapError(FluxDeskError):
+    """A job would pass the daily image cap: refused before anything was sent."""
+
+    kind = ErrorKind.DAILY_CAP
+
+    def __init__(self, cap: int, used: int, asked: int) -> None:
+        self.cap = cap
+        self.used = used
+        self.asked = asked
+        super().__init__(
+            f"Daily cap reached: {asked} more image{'s' if asked != 1 else ''} would pass the cap of "
+            f"{cap} images a day ({used} used today). Nothing was sent; raise the cap in Settings "
+            "or with `fluxdesk usage --cap N`."
+        )
 
 
 class CancelledError(FluxDeskError):

@@ -5,6 +5,11 @@ target folder, verify each by decoding it, embed the metadata and move it into p
 atomically. On any failure or cancellation the temp files are removed: nothing partial
 is ever left behind. Images already committed before a sibling failed stay saved (they
 are complete) and the error says so.
+
+A :class:`Journal` (the job store) hears of every step as it happens: before the request
+is sent, the API's answer the moment it arrives, each file reserved and each image saved.
+So a failure or a crash at any point leaves a record of what was paid for and what is
+still to download, and :func:`download_images` can fetch just the missing images later.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -97,6 +102,37 @@ class FolderSink:
         return _FolderItem(final)
 
 
+class Journal(Protocol):
+    """Hears of a generation's steps as they happen (see the module docstring). Called from
+    the download threads too: implementations are thread-safe."""
+
+    def sending(self) -> None:
+        """Just before the request is sent; raising here (e.g. DailyCapError) sends nothing."""
+
+    def accepted(self, response: ApiResponse, created: datetime) -> None:
+        """The API accepted (and billed) the job; ``created`` names and dates its files."""
+
+    def reserved(self, index: int, final: Path) -> None:
+        """Image ``index`` will be written to ``final`` (through its temp file)."""
+
+    def saved(self, image: SavedImage) -> None:
+        """Image ``image.index`` is saved, complete, under its final name."""
+
+
+class _NoJournal:
+    def sending(self) -> None:
+        pass
+
+    def accepted(self, response: ApiResponse, created: datetime) -> None:
+        pass
+
+    def reserved(self, index: int, final: Path) -> None:
+        pass
+
+    def saved(self, image: SavedImage) -> None:
+        pass
+
+
 class _ProgressTracker:
     """Aggregates byte counts from the download threads into Progress events."""
 
@@ -156,6 +192,7 @@ def generate(
     *,
     cancel: CancelToken | None = None,
     on_progress: ProgressCallback | None = None,
+    journal: Journal | None = None,
 ) -> GenerationResult:
     """Run one generation to the end. Raises FluxDeskError subclasses only."""
     problems = request.problems()
@@ -165,20 +202,80 @@ def generate(
     # really used and other tools can read it (README: Metadata FluxDesk writes).
     request = with_sent_defaults(request)
     cancel = cancel or CancelToken()
+    journal = journal or _NoJournal()
     started = time.monotonic()
     tracker = _ProgressTracker(started, request.num_images, on_progress)
+    cancel.raise_if_cancelled()
+    journal.sending()
     tracker.emit(Stage.SUBMITTING)
     response = client.submit(
         request, cancel, on_wait=lambda seconds: tracker.emit(Stage.SUBMITTING, note=_waiting(seconds))
     )
     api_seconds = time.monotonic() - started
-    cancel.raise_if_cancelled()
     created = datetime.now(timezone.utc).replace(microsecond=0)
-    tracker.total_images = len(response.images)
+    # Recorded before anything else can fail: from here on the images are paid for.
+    journal.accepted(response, created)
+    cancel.raise_if_cancelled()
+    saved = download_images(
+        request,
+        response,
+        created,
+        client,
+        sink,
+        cancel=cancel,
+        on_progress=on_progress,
+        journal=journal,
+        api_seconds=api_seconds,
+        started=started,
+    )
+    return _result(request, response, saved, created, api_seconds, time.monotonic() - started)
+
+
+def download_images(
+    request: GenerationRequest,
+    response: ApiResponse,
+    created: datetime,
+    client: ApiClient,
+    sink: ImageSink,
+    *,
+    indices: Sequence[int] | None = None,
+    cancel: CancelToken | None = None,
+    on_progress: ProgressCallback | None = None,
+    journal: Journal | None = None,
+    api_seconds: float = 0.0,
+    started: float | None = None,
+) -> list[SavedImage]:
+    """Download and save the images ``indices`` (default: all) of an accepted job: the
+    second half of :func:`generate`, and on its own the download-only retry (no request
+    is sent to the API)."""
+    cancel = cancel or CancelToken()
+    wanted = list(range(len(response.images)) if indices is None else indices)
+    tracker = _ProgressTracker(time.monotonic() if started is None else started, len(wanted), on_progress)
     tracker.emit(Stage.DOWNLOADING)
-    saved = _download_all(request, response, client, sink, cancel, tracker, created, api_seconds)
-    elapsed = time.monotonic() - started
+    saved = _download_all(
+        request,
+        response,
+        wanted,
+        client,
+        sink,
+        cancel,
+        tracker,
+        created,
+        api_seconds,
+        journal or _NoJournal(),
+    )
     tracker.emit(Stage.DONE)
+    return saved
+
+
+def _result(
+    request: GenerationRequest,
+    response: ApiResponse,
+    saved: Sequence[SavedImage],
+    created: datetime,
+    api_seconds: float,
+    elapsed: float,
+) -> GenerationResult:
     timings = dict(response.timings)
     timings.update({"api_roundtrip": round(api_seconds, 3), "total": round(elapsed, 3)})
     notes: tuple[str, ...] = ()
@@ -203,25 +300,27 @@ def generate(
 def _download_all(
     request: GenerationRequest,
     response: ApiResponse,
+    indices: Sequence[int],
     client: ApiClient,
     sink: ImageSink,
     cancel: CancelToken,
     tracker: _ProgressTracker,
     created: datetime,
     api_seconds: float,
+    journal: Journal,
 ) -> list[SavedImage]:
     # A failed image does not stop its siblings: the good images of a job are kept
     # (nothing the user paid for is thrown away) and the error says how many.
     session = client.download_session(cancel)
     try:
-        workers = min(MAX_PARALLEL_DOWNLOADS, len(response.images))
+        workers = max(1, min(MAX_PARALLEL_DOWNLOADS, len(indices)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fluxdesk-download") as pool:
             futures: list[Future[SavedImage]] = [
                 pool.submit(
                     _fetch_one,
                     request,
                     response,
-                    remote,
+                    response.images[index],
                     index,
                     client,
                     sink,
@@ -230,8 +329,9 @@ def _download_all(
                     tracker,
                     created,
                     api_seconds,
+                    journal,
                 )
-                for index, remote in enumerate(response.images)
+                for index in indices
             ]
             wait(futures)
         errors = [f.exception() for f in futures if f.exception() is not None]
@@ -243,7 +343,7 @@ def _download_all(
             raise CancelledError()
         first = errors[0]
         if isinstance(first, FluxDeskError) and saved:
-            first.message += f" ({len(saved)} of {len(response.images)} images were saved.)"
+            first.message += f" ({len(saved)} of {len(indices)} images were saved.)"
         assert first is not None
         raise first
     return saved
@@ -261,8 +361,10 @@ def _fetch_one(
     tracker: _ProgressTracker,
     created: datetime,
     api_seconds: float,
+    journal: Journal,
 ) -> SavedImage:
     final = sink.reserve_path(created, request.prompt, response.seed, index, request.output_format)
+    journal.reserved(index, final)
     temp = sink.temp_path_for(final)
     download_started = time.monotonic()
     # Decoding runs beside the download, so verification costs little extra wall time.
@@ -279,6 +381,7 @@ def _fetch_one(
         if check.output_format is not request.output_format:
             # The server chose another format: keep the bytes, name the file truthfully.
             final = sink.reserve_path(created, request.prompt, response.seed, index, check.output_format)
+            journal.reserved(index, final)
         meta = ImageMetadata.for_image(
             request,
             seed=response.seed,
@@ -298,7 +401,9 @@ def _fetch_one(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    tracker.image_saved()
-    return SavedImage(
+    saved = SavedImage(
         path=item.path, index=index, width=check.width, height=check.height, nsfw=remote.nsfw, byte_size=size
     )
+    journal.saved(saved)
+    tracker.image_saved()
+    return saved

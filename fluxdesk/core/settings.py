@@ -79,6 +79,11 @@ class Settings:
     proxy_url: str = field(default="", metadata={"help": "Manual proxy address (no credentials)"})
     proxy_username: str = field(default="", metadata={"help": "Manual proxy user name"})
     extra_ca_file: str = field(default="", metadata={"help": "PEM CA bundle trusted besides the OS store"})
+    # 0 means "not set" for both (JSON has no None of a checked type): no cost is shown
+    # without a price (we do not guess one), and no cap limits the day.
+    price_per_image: float = field(default=0.0, metadata={"help": "Price per image (0: not set)"})
+    daily_cap: int = field(default=0, metadata={"help": "Images a day at most (0: no cap)"})
+    notifications: bool = field(default=True, metadata={"help": "Notify when a job ends in the background"})
     last_request: dict[str, Any] = field(default_factory=dict, metadata={"help": "Form values"})
     prompt_history: list[str] = field(default_factory=list, metadata={"help": "Recent prompts"})
     ui_state: dict[str, str] = field(default_factory=dict, metadata={"help": "Window geometry etc."})
