@@ -19,6 +19,8 @@ import pytest
 from fluxdesk.core.metadata import read_file
 from fluxdesk.sandbox.server import Sandbox
 
+pytestmark = pytest.mark.subprocess
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:

@@ -49,6 +49,7 @@ def test_a_job_is_written_before_its_request_is_sent(sandbox: Sandbox, tmp_path:
     assert store.usage(None, None).total.images == 2
 
 
+@pytest.mark.subprocess
 def test_a_job_left_sent_by_a_dead_process_is_interrupted(tmp_path: Path) -> None:
     db = tmp_path / "jobs.sqlite3"
     code = (
