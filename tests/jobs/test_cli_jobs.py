@@ -129,6 +129,10 @@ def test_one_image_of_a_batch_failing_saves_the_others_at_once(sandbox: Sandbox,
     assert sorted(Path(i["path"]) for i in data["images"]) == library_images(home)
     assert len(library_images(home)) == 4
     assert sorted(read_file(p).index for p in library_images(home)) == [0, 1, 2, 3]  # type: ignore[union-attr]
+    # The retried image records the same request, seed and batch time as its siblings.
+    records = [read_file(p) for p in library_images(home)]
+    assert len({json.dumps(m.request, sort_keys=True) for m in records}) == 1  # type: ignore[union-attr]
+    assert len({(m.seed, m.created) for m in records}) == 1  # type: ignore[union-attr]
     assert listed(home) == [] and part_files(home) == []
     assert generation_posts(sandbox) == 1
     assert json.loads(run("usage", "--json", home=home).stdout)["total"]["images"] == 4

@@ -15,6 +15,7 @@ from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, DailyCapError, FluxDeskError
 from fluxdesk.core.generate import ImageSink, ProgressCallback, download_images, generate
+from fluxdesk.core.interop.portable import with_sent_defaults
 from fluxdesk.core.jobs.model import Job
 from fluxdesk.core.jobs.store import JobStore
 from fluxdesk.core.results import ApiResponse, GenerationResult, SavedImage
@@ -97,11 +98,13 @@ def _download_missing(
 ) -> GenerationResult:
     response, created = job.response, job.batch_time
     assert response is not None and created is not None
+    # The files record the request as it was sent (generate fills in "Auto" values too).
+    request = with_sent_defaults(job.request)
     started = time.monotonic()
     store.begin_download(job.id)
     try:
         download_images(
-            job.request,
+            request,
             response,
             created,
             client,
@@ -122,7 +125,7 @@ def _download_missing(
     done = store.get(job.id)
     assert done is not None
     return GenerationResult(
-        request=job.request,
+        request=request,
         seed=response.seed,
         images=tuple(image.as_saved() for image in done.images if image.saved),
         timings=dict(response.timings),
