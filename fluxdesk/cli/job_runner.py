@@ -128,8 +128,14 @@ def print_result(result: GenerationResult, *, as_json: bool, job_id: int | None 
 
 def report_kept(job: Job, error: FluxDeskError) -> int:
     """After a failure of an accepted job: the error, then as the last stderr line how to
-    finish it (or, when the image server no longer has the images, how to forget it)."""
-    print(f"{PROG}: {error}", file=sys.stderr)
+    finish it (or, when the image server no longer has the images, how to forget it).
+    A cancel (Ctrl+C, SIGTERM) says where the job is kept and goes on to the entry point,
+    which ends with its own last line and exit code."""
+    from fluxdesk.core.errors import ErrorKind
+
+    cancelled = error.kind is ErrorKind.CANCELLED
+    if not cancelled:
+        print(f"{PROG}: {error}", file=sys.stderr)
     if job.images_gone:
         print(
             f"{PROG}: {job.images_saved} of {job.images_total} images saved; the others can no longer "
@@ -142,4 +148,6 @@ def report_kept(job: Job, error: FluxDeskError) -> int:
             f"kept as job {job.id}: run {PROG} jobs retry {job.id}",
             file=sys.stderr,
         )
+    if cancelled:
+        raise error
     return error.exit_code
