@@ -33,6 +33,7 @@ from tests.hostile.server import (
     file_route,
     json_route,
     redirect_route,
+    send_response,
     trickle_route,
 )
 
@@ -329,3 +330,24 @@ def test_cancel_ends_a_download_blocked_on_a_silent_server(server: HostileServer
     thread.join(60)
     assert len(outcome) == 1 and isinstance(outcome[0], E.CancelledError)
     assert files(tmp_path) == []
+
+
+def test_a_wait_the_api_asked_for_does_not_count_against_the_deadline(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    # The deadline is connect + read timeout (1.5 s here); the API asks for a 2 s pause
+    # first. That wait is the server's request, not its slowness: the answer still counts.
+    calls: list[int] = []
+    ok = json_route(answer(server))
+
+    def busy_then_ok(conn, req):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            send_response(conn, 429, b"{}", **{"Retry-After": "2"})
+        else:
+            ok(conn, req)
+
+    server.api(busy_then_ok)
+    server.routes["/img/0.png"] = file_route(png())
+    result = run(server, tmp_path, connect_timeout=0.5, read_timeout=1.0)
+    assert len(calls) == 2 and len(result.images) == 1
