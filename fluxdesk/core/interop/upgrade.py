@@ -44,6 +44,24 @@ def needs_upgrade(path: Path) -> bool:
     return False
 
 
+def lacks_standard_blocks(path: Path) -> bool:
+    """A cheap check (headers only, no image data read): a FluxDesk file without XMP."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(8)
+            stream.seek(0)
+            if head == containers.PNG_SIGNATURE:
+                header = containers.png_scan(stream)
+                return "fluxdesk" in header.texts and xmp.PNG_KEYWORD not in header.texts
+            if head[:2] == containers.JPEG_SOI:
+                _, _, apps = containers.jpeg_scan(stream)
+                ours = any(s.marker == 0xEB and s.payload.startswith(b"FluxDesk\x00") for s in apps)
+                return ours and not any(containers.is_xmp(s) for s in apps)
+    except (OSError, ValueError):
+        return False
+    return False
+
+
 def upgrade_file(path: Path) -> bool | None:
     """Upgrade one file: True if rewritten, False if already current, None without a
     FluxDesk block. OSError/ValueError for unreadable files."""

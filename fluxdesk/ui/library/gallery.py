@@ -59,6 +59,7 @@ from fluxdesk.ui.library.gallery_filters import (
 )
 from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole
 from fluxdesk.ui.library.gallery_view import THUMB_H, GalleryView
+from fluxdesk.ui.library.interop_actions import InteropActions
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
@@ -76,6 +77,7 @@ class GalleryWidget(QWidget):
     review_saved = Signal(object)  # LibraryItem after a review edit
     rescanned = Signal(object)  # ReindexReport
     sheet_exported = Signal(object, int)  # Path, pages
+    imported = Signal(object)  # ImportReport
     deleted = Signal(list)  # trash.Trashed entries
     restored = Signal()
     failed = Signal(str)  # a message shown in the bar (tests listen to it)
@@ -104,6 +106,7 @@ class GalleryWidget(QWidget):
         self._stale = False
         self._build()
         self.item_actions = GalleryActions(self)
+        self.interop_actions = InteropActions(self)
         self._build_actions()
         self.model.error.connect(self.show_error)
         self.model.loaded.connect(self.update_count)
@@ -248,6 +251,7 @@ class GalleryWidget(QWidget):
         self.sheet_action = action("Export contact sheet…", self.item_actions.export_sheet_dialog)
         self.delete_action = action("Delete (to trash)", self.item_actions.delete_selected, ["Delete"])
         self.rescan_action = action("Rescan library folder", self.rescan)
+        self.import_action = action("Import images…", self.interop_actions.import_dialog)
         self.favourite_action = action("Toggle favourite", self.toggle_favourite, ["F"])
         for n in range(6):
 
@@ -258,7 +262,7 @@ class GalleryWidget(QWidget):
         menu = QMenu(self)
         menu.addActions([self.compare_action, self.sheet_action])
         menu.addSeparator()
-        menu.addAction(self.rescan_action)
+        menu.addActions([self.import_action, self.rescan_action])
         self.more.setMenu(menu)
         self._selection_changed()
 
@@ -322,6 +326,7 @@ class GalleryWidget(QWidget):
         self.library_ready.emit()
         if self.rescan_on_open:
             QTimer.singleShot(0, self, self.rescan)
+        self.interop_actions.offer_upgrade_once()
 
     def _on_open_failed(self, error: BaseException) -> None:
         self._opening = False
