@@ -326,6 +326,8 @@ class ApiClient:
             loop = f"{what} at {host} redirects in a loop (more than {MAX_REDIRECTS} times)"
             raise _redirect_error(what, loop) from None
         except (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
+            if "SOCKS" in str(exc):  # a socks:// proxy variable (requests lacks PySocks)
+                raise self._unsupported_proxy(url) from None
             # Only a redirect gets here: the URLs FluxDesk itself calls were checked.
             found = re.search(r"'([A-Za-z][A-Za-z0-9+.-]*):", str(exc))
             scheme = found.group(1).lower()[:20] if found else "non-http"
@@ -362,6 +364,13 @@ class ApiClient:
             proxy=route.display if route else None,
             certificate=certificate,
         )
+
+    def _unsupported_proxy(self, url: str) -> ProxyError:
+        from fluxdesk.core.network.proxy import proxy_for
+
+        route = proxy_for(url, self.config.network)
+        where = route.display if route else "(from the environment)"
+        return ProxyError(where, ProxyProblem.UNSUPPORTED, route.scheme if route else "socks")
 
     def _raise_for_proxy(self, response: requests.Response) -> None:
         """A 407 on a plain-http request comes from the proxy, not from the API."""

@@ -167,6 +167,7 @@ class ProxyProblem(str, enum.Enum):
     NOT_FOUND = "not_found"  # the proxy's host name does not resolve
     AUTH = "auth"  # 407: the proxy wants (other) credentials
     TUNNEL = "tunnel"  # the proxy refused to connect on to the API (403, 502…)
+    UNSUPPORTED = "unsupported"  # a SOCKS proxy: FluxDesk speaks to HTTP(S) proxies only
 
 
 class ProxyError(FluxDeskError):
@@ -185,6 +186,8 @@ class ProxyError(FluxDeskError):
             ProxyProblem.AUTH: f"The proxy at {proxy} asked for authentication{extra}. "
             "Set its user name and password in Settings → Network.",
             ProxyProblem.TUNNEL: f"The proxy at {proxy} refused to connect to the API{extra}.",
+            ProxyProblem.UNSUPPORTED: f"The proxy at {proxy} is a SOCKS proxy{extra}, which FluxDesk "
+            "cannot use: choose an http:// proxy or No proxy in Settings → Network.",
         }[problem]
         super().__init__(text)
 

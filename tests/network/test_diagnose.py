@@ -140,3 +140,13 @@ def test_json_shape(sandbox: Sandbox) -> None:
     data = json.loads(json.dumps(diagnosis.to_json()))
     assert [set(item) for item in data] == [{"check", "ok", "detail"}] * len(CHECKS)
     assert next(item for item in data if item["check"] == "tls")["detail"].startswith("not used")
+
+
+def test_a_socks_proxy_fails_the_proxy_check(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as listener:  # something listens, as a real SOCKS proxy would
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{listener.getsockname()[1]}")
+        diagnosis = run(sandbox.base_url, sandbox.api_key)
+    assert verdicts(diagnosis)["tcp"] is True and verdicts(diagnosis)["proxy"] is False
+    assert diagnosis.exit_code == 14 and "SOCKS" in diagnosis.first_failure.detail  # type: ignore[union-attr]

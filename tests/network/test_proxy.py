@@ -119,3 +119,15 @@ def test_proxy_addresses_keep_credentials_out_of_files() -> None:
     assert "own fields" in (proxy_url_problem("http://me:pw@proxy.example:3128") or "")
     assert "http://" in (proxy_url_problem("proxy example") or "")
     assert without_credentials("http://me:pw@proxy.example:3128") == "http://proxy.example:3128"
+
+
+def test_a_socks_proxy_variable_is_named_not_called_a_redirect(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # requests refuses socks:// without PySocks before connecting: nothing is sent.
+    monkeypatch.setenv("ALL_PROXY", f"socks5://127.0.0.1:{closed_port()}")
+    with pytest.raises(E.ProxyError) as info:
+        client(sandbox).check_key()
+    assert info.value.problem is E.ProxyProblem.UNSUPPORTED and info.value.exit_code == 14
+    assert "SOCKS" in str(info.value) and "redirect" not in str(info.value)
+    assert sandbox.requests == []

@@ -228,6 +228,8 @@ def _proxy(
 ) -> str:
     if route is None:
         return _describe_proxy(network, None)
+    if route.scheme not in ("http", "https"):
+        raise _Failed(ProxyError(route.display, ProxyProblem.UNSUPPORTED, route.scheme))
     context = _trust(network) if route.scheme == "https" else None
     try:
         if target.scheme == "https":
