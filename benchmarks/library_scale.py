@@ -65,6 +65,7 @@ def build(root: Path, count: int) -> None:
 
     from fluxdesk.core import metadata as md
     from fluxdesk.core.library.naming import file_stem
+    from fluxdesk.core.library.record import ImageRecord
     from fluxdesk.core.library.store import Library
     from fluxdesk.core.params import OutputFormat
     from fluxdesk.core.request import GenerationRequest
@@ -81,7 +82,7 @@ def build(root: Path, count: int) -> None:
         when = start - timedelta(minutes=37 * n)
         request = GenerationRequest(prompt=prompt, guidance_scale=rng.choice((2.0, 3.5, 5.0)),
                                     output_format=OutputFormat.PNG)  # fmt: skip
-        meta = md.ImageMetadata.for_image(
+        meta = ImageRecord.for_image(
             request, seed=n + 1, index=0, width=1024, height=768, created=when.isoformat(timespec="seconds")
         )
         meta = meta.with_review(rating=n % 6, favourite=n % 11 == 0)

@@ -89,6 +89,17 @@ def _library(ctx: AppContext, args: argparse.Namespace) -> int:
             f"{report.updated} updated, {report.removed} removed, "
             f"{report.skipped_without_metadata} without FluxDesk metadata skipped."
         )
+        if report.unreadable:
+            # The rest is indexed (exit 0); each damaged file is named with what is wrong.
+            count = len(report.unreadable)
+            print(
+                f"{PROG}: warning: {count} file{'s' if count != 1 else ''} with damaged FluxDesk "
+                "metadata skipped (not indexed):",
+                file=sys.stderr,
+            )
+            for rel in report.unreadable:
+                # (stderr escapes control characters: a file name may hold ESC sequences)
+                print(f"  {rel}: {report.reasons.get(rel, '')}", file=sys.stderr)
         return 0
     if args.library_command == "export-sheet":
         return _export_sheet(library, args)

@@ -31,7 +31,8 @@ from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
 from fluxdesk.core.images import StreamingVerifier
 from fluxdesk.core.interop.portable import with_sent_defaults
-from fluxdesk.core.metadata import ImageMetadata, embed_file, fsync_dir
+from fluxdesk.core.library.record import ImageRecord
+from fluxdesk.core.metadata import embed_file, fsync_dir
 from fluxdesk.core.params import OutputFormat
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import ApiResponse, GenerationResult, Progress, RemoteImage, SavedImage, Stage
@@ -60,7 +61,7 @@ class ImageSink(Protocol):
 
     def temp_path_for(self, final: Path) -> Path: ...
 
-    def commit(self, temp: Path, final: Path, meta: ImageMetadata) -> SavedFile: ...
+    def commit(self, temp: Path, final: Path, record: ImageRecord) -> SavedFile: ...
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,9 @@ class FolderSink:
     def temp_path_for(self, final: Path) -> Path:
         return final.with_name(f".{final.name}.part")
 
-    def commit(self, temp: Path, final: Path, meta: ImageMetadata) -> SavedFile:
+    def commit(self, temp: Path, final: Path, record: ImageRecord) -> SavedFile:
         try:
-            embed_file(temp, meta)
+            embed_file(temp, record)
             os.replace(temp, final)
             fsync_dir(final.parent)
         except OSError as exc:
@@ -382,7 +383,7 @@ def _fetch_one(
             # The server chose another format: keep the bytes, name the file truthfully.
             final = sink.reserve_path(created, request.prompt, response.seed, index, check.output_format)
             journal.reserved(index, final)
-        meta = ImageMetadata.for_image(
+        record = ImageRecord.for_image(
             request,
             seed=response.seed,
             index=index,
@@ -397,7 +398,7 @@ def _fetch_one(
             created=created.isoformat(),
             output_format=check.output_format,
         )
-        item = sink.commit(temp, final, meta)
+        item = sink.commit(temp, final, record)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

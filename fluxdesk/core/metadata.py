@@ -1,9 +1,9 @@
 """FluxDesk metadata embedded in the saved image file itself.
 
-Every image FluxDesk saves carries the full request (with the seed actually used), the
-model, timings and the user's review (favourite, rating, notes, tags). The file is then
-self-describing: the library index can be rebuilt from the files alone, and an image
-mailed to a colleague can be re-run from its own bytes.
+Every image FluxDesk saves carries its record (:mod:`fluxdesk.core.library.record`: the full
+request, the seed actually used, the model, timings and the user's review) as a JSON
+document. The file is then self-describing: the library index can be rebuilt from the
+files alone, and an image mailed to a colleague can be re-run from its own bytes.
 
 Embedding never re-encodes pixels; we splice one container-level block into the byte
 stream:
@@ -24,23 +24,16 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import math
 import os
 import struct
 import tempfile
 import zlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from fluxdesk import __version__
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.limits import MAX_TEXT_CHUNK_BYTES, TooLargeError, inflate_bounded
-from fluxdesk.core.params import MODEL_ID, OutputFormat
-from fluxdesk.core.request import GenerationRequest, build_request
 
-METADATA_VERSION = 1
 PNG_KEYWORD = b"fluxdesk"
 JPEG_IDENTIFIER = b"FluxDesk\x00"
 JPEG_APP11 = 0xEB
@@ -56,229 +49,6 @@ _JPEG_MAX_CHUNK = _JPEG_MAX_SEGMENT_DATA - _JPEG_CHUNK_HEADER
 _PNG_COMPRESS_ABOVE = 16 * 1024
 # Refuse absurd documents when reading (a corrupt length must not make us allocate GBs).
 _MAX_DOCUMENT = MAX_TEXT_CHUNK_BYTES
-SEED_RANGE = (-(2**63), 2**63 - 1)  # what SQLite's INTEGER can hold
-
-
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-@dataclass
-class ImageMetadata:
-    """Everything FluxDesk embeds in an image file (and reads back from it)."""
-
-    request: dict[str, Any]
-    seed: int
-    model: str
-    index: int
-    width: int
-    height: int
-    output_format: str
-    nsfw: bool
-    timings: dict[str, float]
-    created: str
-    app_version: str
-    favourite: bool = False
-    rating: int = 0
-    notes: str = ""
-    tags: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def prompt(self) -> str:
-        return str(self.request.get("prompt", ""))
-
-    @classmethod
-    def for_image(
-        cls,
-        request: GenerationRequest,
-        *,
-        seed: int,
-        index: int,
-        width: int,
-        height: int,
-        nsfw: bool = False,
-        timings: Mapping[str, float] | None = None,
-        created: str | None = None,
-        output_format: OutputFormat | None = None,
-    ) -> ImageMetadata:
-        """Metadata for one freshly generated image (the generation code's entry point).
-
-        ``output_format`` is the format the file really has, when the server chose
-        another than the request asked for.
-        """
-        fields = request.to_fields()
-        fields["seed"] = seed  # the seed actually used, so the file alone can re-run it
-        return cls(
-            request=fields,
-            seed=seed,
-            model=request.model,
-            index=index,
-            width=width,
-            height=height,
-            output_format=(output_format or request.output_format).value,
-            nsfw=nsfw,
-            timings=dict(timings or {}),
-            created=created or utc_now_iso(),
-            app_version=__version__,
-        )
-
-    def with_review(
-        self,
-        *,
-        favourite: bool | None = None,
-        rating: int | None = None,
-        notes: str | None = None,
-        tags: tuple[str, ...] | list[str] | None = None,
-    ) -> ImageMetadata:
-        updated = replace(
-            self,
-            favourite=self.favourite if favourite is None else favourite,
-            rating=self.rating if rating is None else rating,
-            notes=self.notes if notes is None else notes,
-            tags=self.tags if tags is None else normalize_tags(tags),
-        )
-        _check_review(updated.favourite, updated.rating, updated.notes, updated.tags)
-        return updated
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "fluxdesk": METADATA_VERSION,
-            "app_version": self.app_version,
-            "created": self.created,
-            "model": self.model,
-            "seed": self.seed,
-            "index": self.index,
-            "width": self.width,
-            "height": self.height,
-            "output_format": self.output_format,
-            "nsfw": self.nsfw,
-            "timings": dict(self.timings),
-            "request": dict(self.request),
-            "favourite": self.favourite,
-            "rating": self.rating,
-            "notes": self.notes,
-            "tags": list(self.tags),
-        }
-
-    @classmethod
-    def from_json(cls, data: Any) -> ImageMetadata:
-        """Parse a document; user review fields may be missing, anything malformed is a ValueError."""
-        if not isinstance(data, Mapping):
-            raise ValueError("metadata: not a JSON object")
-        request = data.get("request")
-        if not isinstance(request, Mapping) or not isinstance(request.get("prompt"), str):
-            raise ValueError("metadata: 'request' must be an object with a 'prompt'")
-        seed = _int(data, "seed")
-        if not SEED_RANGE[0] <= seed <= SEED_RANGE[1]:
-            raise ValueError(f"metadata: seed {seed} does not fit in 64 bits")
-        output_format = _str(data, "output_format").lower()
-        if output_format not in {f.value for f in OutputFormat}:
-            raise ValueError(f"metadata: unknown output_format {output_format!r}")
-        timings_raw = data.get("timings", {})
-        if not isinstance(timings_raw, Mapping):
-            raise ValueError("metadata: 'timings' must be an object")
-        timings: dict[str, float] = {}
-        for key, value in timings_raw.items():
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise ValueError(f"metadata: timing {key!r} is not a number")
-            timings[str(key)] = float(value)
-        nsfw = data.get("nsfw", False)
-        if not isinstance(nsfw, bool):
-            raise ValueError("metadata: 'nsfw' must be true or false")
-        created = _str(data, "created")
-        parse_iso(created)  # raises ValueError on garbage
-        favourite = data.get("favourite", False)
-        rating = data.get("rating", 0)
-        notes = data.get("notes", "")
-        tags_raw = data.get("tags", [])
-        if not isinstance(tags_raw, list | tuple) or not all(isinstance(t, str) for t in tags_raw):
-            raise ValueError("metadata: 'tags' must be a list of strings")
-        tags = normalize_tags(tags_raw)
-        _check_review(favourite, rating, notes, tags)
-        model = data.get("model", MODEL_ID)
-        app_version = data.get("app_version", "")
-        if not isinstance(model, str) or not isinstance(app_version, str):
-            raise ValueError("metadata: 'model' and 'app_version' must be strings")
-        return cls(
-            request=dict(request),
-            seed=seed,
-            model=model,
-            index=_int(data, "index"),
-            width=_int(data, "width"),
-            height=_int(data, "height"),
-            output_format=output_format,
-            nsfw=nsfw,
-            timings=timings,
-            created=created,
-            app_version=app_version,
-            favourite=favourite,
-            rating=rating,
-            notes=notes,
-            tags=tags,
-        )
-
-    def to_request(self, with_seed: bool = True) -> GenerationRequest:
-        """The request that made this image (same seed by default), validated afresh."""
-        raw = dict(self.request)
-        raw["seed"] = self.seed if with_seed else None
-        raw.pop("model", None)
-        request, problems = build_request(raw)
-        if request is None:
-            raise ValueError("metadata: stored request is invalid: " + "; ".join(map(str, problems)))
-        return request
-
-    def dumps(self) -> bytes:
-        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def normalize_tags(tags: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    """Trimmed, non-empty, de-duplicated (first spelling wins, case-insensitive), in order."""
-    seen: set[str] = set()
-    out: list[str] = []
-    for tag in tags:
-        text = " ".join(str(tag).split())
-        if text and text.casefold() not in seen:
-            seen.add(text.casefold())
-            out.append(text)
-    return tuple(out)
-
-
-def parse_iso(text: str) -> datetime:
-    """ISO-8601 to an aware UTC datetime; naive means UTC; 'Z' accepted (3.10 lacks it)."""
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ValueError(f"metadata: 'created' is not an ISO-8601 time: {text!r}") from exc
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-def _check_review(favourite: Any, rating: Any, notes: Any, tags: Any) -> None:
-    if not isinstance(favourite, bool):
-        raise ValueError("metadata: 'favourite' must be true or false")
-    if isinstance(rating, bool) or not isinstance(rating, int) or not 0 <= rating <= 5:
-        raise ValueError(f"metadata: 'rating' must be a whole number from 0 to 5 (got {rating!r})")
-    if not isinstance(notes, str):
-        raise ValueError("metadata: 'notes' must be a string")
-    if not isinstance(tags, tuple) or not all(isinstance(t, str) for t in tags):
-        raise ValueError("metadata: 'tags' must be strings")
-
-
-def _int(data: Mapping[str, Any], key: str) -> int:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"metadata: {key!r} must be a whole number (got {value!r})")
-    return value
-
-
-def _str(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str):
-        raise ValueError(f"metadata: {key!r} must be a string (got {value!r})")
-    return value
 
 
 # --------------------------------------------------------------------------- embedding
@@ -292,29 +62,29 @@ def image_format(data: bytes) -> str | None:
     return None
 
 
-def embed(data: bytes, meta: ImageMetadata) -> bytes:
-    """The same encoded image with ``meta`` embedded (any previous FluxDesk block replaced),
+def embed(data: bytes, record: ImageRecord) -> bytes:
+    """The same encoded image with ``record`` embedded (any previous FluxDesk block replaced),
     together with the standard blocks other tools read (XMP, A1111 ``parameters``: see
     :mod:`fluxdesk.core.interop.write`), all before the image data."""
     from fluxdesk.core.interop.write import embed_all
 
-    document = meta.dumps()
+    document = record.dumps()
     kind = image_format(data)
     if kind == "png":
-        return embed_all(data, meta.to_json(), _png_itxt(document))
+        return embed_all(data, record.to_document(), _png_itxt(document))
     if kind == "jpeg":
-        return embed_all(data, meta.to_json(), _jpeg_app11(document))
+        return embed_all(data, record.to_document(), _jpeg_app11(document))
     raise ValueError("not a PNG or JPEG image")
 
 
-def embed_file(path: str | os.PathLike[str], meta: ImageMetadata) -> int:
-    """Embed ``meta`` into the file at ``path`` in place, fsync it, return its new size.
+def embed_file(path: str | os.PathLike[str], record: ImageRecord) -> int:
+    """Embed ``record`` into the file at ``path`` in place, fsync it, return its new size.
 
     For a temp file the caller owns (not atomic). The blocks go before the image data,
     so the file is rewritten whole.
     """
     with open(path, "r+b") as fh:
-        data = embed(fh.read(), meta)
+        data = embed(fh.read(), record)
         fh.seek(0)
         fh.write(data)
         fh.truncate()
@@ -323,20 +93,20 @@ def embed_file(path: str | os.PathLike[str], meta: ImageMetadata) -> int:
         return fh.tell()
 
 
-def read_bytes(data: bytes) -> ImageMetadata | None:
+def read_bytes(data: bytes) -> ImageRecord | None:
     """Embedded metadata, or None if the image has none. ValueError if not PNG/JPEG or damaged."""
     return _read_stream(io.BytesIO(data))
 
 
-def read_file(path: str | os.PathLike[str]) -> ImageMetadata | None:
+def read_file(path: str | os.PathLike[str]) -> ImageRecord | None:
     with open(path, "rb") as stream:
         return _read_stream(stream)
 
 
-def rewrite_file(path: str | os.PathLike[str], meta: ImageMetadata) -> None:
+def rewrite_file(path: str | os.PathLike[str], record: ImageRecord) -> None:
     """Replace the embedded metadata of ``path`` atomically (OSError on I/O failure)."""
     target = Path(path)
-    data = embed(target.read_bytes(), meta)
+    data = embed(target.read_bytes(), record)
     write_atomic(target, data)
 
 
@@ -370,15 +140,17 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _parse_document(raw: bytes) -> ImageMetadata:
+def _parse_document(raw: bytes) -> ImageRecord:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"metadata: not UTF-8 JSON ({exc})") from exc
-    return ImageMetadata.from_json(data)
+    except RecursionError as exc:  # JSON nested deeper than Python's recursion limit
+        raise ValueError("metadata: JSON nested too deeply") from exc
+    return ImageRecord.from_document(data)
 
 
-def _read_stream(stream: BinaryIO) -> ImageMetadata | None:
+def _read_stream(stream: BinaryIO) -> ImageRecord | None:
     head = stream.read(8)
     if head == _PNG_SIGNATURE:
         raw = _png_find(stream)

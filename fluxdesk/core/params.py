@@ -28,7 +28,7 @@ SIDE_STEP = 32
 # decoding (decompression-bomb guard).
 MAX_IMAGE_PIXELS = SIDE_MAX * SIDE_MAX
 SEED_MIN = 1
-SEED_MAX = 2**63 - 1  # (until the library stores unsigned 64-bit seeds: then 2**64 - 1)
+SEED_MAX = 2**64 - 1  # the library stores every one exactly (core/library/rows.py)
 
 
 class OutputFormat(str, enum.Enum):

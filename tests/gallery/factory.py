@@ -10,8 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from fluxdesk.core.library.store import Library, LibraryItem
-from fluxdesk.core.metadata import ImageMetadata
+from fluxdesk.core.library.record import ImageRecord
+from fluxdesk.core.library.store import Library
 from fluxdesk.core.params import OutputFormat, SizePreset
 from fluxdesk.core.request import CustomSize, GenerationRequest
 
@@ -65,7 +65,7 @@ def add_image(
     steps: int | None = None,
     seed: int | None = None,
     nsfw: bool = False,
-) -> LibraryItem:
+) -> ImageRecord:
     fmt = fmt or ("png" if n % 3 else "jpeg")
     request = GenerationRequest(
         prompt=prompt or f"{PROMPTS[n % len(PROMPTS)]} #{n}",
@@ -77,7 +77,7 @@ def add_image(
     width, height = request.dimensions
     when = created or NOW - timedelta(hours=7 * n)
     seed = seed if seed is not None else 1000 + n * 7919
-    meta = ImageMetadata.for_image(
+    meta = ImageRecord.for_image(
         request,
         seed=seed,
         index=0,

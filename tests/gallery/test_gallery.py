@@ -11,6 +11,7 @@ from fluxdesk.core import metadata as md
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.library import thumbnail_cache as tc
 from fluxdesk.core.library.queries import ItemFilter
+from fluxdesk.core.library.record import parse_iso
 from fluxdesk.core.library.store import Library
 from fluxdesk.core.library.thumbnail_cache import ThumbKey, cache_path
 from fluxdesk.ui.library.gallery import GalleryWidget
@@ -89,11 +90,11 @@ def test_search_as_you_type_and_filters(qtbot, gallery: GalleryWidget, library: 
     gallery.rating.setCurrentIndex(0)
 
     gallery.dates.setCurrentIndex(gallery.dates.findData("custom"))
-    day = md.parse_iso(first.created).astimezone().date()
+    day = parse_iso(first.created).astimezone().date()
     gallery.date_from.setDate(day)
     gallery.date_to.setDate(day)
     shown = [gallery.model.item(r) for r in range(gallery.model.rowCount())]
-    days = {md.parse_iso(i.created).astimezone().date() for i in shown if i}
+    days = {parse_iso(i.created).astimezone().date() for i in shown if i}
     assert days == {day}
     gallery.search.setText("no-such-word-anywhere")
     qtbot.waitUntil(lambda: gallery.model.rowCount() == 0, timeout=2000)

@@ -13,7 +13,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QToolButton, QWidget
 
 from fluxdesk.core.context import AppContext
-from fluxdesk.core.library.store import Library, LibraryItem
+from fluxdesk.core.library.record import ImageRecord
+from fluxdesk.core.library.store import Library
 from fluxdesk.ui.library.compare import CompareDialog
 from fluxdesk.ui.library.gallery import GalleryWidget
 from fluxdesk.ui.library.gallery_details import EMPTY_TEXT, param_text, timings_text
@@ -168,7 +169,7 @@ def test_details_speak_the_forms_language(qtbot, gallery: GalleryWidget, berlin:
     assert param_text("output_format", "png") == "PNG"
 
 
-def _item(gallery: GalleryWidget, row: int) -> LibraryItem:
+def _item(gallery: GalleryWidget, row: int) -> ImageRecord:
     item = gallery.model.item(row)
     assert item is not None
     return item
@@ -177,7 +178,7 @@ def _item(gallery: GalleryWidget, row: int) -> LibraryItem:
 def test_compare_table_speaks_the_forms_language(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-untyped-def]
     a = _item(gallery, 0)  # landscape_4_3, JPEG
     b = _item(gallery, 1)  # square_hd, PNG
-    b = replace(b, params={**b.params, "guidance_scale": None})  # "server default"
+    b = replace(b, request={**b.request, "guidance_scale": None})  # "server default"
     dialog = CompareDialog(a, b, gallery)
     qtbot.addWidget(dialog)
     rows = {r.key: r for r in dialog.rows}

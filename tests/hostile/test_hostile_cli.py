@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from fluxdesk.core.metadata import ImageMetadata, embed
+from fluxdesk.core.library.record import ImageRecord
+from fluxdesk.core.metadata import embed
 from fluxdesk.core.request import validated_request
 from tests.hostile.server import HostileServer, file_route, json_route, redirect_route, trickle_route
 
@@ -76,9 +77,7 @@ def assert_no_raw_controls(*texts: str) -> None:
 
 
 def test_prompts_from_files_are_printed_escaped(home: Path) -> None:
-    meta = ImageMetadata.for_image(
-        validated_request({"prompt": "a fox"}), seed=7, index=0, width=64, height=64
-    )
+    meta = ImageRecord.for_image(validated_request({"prompt": "a fox"}), seed=7, index=0, width=64, height=64)
     meta.request["prompt"] = f"{OSC}a fox {CSI}"
     out = io.BytesIO()
     Image.new("RGB", (64, 64)).save(out, "PNG")

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.limits import MAX_TEXT_CHUNK_BYTES, TooLargeError, inflate_bounded
-from fluxdesk.core.metadata import PNG_KEYWORD, ImageMetadata, embed, read_bytes, read_file
+from fluxdesk.core.metadata import PNG_KEYWORD, embed, read_bytes, read_file
 from fluxdesk.core.request import validated_request
 
 INFLATED = 64 * 1024 * 1024  # four times the limit; compresses to ~64 KB (a real attack: 1 GiB)
@@ -22,9 +23,7 @@ INFLATED = 64 * 1024 * 1024  # four times the limit; compresses to ~64 KB (a rea
 def real_fluxdesk_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (64, 64), (10, 20, 30)).save(out, "PNG")
-    meta = ImageMetadata.for_image(
-        validated_request({"prompt": "a fox"}), seed=7, index=0, width=64, height=64
-    )
+    meta = ImageRecord.for_image(validated_request({"prompt": "a fox"}), seed=7, index=0, width=64, height=64)
     return embed(out.getvalue(), meta)
 
 

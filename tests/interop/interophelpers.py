@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image
 
-from fluxdesk.core.metadata import ImageMetadata
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.params import OutputFormat
 from fluxdesk.core.request import GenerationRequest
 
@@ -43,7 +43,7 @@ def make_meta(
     size: tuple[int, int] = (64, 48),
     steps: int | None = 28,
     guidance: float | None = 3.5,
-) -> ImageMetadata:
+) -> ImageRecord:
     request = GenerationRequest(
         prompt=prompt,
         seed=seed,
@@ -51,9 +51,7 @@ def make_meta(
         num_inference_steps=steps,
         guidance_scale=guidance,
     )
-    return ImageMetadata.for_image(
-        request, seed=seed, index=0, width=size[0], height=size[1], created=CREATED
-    )
+    return ImageRecord.for_image(request, seed=seed, index=0, width=size[0], height=size[1], created=CREATED)
 
 
 def exiftool(path: Path, *tags: str) -> dict[str, Any]:

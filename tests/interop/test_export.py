@@ -23,6 +23,7 @@ from fluxdesk.core.interop.clean import clean_copy
 from fluxdesk.core.interop.export import ExportOptions, TemplateError, check_template, export, plan
 from fluxdesk.core.interop.upgrade import needs_upgrade
 from fluxdesk.core.interop.xmp import TRAINED_ALGORITHMIC_MEDIA
+from fluxdesk.core.library.record import parse_iso
 from fluxdesk.core.library.store import Library
 from fluxdesk.core.params import OutputFormat
 
@@ -33,7 +34,7 @@ def add(
     library: Library, fmt: str, seed: int, *, prompt: str = SECRET, size: tuple[int, int] = (64, 48)
 ) -> int:
     meta = make_meta(prompt, seed=seed, fmt=fmt, size=size)
-    final = library.reserve_path(md.parse_iso(meta.created), prompt, seed, 0, OutputFormat(fmt))
+    final = library.reserve_path(parse_iso(meta.created), prompt, seed, 0, OutputFormat(fmt))
     temp = library.temp_path_for(final)
     temp.write_bytes(image_bytes(fmt, size, **({"quality": 85} if fmt == "jpeg" else {})))
     item = library.commit(temp, final, meta)

@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image
 
-from fluxdesk.core.metadata import ImageMetadata
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.params import OutputFormat
 from fluxdesk.core.request import GenerationRequest
 
@@ -40,9 +40,9 @@ def make_meta(
     size: tuple[int, int] = (64, 48),
     created: str = CREATED,
     nsfw: bool = False,
-) -> ImageMetadata:
+) -> ImageRecord:
     request = GenerationRequest(prompt=prompt, output_format=OutputFormat(fmt), guidance_scale=3.5)
-    return ImageMetadata.for_image(
+    return ImageRecord.for_image(
         request,
         seed=seed,
         index=index,

@@ -13,7 +13,7 @@ from libhelpers import CREATED, image_bytes, make_meta, pixels
 from PIL import Image
 
 from fluxdesk.core import metadata as md
-from fluxdesk.core.metadata import ImageMetadata
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.params import OutputFormat
 
 
@@ -213,10 +213,10 @@ def test_damaged_document_raises_value_error() -> None:
 
 
 def test_from_json_tolerates_missing_user_fields() -> None:
-    doc = make_meta().to_json()
+    doc = make_meta().to_document()
     for key in ("favourite", "rating", "notes", "tags"):
         del doc[key]
-    meta = ImageMetadata.from_json(doc)
+    meta = ImageRecord.from_document(doc)
     assert (meta.favourite, meta.rating, meta.notes, meta.tags) == (False, 0, "", ())
     assert meta.prompt == "a red fox in snow" and meta.created == CREATED
 
@@ -239,9 +239,9 @@ def test_from_json_tolerates_missing_user_fields() -> None:
     ],
 )
 def test_from_json_rejects_garbage(patch: dict | None) -> None:
-    doc = None if patch is None else {**make_meta().to_json(), **patch}
+    doc = None if patch is None else {**make_meta().to_document(), **patch}
     with pytest.raises(ValueError):
-        ImageMetadata.from_json(doc)
+        ImageRecord.from_document(doc)
 
 
 def test_to_request_with_and_without_seed() -> None:

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from fluxdesk.core.library.contact_sheet import entry_for_item
-from fluxdesk.core.library.store import LibraryItem
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.results import seed_label
 
 
-def _item(index: int, num_images: int) -> LibraryItem:
-    return LibraryItem(
+def _item(index: int, num_images: int) -> ImageRecord:
+    return ImageRecord(
         id=1,
         path=Path("x.png"),
-        prompt="p",
+        request={"prompt": "p", "num_images": num_images},
         seed=42,
         created="2026-11-25T10:00:00+00:00",
         width=1024,
         height=768,
         output_format="png",
         nsfw=False,
-        params={"num_images": num_images},
         timings={},
         file_size=1,
         favourite=False,
@@ -29,6 +29,7 @@ def _item(index: int, num_images: int) -> LibraryItem:
         tags=(),
         model="flux-realism",
         index=index,
+        app_version="",
     )
 
 
@@ -41,5 +42,5 @@ def test_seed_lines_say_which_image_of_the_batch() -> None:
 
 def test_ratings_show_out_of_five() -> None:
     item = _item(0, 1)
-    rated = LibraryItem(**{**item.__dict__, "rating": 2, "favourite": True})
+    rated = replace(item, rating=2, favourite=True)
     assert entry_for_item(rated).details[-1] == "♥ ★★☆☆☆"

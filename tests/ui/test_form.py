@@ -147,7 +147,7 @@ def test_the_longest_seed_is_shown_whole(qtbot) -> None:  # type: ignore[no-unty
     panel.form.set_value(F.SEED, str(P.SEED_MAX))
     edit = panel.seed_edit
     edit.setCursorPosition(0)
-    # All 19 digits fit beside the clear button: none scrolled out at either end.
+    # All 20 digits fit beside the clear button: none scrolled out at either end.
     needed = edit.fontMetrics().horizontalAdvance(edit.text())
     assert edit.width() >= needed + SEED_EDIT_EXTRA - 1
 

@@ -20,7 +20,7 @@ SIZES = ((900, 600), (900, 820), (1280, 820), (1920, 1080))
 def test_captions_show_the_whole_seed_at_every_size(qtbot, window: MainWindow, count: int) -> None:  # type: ignore[no-untyped-def]
     window.form.set_value(F.PROMPT, "A lighthouse on a basalt cliff at dusk, long exposure, waves, 35mm")
     window.form.set_value(F.NUM_IMAGES, count)
-    window.form.set_value(F.SEED, str(SEED_MAX))  # the longest seed: 19 digits
+    window.form.set_value(F.SEED, str(SEED_MAX))  # the longest seed: 20 digits
     with qtbot.waitSignal(window.image_saved, timeout=15_000) as blocker:
         window.generate()
     assert blocker.args[0].output.result.seed == SEED_MAX

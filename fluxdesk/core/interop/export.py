@@ -74,7 +74,7 @@ def check_template(template: str) -> None:
 def render_name(template: str, item: Any) -> str:
     """The file stem ``template`` gives for a library item (no extension, no suffix)."""
     from fluxdesk.core.library.naming import slugify
-    from fluxdesk.core.metadata import parse_iso
+    from fluxdesk.core.library.record import parse_iso
 
     try:
         created = parse_iso(item.created)
@@ -156,7 +156,7 @@ def record_of(item: Any) -> dict[str, Any]:
         meta = md.read_file(item.path)
     except (OSError, ValueError):
         meta = None
-    record = meta.to_json() if meta is not None else dict(item.to_json())
+    record = meta.to_document() if meta is not None else dict(item.to_json())
     record.pop("path", None)
     return {"id": item.id, **record}
 

@@ -30,21 +30,23 @@ IMPORT_SUFFIXES = (".png", ".jpg", ".jpeg")
 class ImportReport:
     """What an import added, and what it skipped and why."""
 
-    added: list[Any] = field(default_factory=list)  # LibraryItems
+    added: list[Any] = field(default_factory=list)  # ImageRecords
     duplicates: list[str] = field(default_factory=list)  # paths whose bytes are in the library
     skipped: list[str] = field(default_factory=list)  # "path: reason"
 
 
 def record_from_reading(reading: Reading, created: str) -> Any:
-    """An ImageMetadata for the index from what a foreign file says (None-free)."""
-    from fluxdesk.core.metadata import SEED_RANGE, ImageMetadata
+    """An ImageRecord for the index from what a foreign file says (None-free; seed 0 when
+    the file names none: see UNKNOWN_SEED)."""
+    from fluxdesk.core.library.record import UNKNOWN_SEED, ImageRecord
+    from fluxdesk.core.params import valid_seed
 
     request = dict(reading.request) if reading.request else {"prompt": reading.prompt or ""}
     request.pop("model", None)
-    seed = reading.seed if reading.seed is not None and SEED_RANGE[0] <= reading.seed <= SEED_RANGE[1] else 0
+    seed = reading.seed if reading.seed is not None and valid_seed(reading.seed) else UNKNOWN_SEED
     with open(reading.path, "rb") as fh:
         kind = "png" if fh.read(8).startswith(b"\x89PNG") else "jpeg"
-    return ImageMetadata(
+    return ImageRecord(
         request=request,
         seed=seed,
         model=SOURCE_NAMES.get(reading.source or "", "unknown"),
@@ -164,7 +166,7 @@ def _import_one(library: Any, path: Path, known: _LibraryHashes, root: Path, rep
 
 
 def _copy_in(library: Any, data: bytes, record: Any, mtime: float) -> Any:
-    from fluxdesk.core.metadata import parse_iso
+    from fluxdesk.core.library.record import parse_iso
     from fluxdesk.core.params import OutputFormat
 
     created = parse_iso(record.created)

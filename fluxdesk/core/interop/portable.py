@@ -48,7 +48,7 @@ class Portable(NamedTuple):
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Portable:
-        """From FluxDesk's JSON document (``ImageMetadata.to_json()``); unknown values stay None."""
+        """From FluxDesk's JSON document (``ImageRecord.to_document()``); unknown values stay None."""
         request = record.get("request")
         request = request if isinstance(request, Mapping) else {}
         version = record.get("app_version")

@@ -57,7 +57,7 @@ class Reading:
     request: dict[str, Any] | None = None  # FluxDesk request fields (build_request shape)
     unmapped: list[str] = field(default_factory=list)  # what has no place in a flux-realism request
     notes: list[str] = field(default_factory=list)  # blocks skipped or damaged
-    record: Any = None  # FluxDesk's own ImageMetadata, for its files
+    record: Any = None  # FluxDesk's own ImageRecord, for its files
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,7 +25,7 @@ from fluxdesk.core.paths import new_file_mode
 from fluxdesk.core.results import seed_label
 
 if TYPE_CHECKING:
-    from fluxdesk.core.library.store import LibraryItem
+    from fluxdesk.core.library.record import ImageRecord
 
 CAPTIONED = tuple(spec for spec in P.SWEEP_SPECS if spec is not P.SEED)
 DPI = 150
@@ -67,7 +67,7 @@ class SheetEntry:
     details: tuple[str, ...] = ()  # short lines under the prompt: seed, size, steps…
 
 
-def entry_for_item(item: LibraryItem) -> SheetEntry:
+def entry_for_item(item: ImageRecord) -> SheetEntry:
     p = item.params
     parts = [f"{item.width}×{item.height}", item.output_format.upper()]
     # The parameters that change an image's look, as a sweep's cells name them (the seed

@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from fluxdesk.core import metadata as md
 from fluxdesk.core.library.naming import to_utc
+from fluxdesk.core.library.record import parse_iso
 from fluxdesk.core.params import OutputFormat
 
 DateLike = date | datetime | str
@@ -22,7 +22,7 @@ def bound_ts(value: DateLike, *, end: bool) -> float:
     """Filter bound in Unix seconds; a bare date covers that whole UTC day."""
     if isinstance(value, str):
         text = value.strip()
-        value = date.fromisoformat(text) if len(text) == 10 else md.parse_iso(text)
+        value = date.fromisoformat(text) if len(text) == 10 else parse_iso(text)
     if isinstance(value, datetime):
         return to_utc(value).timestamp()
     start = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)

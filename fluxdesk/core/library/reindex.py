@@ -31,9 +31,10 @@ class ReindexReport:
     added: int = 0
     updated: int = 0
     removed: int = 0
-    skipped_without_metadata: int = 0
+    skipped_without_metadata: int = 0  # plain images: no FluxDesk block at all
     unchanged: int = 0
     unreadable: list[str] = field(default_factory=list)  # relative paths with damaged metadata
+    reasons: dict[str, str] = field(default_factory=dict)  # why, for each unreadable path
 
 
 def reindex(library: Library) -> ReindexReport:
@@ -77,22 +78,24 @@ def reindex(library: Library) -> ReindexReport:
             report.unchanged += 1
             continue
         try:
-            meta = md.read_file(path)
-        except ValueError:
+            record = md.read_file(path)
+        except ValueError as exc:
+            # One damaged or hostile file is skipped and named; it never stops the rest.
             report.unreadable.append(rel)
-            report.skipped_without_metadata += 1
+            report.reasons[rel] = str(exc)
             continue
         except OSError as exc:
             raise LibraryError(os_message(exc, path, "read")) from exc
-        if meta is None:
+        if record is None:
             # Another tool's image imported byte for byte: indexed from its own parameters.
             from fluxdesk.core.interop.importing import foreign_record
 
-            meta = foreign_record(path)
-        if meta is None:
+            record = foreign_record(path)
+        if record is None:
             report.skipped_without_metadata += 1
             continue
-        batch.append((previous is not None, row_values(meta, rel, size=stat.st_size, mtime=stat.st_mtime)))
+        values = row_values(record, rel, size=stat.st_size, mtime=stat.st_mtime)
+        batch.append((previous is not None, values))
         if len(batch) >= BATCH:
             flush()
     flush()

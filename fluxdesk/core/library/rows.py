@@ -1,111 +1,74 @@
-"""How an image's record becomes an index row and back."""
+"""How an image's record becomes an index row and back.
+
+Seeds run from 1 to 2**64-1 (the catalogue's seed rule) but SQLite's INTEGER is signed
+64-bit, so the ``seed_shifted`` column holds ``seed - 2**63``: every seed fits exactly,
+and the order of the column is the order of the seeds (sorting and comparisons in SQL
+keep working).
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fluxdesk.core import metadata as md
-from fluxdesk.core.metadata import ImageMetadata
-from fluxdesk.core.request import GenerationRequest, build_request
+from fluxdesk.core.library.record import ImageRecord, parse_iso
+
+SEED_SHIFT = 2**63
 
 
-@dataclass(frozen=True)
-class LibraryItem:
-    """One indexed image: its file, its parameters and the user's review."""
-
-    id: int
-    path: Path
-    prompt: str
-    seed: int
-    created: str
-    width: int
-    height: int
-    output_format: str
-    nsfw: bool
-    params: dict[str, Any]
-    timings: dict[str, float]
-    file_size: int
-    favourite: bool
-    rating: int
-    notes: str
-    tags: tuple[str, ...]
-    model: str
-    index: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "path": str(self.path),
-            "prompt": self.prompt,
-            "seed": self.seed,
-            "created": self.created,
-            "width": self.width,
-            "height": self.height,
-            "format": self.output_format,
-            "nsfw": self.nsfw,
-            "parameters": dict(self.params),
-            "favourite": self.favourite,
-            "rating": self.rating,
-            "notes": self.notes,
-            "tags": list(self.tags),
-        }
-
-    def to_request(self, with_seed: bool = True) -> GenerationRequest:
-        raw = dict(self.params)
-        raw["seed"] = self.seed if with_seed else None
-        request, problems = build_request(raw)
-        if request is None:
-            raise ValueError("stored request is invalid: " + "; ".join(map(str, problems)))
-        return request
+def seed_column(seed: int) -> int:
+    """The stored form of ``seed`` (a signed 64-bit integer)."""
+    return seed - SEED_SHIFT
 
 
-def row_values(meta: ImageMetadata, rel: str, *, size: int, mtime: float) -> dict[str, Any]:
-    """The columns of ``meta``'s row (without the save state: see schema.UPSERT)."""
-    request = meta.request
+def seed_from_column(value: int) -> int:
+    return value + SEED_SHIFT
+
+
+def row_values(record: ImageRecord, rel: str, *, size: int, mtime: float) -> dict[str, Any]:
+    """The columns of ``record``'s row (without the save state: see schema.UPSERT)."""
+    request = record.request
     return {
         "path": rel,
-        "prompt": meta.prompt,
-        "seed": meta.seed,
-        "created": meta.created,
-        "created_ts": md.parse_iso(meta.created).timestamp(),
-        "width": meta.width,
-        "height": meta.height,
-        "output_format": meta.output_format,
-        "nsfw": int(meta.nsfw),
-        "guidance_scale": _opt_float(request.get("guidance_scale")),
-        "num_inference_steps": _opt_int(request.get("num_inference_steps")),
-        "num_images": _opt_int(request.get("num_images")) or 1,
-        "image_index": meta.index,
-        "model": meta.model,
-        "params_json": json.dumps({**request, "seed": meta.seed}, ensure_ascii=False),
-        "timings_json": json.dumps(meta.timings),
-        "app_version": meta.app_version,
+        "prompt": record.prompt,
+        "seed_shifted": seed_column(record.seed),
+        "created": record.created,
+        "created_ts": parse_iso(record.created).timestamp(),
+        "width": record.width,
+        "height": record.height,
+        "output_format": record.output_format,
+        "nsfw": int(record.nsfw),
+        "guidance_scale": request.get("guidance_scale"),
+        "num_inference_steps": request.get("num_inference_steps"),
+        "num_images": request.get("num_images") or 1,
+        "image_index": record.index,
+        "model": record.model,
+        "params_json": json.dumps(dict(request), ensure_ascii=False),
+        "timings_json": json.dumps(dict(record.timings)),
+        "app_version": record.app_version,
         "file_size": size,
         "mtime": mtime,
-        "favourite": int(meta.favourite),
-        "rating": meta.rating,
-        "notes": meta.notes,
-        "tags": json.dumps(list(meta.tags), ensure_ascii=False),
+        "favourite": int(record.favourite),
+        "rating": record.rating,
+        "notes": record.notes,
+        "tags": json.dumps(list(record.tags), ensure_ascii=False),
     }
 
 
-def item_from_row(root: Path, row: sqlite3.Row) -> LibraryItem:
-    """The item a row read with schema.COLUMNS describes; ``root`` is the library's folder."""
-    return LibraryItem(
+def record_from_row(root: Path, row: sqlite3.Row) -> ImageRecord:
+    """The record a row read with schema.COLUMNS holds; ``root`` is the library's folder."""
+    return ImageRecord(
         id=row["id"],
         path=root / row["path"],
-        prompt=row["prompt"],
-        seed=row["seed"],
+        request=json.loads(row["params_json"]),
+        seed=seed_from_column(row["seed_shifted"]),
         created=row["created"],
         width=row["width"],
         height=row["height"],
         output_format=row["output_format"],
         nsfw=bool(row["nsfw"]),
-        params=json.loads(row["params_json"]),
         timings=json.loads(row["timings_json"]),
         file_size=row["file_size"],
         favourite=bool(row["favourite"]),
@@ -114,12 +77,5 @@ def item_from_row(root: Path, row: sqlite3.Row) -> LibraryItem:
         tags=tuple(json.loads(row["tags"])),
         model=row["model"],
         index=row["image_index"],
+        app_version=row["app_version"],
     )
-
-
-def _opt_float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _opt_int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None

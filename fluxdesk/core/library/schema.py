@@ -84,8 +84,28 @@ def _migrate_1(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_2(conn: sqlite3.Connection) -> None:
+    """Seeds 1…2**64-1 (the seed rule): the column holds seed - 2**63 (see rows.py), and
+    the request JSON no longer repeats the seed (the record holds it once).
+
+    A row with a negative seed (which version 1 let through, and no seed rule allows) is
+    dropped: its file stays, and a reindex names it as a file it cannot use. Seed 0 stays:
+    an imported image whose tool named no seed (record.UNKNOWN_SEED).
+    """
+    _run_script(
+        conn,
+        """
+        DELETE FROM images WHERE seed < 0;
+        ALTER TABLE images RENAME COLUMN seed TO seed_shifted;
+        UPDATE images SET
+            seed_shifted = seed_shifted + (-9223372036854775807 - 1),
+            params_json = json_remove(params_json, '$.seed');
+        """,
+    )
+
+
 # Index i migrates user_version i -> i + 1. Append only; never edit a shipped step.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -111,24 +131,24 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 # What a row is read with (see queries.item_from_row).
 COLUMNS = (
-    "id, path, prompt, seed, created, width, height, output_format, nsfw, params_json, "
-    "timings_json, file_size, favourite, rating, notes, tags, model, image_index"
+    "id, path, prompt, seed_shifted, created, width, height, output_format, nsfw, params_json, "
+    "timings_json, file_size, favourite, rating, notes, tags, model, image_index, app_version"
 )
 
 UPSERT = """
 INSERT INTO images (
-    path, prompt, seed, created, created_ts, width, height, output_format, nsfw,
+    path, prompt, seed_shifted, created, created_ts, width, height, output_format, nsfw,
     guidance_scale, num_inference_steps, num_images, image_index, model, params_json,
     timings_json, app_version, file_size, mtime, favourite, rating, notes, tags,
     state, writer, pending_since
 ) VALUES (
-    :path, :prompt, :seed, :created, :created_ts, :width, :height, :output_format, :nsfw,
+    :path, :prompt, :seed_shifted, :created, :created_ts, :width, :height, :output_format, :nsfw,
     :guidance_scale, :num_inference_steps, :num_images, :image_index, :model, :params_json,
     :timings_json, :app_version, :file_size, :mtime, :favourite, :rating, :notes, :tags,
     :state, :writer, :pending_since
 )
 ON CONFLICT (path) DO UPDATE SET
-    prompt = excluded.prompt, seed = excluded.seed, created = excluded.created,
+    prompt = excluded.prompt, seed_shifted = excluded.seed_shifted, created = excluded.created,
     created_ts = excluded.created_ts, width = excluded.width, height = excluded.height,
     output_format = excluded.output_format, nsfw = excluded.nsfw,
     guidance_scale = excluded.guidance_scale, num_inference_steps = excluded.num_inference_steps,

@@ -26,6 +26,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,11 +37,11 @@ from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library import naming
 from fluxdesk.core.library.failures import os_message, sqlite_env_message
 from fluxdesk.core.library.queries import ItemFilter, where
+from fluxdesk.core.library.record import UNKNOWN_SEED, ImageRecord
 from fluxdesk.core.library.reindex import ReindexReport, reindex
-from fluxdesk.core.library.rows import LibraryItem, item_from_row, row_values
+from fluxdesk.core.library.rows import record_from_row, row_values
 from fluxdesk.core.library.schema import COLUMNS, UPSERT, migrate
-from fluxdesk.core.metadata import ImageMetadata
-from fluxdesk.core.params import OutputFormat
+from fluxdesk.core.params import SEED_MAX, SEED_MIN, OutputFormat
 
 INDEX_NAME = "index.sqlite3"
 BUSY_TIMEOUT_S = 10.0
@@ -202,10 +203,10 @@ class Library:
     def temp_path_for(final: Path) -> Path:
         return naming.temp_path_for(final)
 
-    def commit(self, temp: Path, final: Path, meta: ImageMetadata, *, embed: bool = True) -> LibraryItem:
-        """Embed ``meta`` into ``temp``, index it and move it to ``final``, crash-safely.
+    def commit(self, temp: Path, final: Path, record: ImageRecord, *, embed: bool = True) -> ImageRecord:
+        """Embed ``record`` into ``temp``, index it and move it to ``final``, crash-safely.
 
-        ``embed=False`` keeps ``temp`` byte for byte (an imported file: ``meta`` only
+        ``embed=False`` keeps ``temp`` byte for byte (an imported file: ``record`` only
         goes into the index).
 
         On failure nothing is left behind (no row, no temp file) and LibraryError says why.
@@ -214,13 +215,13 @@ class Library:
         """
         temp, final = Path(temp), Path(final)
         reservation = self.temp_path_for(final)
-        if not md.SEED_RANGE[0] <= meta.seed <= md.SEED_RANGE[1]:
-            raise ValueError(f"seed {meta.seed} does not fit in 64 bits")
+        if not (SEED_MIN <= record.seed <= SEED_MAX or (not embed and record.seed == UNKNOWN_SEED)):
+            raise ValueError(f"seed {record.seed} is not a seed (the rule: {SEED_MIN} to {SEED_MAX})")
         rel = self.relative(final)
         # Built before touching anything so a bad `created` fails with nothing to undo.
-        row = row_values(meta, rel, size=0, mtime=0.0)
+        row = row_values(record, rel, size=0, mtime=0.0)
         try:
-            size = md.embed_file(temp, meta) if embed else temp.stat().st_size
+            size = md.embed_file(temp, record) if embed else temp.stat().st_size
         except OSError as exc:
             _discard(temp)
             raise LibraryError(os_message(exc, temp, "write")) from exc
@@ -324,17 +325,17 @@ class Library:
 
     def items(
         self, query: ItemFilter | str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[LibraryItem]:
+    ) -> list[ImageRecord]:
         """Saved images, newest first, a batch's images in their order (they share one
         time stamp and are indexed as their downloads finish); ``query`` is a filter or
         just search text."""
         rows = self._query(
             f"SELECT {COLUMNS} FROM images",
-            "ORDER BY created_ts DESC, seed, image_index, id DESC LIMIT ? OFFSET ?",
+            "ORDER BY created_ts DESC, seed_shifted, image_index, id DESC LIMIT ? OFFSET ?",
             [-1 if limit is None else limit, offset],
             ItemFilter.of(query),
         )
-        return [item_from_row(self.root, row) for row in rows]
+        return [record_from_row(self.root, row) for row in rows]
 
     def count(self, query: ItemFilter | str | None = None) -> int:
         return int(self._query("SELECT count(*) FROM images", "", [], ItemFilter.of(query))[0][0])
@@ -344,12 +345,12 @@ class Library:
         with self.sql():
             return {row[0] for row in self.connection().execute("SELECT id FROM images")}
 
-    def get(self, item_id: int) -> LibraryItem | None:
+    def get(self, item_id: int) -> ImageRecord | None:
         with self.sql():
             row = (
                 self.connection().execute(f"SELECT {COLUMNS} FROM images WHERE id = ?", (item_id,)).fetchone()
             )
-        return None if row is None else item_from_row(self.root, row)
+        return None if row is None else record_from_row(self.root, row)
 
     # ----------------------------------------------------------------------- edits
 
@@ -361,7 +362,7 @@ class Library:
         rating: int | None = None,
         notes: str | None = None,
         tags: tuple[str, ...] | list[str] | None = None,
-    ) -> LibraryItem:
+    ) -> ImageRecord:
         """Change the user's review in the file's embedded metadata first, then in the index.
 
         File first: the file is the truth, so if the index update fails a reindex still
@@ -379,8 +380,8 @@ class Library:
         # An imported image of another tool keeps its bytes (and its own parameters): its
         # review lives in the index only.
         imported = current is None and _foreign_record(item.path) is not None
-        if current is None:
-            current = self._meta_from_item(item)
+        if current is None:  # its block was stripped: write the indexed record back
+            current = replace(item, app_version=__version__)
         updated = current.with_review(favourite=favourite, rating=rating, notes=notes, tags=tags)
         try:
             if not imported:
@@ -406,26 +407,6 @@ class Library:
         assert result is not None
         return result
 
-    @staticmethod
-    def _meta_from_item(item: LibraryItem) -> ImageMetadata:
-        return ImageMetadata(
-            request=dict(item.params),
-            seed=item.seed,
-            model=item.model,
-            index=item.index,
-            width=item.width,
-            height=item.height,
-            output_format=item.output_format,
-            nsfw=item.nsfw,
-            timings=dict(item.timings),
-            created=item.created,
-            app_version=__version__,
-            favourite=item.favourite,
-            rating=item.rating,
-            notes=item.notes,
-            tags=item.tags,
-        )
-
     def remove(self, item_id: int, delete_file: bool) -> None:
         """Drop an image from the index, and from disk when ``delete_file``.
 
@@ -449,10 +430,10 @@ class Library:
         return reindex(self)
 
 
-def _foreign_record(path: Path) -> ImageMetadata | None:
+def _foreign_record(path: Path) -> ImageRecord | None:
     from fluxdesk.core.interop.importing import foreign_record
 
-    record: ImageMetadata | None = foreign_record(path)
+    record: ImageRecord | None = foreign_record(path)
     return record
 
 
@@ -461,7 +442,7 @@ def _discard(path: Path) -> None:
         path.unlink()
 
 
-def _read_quietly(path: Path) -> ImageMetadata | None:
+def _read_quietly(path: Path) -> ImageRecord | None:
     try:
         return md.read_file(path)
     except (OSError, ValueError):

@@ -38,24 +38,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core.library.store import LibraryItem
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.param_diff import ParamRow, diff_params
 from fluxdesk.ui.theme.palette import set_role
 from fluxdesk.ui.widgets.image_viewer import BACKDROP, ImageViewer
 
 
-def compare_rows(left: LibraryItem, right: LibraryItem) -> list[ParamRow]:
+def compare_rows(left: ImageRecord, right: ImageRecord) -> list[ParamRow]:
     """The parameters of both images in the form's words ("Auto", "JPEG", preset labels);
     a row differs when what the designer reads differs."""
 
-    def params(item: LibraryItem) -> dict[str, object]:
+    def params(item: ImageRecord) -> dict[str, object]:
         # The seed actually used (the request may have said "random"), and the model.
         return {**item.params, "seed": item.seed, "model": item.model}
 
     return diff_params(params(left), params(right))
 
 
-def load_image(item: LibraryItem) -> QImage:
+def load_image(item: ImageRecord) -> QImage:
     image = QImage(str(item.path))
     if image.isNull():  # missing or damaged: a neutral stand-in, never a crash
         image = QImage(item.width or 512, item.height or 512, QImage.Format.Format_RGB32)
@@ -225,7 +225,7 @@ class SwipeView(QWidget):
 
 
 class CompareDialog(QDialog):
-    def __init__(self, left: LibraryItem, right: LibraryItem, parent: QWidget | None = None) -> None:
+    def __init__(self, left: ImageRecord, right: ImageRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compareDialog")
         self.setWindowTitle("Compare — FluxDesk")

@@ -44,7 +44,8 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError, LibraryError
 from fluxdesk.core.library import thumbnail_cache
 from fluxdesk.core.library.queries import ItemFilter
-from fluxdesk.core.library.store import Library, LibraryItem, ReindexReport
+from fluxdesk.core.library.record import ImageRecord
+from fluxdesk.core.library.store import Library, ReindexReport
 from fluxdesk.ui.library import trash
 from fluxdesk.ui.library.gallery_actions import GalleryActions
 from fluxdesk.ui.library.gallery_details import DetailsPanel
@@ -74,7 +75,7 @@ SEARCH_COMFORT_W = 260  # the search box's width beside the filters before they 
 class GalleryWidget(QWidget):
     use_request = Signal(object, str)  # GenerationRequest to put in the form, status text
     library_ready = Signal()
-    review_saved = Signal(object)  # LibraryItem after a review edit
+    review_saved = Signal(object)  # ImageRecord after a review edit
     rescanned = Signal(object)  # ReindexReport
     sheet_exported = Signal(object, int)  # Path, pages
     imported = Signal(object)  # ImportReport
@@ -438,18 +439,18 @@ class GalleryWidget(QWidget):
         self.set_count_text(f"{total:,} {noun}" + (" found" if self.model.filter.active else ""))
 
     # --- selection ----------------------------------------------------------------------
-    def selected_items(self) -> list[LibraryItem]:
+    def selected_items(self) -> list[ImageRecord]:
         rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
         items = [self.model.item(r) for r in rows]
         return [i for i in items if i is not None]
 
-    def current_item(self) -> LibraryItem | None:
+    def current_item(self) -> ImageRecord | None:
         selected = self.selected_items()
         if len(selected) == 1:
             return selected[0]
         index = self.grid.currentIndex()
         item = index.data(ItemRole) if index.isValid() else None
-        return item if isinstance(item, LibraryItem) and not selected else (selected[0] if selected else None)
+        return item if isinstance(item, ImageRecord) and not selected else (selected[0] if selected else None)
 
     def select_ids(self, ids: list[int]) -> None:
         sel = self.grid.selectionModel()
@@ -499,7 +500,7 @@ class GalleryWidget(QWidget):
         self._menu = menu
 
     # --- review -------------------------------------------------------------------------
-    def save_review(self, item_id: int, changes: dict[str, Any]) -> LibraryItem | None:
+    def save_review(self, item_id: int, changes: dict[str, Any]) -> ImageRecord | None:
         if self.library is None:
             return None
         try:

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library import contact_sheet as cs
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.library.reindex import ReindexReport
-from fluxdesk.core.library.store import LibraryItem
 from fluxdesk.core.params import random_seed
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui.library import trash
@@ -101,7 +101,7 @@ class GalleryActions:
             "Exported", f"{len(report.files)} image(s) exported to {report.dest}.", Severity.INFO
         )
 
-    def export_copies(self, items: list[LibraryItem], target: Path) -> list[Path]:
+    def export_copies(self, items: list[ImageRecord], target: Path) -> list[Path]:
         """Copy files (metadata included) to ``target`` (a file for one, else a folder)."""
         written = []
         try:
@@ -178,7 +178,7 @@ class GalleryActions:
                 path = path.with_suffix(".png" if "PNG" in chosen else ".pdf")
             self.export_contact_sheet(items, path)
 
-    def export_contact_sheet(self, items: list[LibraryItem], path: Path, title: str = "") -> None:
+    def export_contact_sheet(self, items: list[ImageRecord], path: Path, title: str = "") -> None:
         entries = [cs.entry_for_item(i) for i in items]
         plural = "s" if len(items) != 1 else ""
         title = title or f"FluxDesk review · {len(items)} image{plural} · {date.today():%Y-%m-%d}"

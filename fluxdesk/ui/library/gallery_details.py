@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core import params as P
-from fluxdesk.core.library.store import LibraryItem
-from fluxdesk.core.metadata import parse_iso
+from fluxdesk.core.library.record import ImageRecord, parse_iso
 from fluxdesk.core.param_diff import param_text, size_text
 from fluxdesk.core.results import batch_note, seed_label
 from fluxdesk.ui.theme.line_icons import set_line_icon
@@ -153,7 +152,7 @@ class DetailsPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         # Never wider than the panel: everything inside wraps (labels, button rows).
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.item: LibraryItem | None = None
+        self.item: ImageRecord | None = None
         self.selected_count = 0
         body = QWidget()
         body.setObjectName("detailsBody")
@@ -334,7 +333,7 @@ class DetailsPanel(QScrollArea):
         return QSize(max(hint.width(), width), hint.height())
 
     # --- showing ------------------------------------------------------------------------
-    def show_selection(self, items: list[LibraryItem]) -> None:
+    def show_selection(self, items: list[ImageRecord]) -> None:
         """The details of one image, or the empty / several-selected state."""
         if len(items) == 1:
             self.show_item(items[0])
@@ -372,7 +371,7 @@ class DetailsPanel(QScrollArea):
         self.action_buttons["delete"].setText(f"Delete {count} images" if many else "Delete")
         self._arrange_rows()  # shown buttons and longer texts
 
-    def show_item(self, item: LibraryItem | None) -> None:
+    def show_item(self, item: ImageRecord | None) -> None:
         if self.item is not None and (item is None or item.id != self.item.id):
             self.flush_notes()
         self.item = item

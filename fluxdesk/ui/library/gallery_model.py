@@ -28,8 +28,8 @@ from PySide6.QtCore import (
 
 from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library.queries import ItemFilter
-from fluxdesk.core.library.store import Library, LibraryItem
-from fluxdesk.core.metadata import parse_iso
+from fluxdesk.core.library.record import ImageRecord, parse_iso
+from fluxdesk.core.library.store import Library
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.tasks import run_task
 
@@ -77,7 +77,7 @@ class GalleryModel(QAbstractListModel):
         self.library: Library | None = None
         self.filter = ItemFilter()
         self.total = 0
-        self._items: list[LibraryItem] = []
+        self._items: list[ImageRecord] = []
         self._days: list[date] = []
         self._rows_by_id: dict[int, int] = {}
         self.sections: list[Section] = []
@@ -85,7 +85,7 @@ class GalleryModel(QAbstractListModel):
         self.pool.setMaxThreadCount(1)
         self._generation = 0  # bumped by refresh: a prefetch of an older list is dropped
         self._prefetching = False
-        self._prefetched: tuple[int, int, list[LibraryItem]] | None = None  # generation, offset, page
+        self._prefetched: tuple[int, int, list[ImageRecord]] | None = None  # generation, offset, page
         loader.ready.connect(self._thumb_changed)
         loader.missing.connect(self._thumb_changed)
 
@@ -156,7 +156,7 @@ class GalleryModel(QAbstractListModel):
         library, flt, limit = self.library, self.filter, PAGE
         self._prefetching = True
 
-        def done(page: list[LibraryItem]) -> None:
+        def done(page: list[ImageRecord]) -> None:
             if generation == self._generation:
                 self._prefetching = False
                 self._prefetched = (generation, offset, page)
@@ -172,7 +172,7 @@ class GalleryModel(QAbstractListModel):
     def shutdown(self, timeout_ms: int = 3000) -> None:
         self.pool.waitForDone(timeout_ms)
 
-    def _append(self, items: list[LibraryItem]) -> None:
+    def _append(self, items: list[ImageRecord]) -> None:
         today = date.today()
         for item in items:
             row = len(self._items)
@@ -194,7 +194,7 @@ class GalleryModel(QAbstractListModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
 
-    def item(self, row: int) -> LibraryItem | None:
+    def item(self, row: int) -> ImageRecord | None:
         return self._items[row] if 0 <= row < len(self._items) else None
 
     def row_of(self, item_id: int) -> int:
@@ -230,7 +230,7 @@ class GalleryModel(QAbstractListModel):
         return None
 
     # --- edits --------------------------------------------------------------------------
-    def replace_item(self, item: LibraryItem) -> None:
+    def replace_item(self, item: ImageRecord) -> None:
         row = self.row_of(item.id)
         if row >= 0:
             self._items[row] = item

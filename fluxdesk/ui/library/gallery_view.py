@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fluxdesk.core.library.store import LibraryItem
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole, MissingRole, PixmapRole
 
 TILE_W = 188
@@ -54,7 +54,7 @@ class TileDelegate(QStyledItemDelegate):
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         item = index.data(ItemRole)
-        if not isinstance(item, LibraryItem):
+        if not isinstance(item, ImageRecord):
             return
         pal = option.palette
         rect: QRect = option.rect
