@@ -184,3 +184,19 @@ def test_sigterm_cleans_up_like_ctrl_c(home: Path, server: HostileServer) -> Non
     assert proc.returncode == 143, (stdout, stderr)
     assert stderr.strip().splitlines()[-1] == "fluxdesk: terminated"
     assert list(home.rglob("*.part")) == [] and stdout == ""
+
+
+def test_the_top_seed_of_the_seed_rule_is_kept_exactly_in_json_and_the_library(
+    home: Path, server: HostileServer
+) -> None:
+    # 2**63 + 5 from the API made the CLI exit 1 after downloading, saving nothing. This
+    # follows the catalogue's SEED_MAX (2**64 - 1 once the library stores unsigned seeds).
+    from fluxdesk.core import params as P
+
+    server.answer(answer(server, seed=P.SEED_MAX))
+    server.routes["/img/0.png"] = file_route(png())
+    result = run("generate", "a fox", "--json", home=home, server=server)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["seed"] == P.SEED_MAX
+    listed = run("library", "list", "--json", home=home)
+    assert [item["seed"] for item in json.loads(listed.stdout)] == [P.SEED_MAX]
