@@ -23,6 +23,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("library_scale.py", ["--count", "200"], "first paint"),
         ("sandbox_render.py", ["--runs", "1"], "slowest median"),
         ("session_memory.py", ["--generations", "12"], "growth per image after the 10th"),
+        ("hostile_read.py", ["--runs", "1", "--mb", "1"], "slowest case"),
     ],
 )
 @pytest.mark.subprocess

@@ -15,6 +15,7 @@ it does not (see ``portable.with_sent_defaults`` for steps and guidance).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import NamedTuple
 
@@ -34,6 +35,7 @@ MODEL = "Model"
 _KNOWN = (STEPS, SAMPLER, CFG_SCALE, SEED)
 _KEY = re.compile(r"\w[\w \-/+.()]*")
 _KEY_MAX = 64
+_SETTINGS_LINES = 8  # how many lines from the end may hold the settings
 
 
 class A1111Fields(NamedTuple):
@@ -70,8 +72,9 @@ def _number(value: float) -> str:
 
 
 def _quote(value: str) -> str:
-    if any(ch in value for ch in ',:"\n'):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    # A1111's own rule (infotext's quote()): JSON-quote a value holding a comma, colon or newline.
+    if any(ch in value for ch in ",:\n"):
+        return json.dumps(value, ensure_ascii=False)
     return value
 
 
@@ -84,7 +87,8 @@ class Parsed(NamedTuple):
 def parse_parameters(text: str) -> Parsed | None:
     """Split an A1111 ``parameters`` text; None when it has no settings line."""
     lines = text.strip("\n").split("\n")
-    for index in range(len(lines) - 1, -1, -1):
+    # A1111 itself reads the last line only; a few more for tools that append a line.
+    for index in range(len(lines) - 1, max(-1, len(lines) - 1 - _SETTINGS_LINES), -1):
         settings = _pairs(lines[index])
         if sum(key in settings for key in _KNOWN) >= 3:
             break
@@ -111,10 +115,8 @@ def _pairs(line: str) -> dict[str, str]:
         while start < end and line[start] == " ":
             start += 1
         if start < end and line[start] == '"':
-            close = start + 1
-            while close < end and line[close] != '"':
-                close += 2 if line[close] == "\\" else 1
-            value = re.sub(r"\\(.)", r"\1", line[start + 1 : min(close, end)])
+            close = _closing_quote(line, start + 1)
+            value = _unquote(line[start : close + 1])
             comma = line.find(",", close)
         else:
             comma = line.find(",", start)
@@ -125,6 +127,30 @@ def _pairs(line: str) -> dict[str, str]:
             break
         pos = comma + 1
     return out
+
+
+def _unquote(quoted: str) -> str:
+    """A value A1111 quoted with ``json.dumps`` (the raw text if it is not valid JSON)."""
+    try:
+        value = json.loads(quoted)
+    except (ValueError, RecursionError):
+        return quoted[1:].removesuffix('"')
+    return value if isinstance(value, str) else quoted
+
+
+def _closing_quote(line: str, pos: int) -> int:
+    """The index of the quote closing a value opened before ``pos`` (a backslash escapes
+    it), or the line's end; str.find does the scanning, so a long value costs C speed."""
+    while True:
+        close = line.find('"', pos)
+        if close < 0:
+            return len(line)
+        backslashes = 0
+        while close - backslashes - 1 >= pos and line[close - backslashes - 1] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:
+            return close
+        pos = close + 1
 
 
 def encode_user_comment(text: str) -> bytes:

@@ -147,13 +147,18 @@ def from_comfyui(prompt_graph: str) -> Found | None:
         return None
     nodes = {
         str(k): v
-        for k, v in sorted(graph.items(), key=lambda kv: _node_order(str(kv[0])))
+        for k, v in graph.items()  # in the file's order: ComfyUI writes node ids ascending
         if isinstance(v, Mapping) and isinstance(v.get("inputs"), Mapping)
     }
     if not nodes:
         return None
+    first_of: dict[Any, Mapping[str, Any]] = {}  # class_type -> its first node
+    for node in nodes.values():
+        kind = node.get("class_type")
+        if isinstance(kind, str):
+            first_of.setdefault(kind, node)
     found = Found("comfyui")
-    sampler = _first(nodes, _SAMPLERS)
+    sampler = _first(first_of, _SAMPLERS)
     if sampler is not None:
         inputs = sampler["inputs"]
         found.seed = whole(_value(nodes, inputs.get("seed", inputs.get("noise_seed"))))
@@ -164,27 +169,27 @@ def from_comfyui(prompt_graph: str) -> Found | None:
         negative = _prompt_from(nodes, inputs.get("negative"))
         found.note("negative prompt", negative)
     # FLUX graphs: SamplerCustomAdvanced with separate noise, scheduler and guidance nodes.
-    noise = _first(nodes, ("RandomNoise",))
+    noise = _first(first_of, ("RandomNoise",))
     if found.seed is None and noise is not None:
         found.seed = whole(_value(nodes, noise["inputs"].get("noise_seed")))
-    scheduler = _first(nodes, ("BasicScheduler",))
+    scheduler = _first(first_of, ("BasicScheduler",))
     if found.steps is None and scheduler is not None:
         found.steps = whole(_value(nodes, scheduler["inputs"].get("steps")))
-    flux_guidance = _first(nodes, ("FluxGuidance",))
+    flux_guidance = _first(first_of, ("FluxGuidance",))
     if flux_guidance is not None:
         value = number(_value(nodes, flux_guidance["inputs"].get("guidance")))
         found.guidance = value if value is not None else found.guidance
         if found.prompt is None:
             found.prompt = _prompt_from(nodes, flux_guidance["inputs"].get("conditioning"))
     if found.prompt is None:
-        encoder = _first(nodes, _TEXT_NODES)
+        encoder = _first(first_of, _TEXT_NODES)
         if encoder is not None:
             found.prompt = _encoder_text(nodes, encoder)
-    latent = _first(nodes, ("EmptyLatentImage", "EmptySD3LatentImage"))
+    latent = _first(first_of, ("EmptyLatentImage", "EmptySD3LatentImage"))
     if latent is not None:
         found.width = whole(_value(nodes, latent["inputs"].get("width")))
         found.height = whole(_value(nodes, latent["inputs"].get("height")))
-    loader = _first(nodes, ("CheckpointLoaderSimple", "UNETLoader"))
+    loader = _first(first_of, ("CheckpointLoaderSimple", "UNETLoader"))
     if loader is not None:
         found.note(
             "model", text(_value(nodes, loader["inputs"].get("ckpt_name", loader["inputs"].get("unet_name"))))
@@ -194,17 +199,9 @@ def from_comfyui(prompt_graph: str) -> Found | None:
     return found
 
 
-def _first(nodes: Mapping[str, Any], kinds: tuple[str, ...]) -> Mapping[str, Any] | None:
-    # ``nodes`` is in node-id order (from_comfyui sorts it once).
-    for kind in kinds:  # in the order given: the more telling node type first
-        for node in nodes.values():
-            if node.get("class_type") == kind:
-                return node
-    return None
-
-
-def _node_order(node_id: str) -> tuple[int, str]:
-    return (int(node_id), "") if node_id.isdigit() else (1 << 62, node_id)
+def _first(first_of: Mapping[str, Mapping[str, Any]], kinds: tuple[str, ...]) -> Mapping[str, Any] | None:
+    """The first node of the first of ``kinds`` the graph has (the more telling type first)."""
+    return next((first_of[kind] for kind in kinds if kind in first_of), None)
 
 
 def _is_link(value: Any) -> bool:
