@@ -45,3 +45,12 @@ def test_hostile_blocks_leave_the_form_alone(tmp_path: Path, key: str) -> None:
     path = samples.png_with_text(tmp_path / "h.png", {key: "{" * 50_000})
     request, message = request_from_file(path)
     assert request is None and message.title == "No FluxDesk settings in this image"
+
+
+def test_invokeai_image_fills_the_form(tmp_path: Path) -> None:
+    request, message = request_from_file(samples.invokeai_png(tmp_path / "invoke.png"))
+    assert request is not None and request.prompt == "a watercolor fox in the forest"
+    assert (request.seed, request.num_inference_steps, request.guidance_scale) == (3155939370, 30, 4.5)
+    assert request.image_size == CustomSize(1024, 1024)
+    assert message.title == "Settings loaded from an InvokeAI image"
+    assert "model: Juggernaut XL v9" in message.text and "negative prompt: photo" in message.text

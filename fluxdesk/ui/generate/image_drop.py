@@ -65,7 +65,7 @@ def request_from_file(path: Path) -> tuple[GenerationRequest | None, UserMessage
     source = SOURCE_NAMES[reading.source or ""]
     unmapped = f" Not used by flux-realism: {'; '.join(reading.unmapped)}." if reading.unmapped else ""
     return request, UserMessage(
-        f"Settings loaded from a {source} image",
+        f"Settings loaded from {'an' if source[0] in 'AEIOU' else 'a'} {source} image",
         f"The form now holds what {name} says that flux-realism can use.{unmapped}",
         Severity.INFO,
     )
