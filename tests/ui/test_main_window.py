@@ -492,3 +492,54 @@ def test_history_is_on_disk_before_the_window_closes(qtbot, window: MainWindow, 
     ctx.save_settings()
     older()
     assert json.loads(path.read_text(encoding="utf-8"))["prompt_history"][0] == "newer"
+
+
+def test_esc_clears_the_library_search_with_no_job_running(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    assert not window.cancel_action.isEnabled()  # nothing to cancel: the window's Esc is off
+    window.tabs.setCurrentIndex(1)
+    search = window.gallery_view.search
+    search.setFocus()
+    qtbot.keyClicks(search, "lighthouse")
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == ""
+
+
+@pytest.mark.subprocess
+def test_the_library_follows_images_saved_by_the_command_line(
+    qtbot, window: MainWindow, fd_home: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """While the window is open, `fluxdesk generate` in another process saves an image:
+    the Library shows it within a few seconds, without a rescan; Rescan shows what was
+    saved while the Library was not looking."""
+    import os
+    import subprocess
+    import sys
+
+    window.tabs.setCurrentIndex(1)
+    gallery = window.gallery_view
+    qtbot.waitUntil(lambda: gallery.library is not None, timeout=10_000)
+    before = gallery.model.rowCount()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLUXDESK_")}
+    env["FLUXDESK_HOME"] = str(fd_home)
+
+    def generate(prompt: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "fluxdesk", "generate", "--sandbox", prompt],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+    generate("a lighthouse saved by the command line")
+    # (a liveness bound: the index is asked once a second)
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == before + 1, timeout=15_000)
+    assert "command line" in gallery.model.item(0).prompt  # type: ignore[union-attr]
+    assert gallery.count_label.text().startswith(f"{before + 1} image")
+
+    gallery.watcher.stop()  # as if the Library were not looking
+    generate("an owl saved while nobody looked")
+    qtbot.wait(1500)
+    assert gallery.model.rowCount() == before + 1
+    with qtbot.waitSignal(gallery.rescanned, timeout=15_000):
+        gallery.rescan()
+    assert gallery.model.rowCount() == before + 2
+    assert "owl" in gallery.model.item(0).prompt  # type: ignore[union-attr]

@@ -119,6 +119,13 @@ class Library:
                 self._connections[thread] = conn
         return conn
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another thread's, another
+        process's: the CLI, a second window) commits to the index: one cheap PRAGMA, so
+        a window can follow the index without looking at the files."""
+        with self.sql():
+            return int(self.connection().execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         with self._lock:
             for conn in self._connections.values():

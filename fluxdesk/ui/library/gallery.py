@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QGuiApplication,
+    QHideEvent,
     QKeySequence,
     QResizeEvent,
     QShowEvent,
@@ -61,6 +62,7 @@ from fluxdesk.ui.library.gallery_filters import (
 from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole
 from fluxdesk.ui.library.gallery_view import THUMB_H, GalleryView
 from fluxdesk.ui.library.interop_actions import InteropActions
+from fluxdesk.ui.library.live_index import IndexWatcher
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
@@ -103,6 +105,9 @@ class GalleryWidget(QWidget):
         side = thumbnail_cache.side_for(THUMB_H, ratio)
         self.loader = ThumbnailLoader(ctx.paths.thumbnails, side=side, parent=self)
         self.model = GalleryModel(self.loader, self)
+        # Images saved elsewhere (the command line, a second window) appear within a second.
+        self.watcher = IndexWatcher(lambda: self.library, self)
+        self.watcher.changed.connect(self.refresh)
         self._opening = False
         self._stale = False
         self._build()
@@ -360,8 +365,8 @@ class GalleryWidget(QWidget):
         run_task(self.io_pool, work, self._on_rescanned, self.on_worker_error)
 
     def _on_rescanned(self, report: ReindexReport) -> None:
-        if report.added or report.removed or report.updated:
-            self.refresh()
+        # Always: the index may have changed without the files (another process saving).
+        self.refresh()
         self.update_count()
         if report.unreadable:
             self.show_note(
@@ -373,10 +378,21 @@ class GalleryWidget(QWidget):
         self.rescanned.emit(report)
 
     def refresh(self) -> None:
+        """Reload from the index, keeping the selection, the rows loaded so far and the
+        scroll position (new images arrive at the top: what was on screen stays)."""
         current = self.current_item()
+        bar = self.grid.verticalScrollBar()
+        position, loaded = bar.value(), self.model.rowCount()
         self.model.refresh()
+        while self.model.rowCount() < loaded and self.model.canFetchMore():
+            before = self.model.rowCount()
+            self.model.fetchMore()
+            if self.model.rowCount() == before:
+                break
         if current is not None:
             self.select_ids([current.id])
+        bar.setValue(position)
+        self.watcher.mark_seen()
 
     def notify_saved(self) -> None:
         """New images were saved: show them now if visible, else on the next show."""
@@ -390,6 +406,11 @@ class GalleryWidget(QWidget):
         if self._stale and self.library is not None:
             self._stale = False
             self.refresh()
+        self.watcher.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.watcher.stop()
 
     def escape(self) -> None:
         """Esc in the Library: clear the search (the window routes Esc here when the focus
@@ -400,6 +421,7 @@ class GalleryWidget(QWidget):
             self.grid.setFocus()
 
     def shutdown(self) -> None:
+        self.watcher.stop()
         self.details.flush_notes()
         self.loader.shutdown()
         self.model.shutdown()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit
 
 from fluxdesk.core.library.queries import ItemFilter
@@ -40,6 +41,15 @@ class SearchField(QLineEdit):
         clear = self.style().pixelMetric(self.style().PixelMetric.PM_SmallIconSize) + 8
         width = metrics.horizontalAdvance(self.placeholderText()) + frame + clear
         return QSize(max(hint.width(), width), hint.height())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Esc clears the search (with no job running the window's Esc action is disabled,
+        # so nothing else would); an empty field lets Esc go on to the window.
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 def item_filter(
