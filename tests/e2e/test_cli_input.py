@@ -110,3 +110,11 @@ def test_every_command_refuses_an_empty_option_value(
         .err.splitlines()[-1]
         .endswith(f"error: argument {flag}: expected a value, got {value!r}")
     )
+
+
+def test_every_catalogue_field_is_a_generate_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["generate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for spec in (*P.FIELDS, *P.SIDE_SPECS):
+        assert spec.flag in text and spec.help in text, spec.field

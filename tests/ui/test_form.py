@@ -163,3 +163,28 @@ def test_text_from_the_model_puts_the_cursor_after_it_with_nothing_to_undo(qtbot
     qtbot.keyClicks(panel.prompt, ", dusk")  # typing goes on at the end, and can be undone
     assert panel.form.value(F.PROMPT) == "a lighthouse\non a cliff, dusk"
     assert panel.prompt.document().isUndoAvailable()
+
+
+def test_every_catalogue_field_has_its_row_named_and_explained(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The rows are made from the catalogue: each field's widget carries its label (for
+    screen readers) and its help, and the row's text is its short label."""
+    panel = make_panel(qtbot)
+    widgets: dict[str, QWidget] = {
+        P.PROMPT.field: panel.prompt,
+        P.IMAGE_SIZE.field: panel.size_combo,
+        P.SEED.field: panel.seed_edit,
+        **panel.numbers,
+        **panel.combos,
+        **panel.switches,
+    }
+    assert set(widgets) == {spec.field for spec in P.FIELDS}
+    row_texts = {label.text().replace("&", "") for label in panel.findChildren(QLabel)}
+    for spec in P.FIELDS:
+        widget = widgets[spec.field]
+        assert spec.help.rstrip(".") in widget.toolTip(), spec.field
+        if spec.kind in (P.WHOLE, P.NUMBER):
+            assert spec.range_text() in widget.toolTip(), spec.field
+        if spec.kind != P.SIZE:
+            assert widget.accessibleName() == spec.label, spec.field
+        if spec.kind != P.SWITCH:
+            assert spec.short in row_texts, spec.field
