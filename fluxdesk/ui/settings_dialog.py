@@ -3,6 +3,8 @@ and the network (proxy, extra CA file, "Test connection", "Copy diagnostics").""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -25,7 +27,7 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError
 from fluxdesk.core.keystore import KEY_ENV, KeySource, KeyStatus
 from fluxdesk.core.network.config import NetworkConfig
-from fluxdesk.core.settings import TIMEOUT_MAX, TIMEOUT_MIN, Settings, base_url_problem
+from fluxdesk.core.settings import BASE_URL_ENV, TIMEOUT_MAX, TIMEOUT_MIN, Settings, base_url_problem
 from fluxdesk.ui.messages import NO_KEYRING_MESSAGE, user_message
 from fluxdesk.ui.network_settings import NetworkSection
 from fluxdesk.ui.tasks import run_task
@@ -126,6 +128,24 @@ class SettingsDialog(QDialog):
         set_role(self.base_url_error, "error")
         self.base_url_error.setWordWrap(True)
         self.base_url_error.hide()
+        # FLUXDESK_BASE_URL wins over the saved address (for this process): show what is
+        # really used, and why it cannot be edited here.
+        self.base_url_override = os.environ.get(BASE_URL_ENV, "").strip()
+        self.base_url_note = QLabel()
+        self.base_url_note.setObjectName("baseUrlNote")
+        self.base_url_note.setWordWrap(True)
+        set_role(self.base_url_note, "hint")
+        self.base_url_note.hide()
+        if self.base_url_override:
+            self.base_url.setText(self.base_url_override)
+            self.base_url.setReadOnly(True)
+            self.base_url.setToolTip(f"Set by {BASE_URL_ENV} in the environment")
+            self.base_url_note.setText(
+                f"Set by {BASE_URL_ENV} in the environment, which wins over this setting; "
+                f"unset it and restart FluxDesk to edit the address here (saved: "
+                f"{s.base_url or P.DEFAULT_BASE_URL})."
+            )
+            self.base_url_note.show()
         self.base_url.textChanged.connect(self._check_base_url)
         self.connect_timeout = self._seconds(s.connect_timeout, "connectTimeoutSpin", "Connect timeout")
         self.read_timeout = self._seconds(s.read_timeout, "readTimeoutSpin", "Read timeout")
@@ -154,7 +174,14 @@ class SettingsDialog(QDialog):
         form.addRow(key_label, key_box)
         form.addRow("", self.key_status)
         form.addRow("&Base URL", self.base_url)
-        form.addRow("", self.base_url_error)
+        # The address's problem and the override note share one row (no empty gap).
+        base_url_notes = QWidget()
+        notes = QVBoxLayout(base_url_notes)
+        notes.setContentsMargins(0, 0, 0, 0)
+        notes.setSpacing(4)
+        notes.addWidget(self.base_url_error)
+        notes.addWidget(self.base_url_note)
+        form.addRow("", base_url_notes)
         form.addRow("&Connect timeout", self.connect_timeout)
         form.addRow("&Read timeout", self.read_timeout)
         lib_label = QLabel("&Library")
@@ -270,7 +297,8 @@ class SettingsDialog(QDialog):
         if not self._check_base_url():
             return
         self.test_button.setEnabled(False)
-        self._set_status("Testing…", True)
+        self.key_status.setText("Testing…")
+        set_role(self.key_status, "hint")
         args = (
             self._base_url().rstrip("/"),
             key,
@@ -291,7 +319,7 @@ class SettingsDialog(QDialog):
 
     def _set_status(self, text: str, ok: bool) -> None:
         self.key_status.setText(text)
-        set_role(self.key_status, "hint" if ok else "error")
+        set_role(self.key_status, "success" if ok else "error")
         self._fit_height()
 
     def _fit_height(self) -> None:
@@ -319,7 +347,8 @@ class SettingsDialog(QDialog):
             self._set_status(problem, False)
             return
         s = self.ctx.settings
-        s.base_url = self._base_url()
+        if not self.base_url_override:  # (the saved address stays as it was)
+            s.base_url = self._base_url()
         s.connect_timeout = float(self.connect_timeout.value())
         s.read_timeout = float(self.read_timeout.value())
         s.library_dir = self.library_dir.text().strip()

@@ -28,7 +28,9 @@ def test_test_key_reports_a_working_and_a_refused_key(qtbot, ctx: AppContext) ->
     dialog.test_button.click()
     qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=TIMEOUT)
     assert dialog.key_status.text() == "The key works."
-    assert dialog.key_status.property("role") == "hint"
+    assert dialog.key_status.property("role") == "success"  # green, not the grey of a hint
+    colour = dialog.key_status.palette().color(dialog.key_status.foregroundRole())
+    assert colour.green() > colour.red() and colour.green() > colour.blue()
 
     wrong = "sk-wrong-0123456789"
     dialog.key_edit.setText(wrong)
@@ -131,3 +133,30 @@ def test_no_keyring_is_explained_in_full_in_the_windows_words(qtbot, ctx: AppCon
     label = dialog.key_status
     qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=TIMEOUT)
     assert label.geometry().bottom() < dialog.buttons.geometry().top()  # not cut off or overlapped
+
+
+def test_base_url_from_the_environment_is_shown_locked_and_tested(  # type: ignore[no-untyped-def]
+    qtbot, ctx: AppContext, monkeypatch
+) -> None:
+    """FLUXDESK_BASE_URL wins over Settings: the dialog shows that address, says why the
+    field cannot be edited, tests the key there, and saving keeps the saved address."""
+    assert ctx.sandbox is not None
+    ctx.settings.base_url = "https://saved.example.invalid"
+    monkeypatch.setenv("FLUXDESK_BASE_URL", ctx.sandbox.base_url)
+    dialog = open_dialog(qtbot, ctx)
+    assert dialog.base_url.text() == ctx.sandbox.base_url and dialog.base_url.isReadOnly()
+    assert dialog.base_url_note.isVisible()
+    note = dialog.base_url_note.text()
+    assert "FLUXDESK_BASE_URL" in note and "https://saved.example.invalid" in note
+    dialog.key_edit.setText(ctx.sandbox.api_key)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=TIMEOUT)
+    assert dialog.key_status.text() == "The key works."  # asked at the override, not the saved one
+    dialog.accept()
+    assert ctx.settings.base_url == "https://saved.example.invalid"
+
+
+def test_without_the_override_the_base_url_is_editable(qtbot, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("FLUXDESK_BASE_URL", raising=False)
+    dialog = open_dialog(qtbot, ctx)
+    assert not dialog.base_url.isReadOnly() and not dialog.base_url_note.isVisible()

@@ -32,6 +32,8 @@ ERROR_LIGHT = "#c62828"
 ERROR_DARK = "#ff8a80"
 HINT_LIGHT = "#5f6673"  # secondary text: 4.6:1 on the result canvas, 5.3:1 on the window
 HINT_DARK = "#9aa0a6"
+SUCCESS_LIGHT = "#1b7f3b"  # "it works" text: 5.0:1 on the window
+SUCCESS_DARK = "#7ed99a"
 
 _Role = QPalette.ColorRole
 
@@ -162,6 +164,7 @@ def light_palette() -> QPalette:
 ROLES = (
     "hint",
     "error",
+    "success",
     "heading",
     "canvas",
     "primary",
@@ -179,6 +182,7 @@ def _colors(dark: bool) -> dict[str, str]:
     return {
         "error": ERROR_DARK if dark else ERROR_LIGHT,
         "hint": HINT_DARK if dark else HINT_LIGHT,
+        "success": SUCCESS_DARK if dark else SUCCESS_LIGHT,
         "card": "#26282d" if dark else "#ffffff",
         "border": "#34363c" if dark else "#dfe2e6",
         "canvas": "#18191c" if dark else "#e4e6e9",
@@ -225,7 +229,7 @@ def set_role(widget: QWidget, role: str) -> None:
 
 def _style(widget: QWidget, role: str, dark: bool) -> None:
     c = _colors(dark)
-    if role in ("hint", "error"):
+    if role in ("hint", "error", "success"):
         set_text_colour(widget, c[role])  # (only the text: the rest follows the application)
     elif role == "heading":
         # (A sheet, not QFont: PySide's QFont wrapper, with its enums, costs ~3 ms the first time.)
