@@ -14,11 +14,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from libhelpers import image_bytes
 
 from fluxdesk.core import metadata as md
 from fluxdesk.core.library import schema
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.library.store import Library
-from fluxdesk.core.params import SEED_MAX
+from fluxdesk.core.params import SEED_MAX, OutputFormat
+from fluxdesk.core.request import GenerationRequest
 from tests.hostile.damaged import (
     ALL_DAMAGE,
     CREATED,
@@ -157,3 +160,17 @@ def test_list_json_keeps_its_shape_with_the_seed_as_an_integer(lib: Library) -> 
     ]
     assert data["seed"] == 2**63 + 5 and data["parameters"]["seed"] == 2**63 + 5
     assert data["parameters"]["prompt"] == "a red fox" and data["parameters"]["guidance_scale"] == 3.5
+
+
+def test_timings_a_file_cannot_hold_are_not_written(lib: Library) -> None:
+    """The server's timings are informative: what the record cannot hold is left out, so
+    every file FluxDesk writes reads back (none becomes a "damaged" file on reindex)."""
+    timings = {"inference": 1.5, "huge": 1e300, "negative": -1, "nan": float("nan"), "n" * 100: 2}
+    request = GenerationRequest(prompt="a red fox", output_format=OutputFormat.PNG)
+    record = ImageRecord.for_image(request, seed=7, index=0, width=64, height=48, timings=timings)
+    assert record.timings == {"inference": 1.5}
+    final = lib.reserve_path(CREATED, "a red fox", 7, 0, OutputFormat.PNG)
+    lib.temp_path_for(final).write_bytes(image_bytes("png", (64, 48)))
+    saved = lib.commit(lib.temp_path_for(final), final, record)
+    again = md.read_file(saved.path)
+    assert again is not None and again.timings == {"inference": 1.5}

@@ -16,7 +16,6 @@ that no clock can convert).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -35,7 +34,8 @@ DOCUMENT_VERSION = 1  # the "fluxdesk" key of the embedded document
 # and lists from reaching the index or the window.
 TIMINGS_MAX_ENTRIES = 32
 TIMING_MAX_S = 7 * 24 * 3600.0  # a generation step longer than a week is no timing
-NAME_MAX_CHARS = 200  # model, app version, a timing's name, the created text
+TIMING_NAME_MAX_CHARS = 64
+NAME_MAX_CHARS = 200  # model, app version, the created text
 RATING_MAX = 5
 # Dates a file may carry: Unix seconds must exist for sorting and date filters.
 CREATED_MIN = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -149,7 +149,9 @@ class ImageRecord:
             height=height,
             output_format=(output_format or request.output_format).value,
             nsfw=nsfw,
-            timings=dict(timings or {}),
+            # Only what a file may hold (the server's timings are informative): a record
+            # FluxDesk writes is always one it can read back.
+            timings={k: float(v) for k, v in (timings or {}).items() if _timing_ok(k, v)},
             created=created or utc_now_iso(),
             app_version=__version__,
         )
@@ -323,21 +325,24 @@ def _text(data: Mapping[str, Any], key: str, default: str | None = None) -> str:
     return value
 
 
+def _timing_ok(name: Any, value: Any) -> bool:
+    # Compared before float(): float() of a huge integer raises OverflowError.
+    return (
+        isinstance(name, str)
+        and len(name) <= TIMING_NAME_MAX_CHARS
+        and not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and 0 <= value <= TIMING_MAX_S  # (False for NaN)
+    )
+
+
 def _timings(raw: Any) -> dict[str, float]:
     if not isinstance(raw, Mapping) or len(raw) > TIMINGS_MAX_ENTRIES:
         raise ValueError(f"metadata: 'timings' must be an object of at most {TIMINGS_MAX_ENTRIES} numbers")
-    timings: dict[str, float] = {}
     for key, value in raw.items():
-        name = str(key)[:NAME_MAX_CHARS]
-        # Compared before float(): float() of a huge integer raises OverflowError.
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not 0 <= value <= TIMING_MAX_S
-            or not math.isfinite(value)
-        ):
+        if not _timing_ok(key, value):
             raise ValueError(
-                f"metadata: timing {name!r} must be a number of seconds from 0 to {TIMING_MAX_S:g}"
+                f"metadata: timing {str(key)[:TIMING_NAME_MAX_CHARS]!r} must be a number of seconds "
+                f"from 0 to {TIMING_MAX_S:g}"
             )
-        timings[name] = float(value)
-    return timings
+    return {key: float(value) for key, value in raw.items()}
