@@ -262,7 +262,7 @@ def test_an_error_status_still_carries_the_server_message(server: HostileServer,
 # --- THE SEED RULE's whole range is kept exactly ---------------------------------------------
 
 
-@pytest.mark.parametrize("seed", [2**63 - 1, P.SEED_MAX])
+@pytest.mark.parametrize("seed", [2**63 - 1, 2**63 + 5, P.SEED_MAX])
 def test_a_seed_at_the_top_of_the_seed_rule_is_saved_and_indexed_exactly(
     server: HostileServer, tmp_path: Path, seed: int
 ) -> None:
