@@ -47,6 +47,7 @@ from fluxdesk.core.errors import (
     ImageGoneError,
     InvalidRequestError,
     LibraryError,
+    NetCause,
     NetworkError,
     ProxyError,
     ProxyProblem,
@@ -244,6 +245,21 @@ class ApiClient:
         on_wait: Callable[[float], None] | None = None,
     ) -> ApiResponse:
         """POST the request; return the parsed response. Raises FluxDeskError subclasses."""
+        try:
+            return self._submit(request, cancel, on_wait)
+        except NetworkError as error:
+            if error.cause is not NetCause.DROPPED:
+                raise
+            # Connected, the request went out, no answer: unlike a refused connection, the
+            # API may have generated (and billed) it. Say so rather than "try again".
+            raise NetworkError(error.host, "the API", NetCause.SENT) from None
+
+    def _submit(
+        self,
+        request: GenerationRequest,
+        cancel: CancelToken | None,
+        on_wait: Callable[[float], None] | None,
+    ) -> ApiResponse:
         body = request.to_api_json()
         # The whole answer, inference included, within the two timeouts of Settings
         # (plus any wait the server asked for before a retry).

@@ -125,6 +125,7 @@ class NetCause(str, enum.Enum):
     DNS = "dns"  # the host name does not resolve (often a VPN that is not connected)
     REFUSED = "refused"  # the host answered, nothing listens on that port
     DROPPED = "dropped"  # connected, then closed without an answer
+    SENT = "sent"  # a generation request went out, then the connection closed: maybe billed
     UNREACHABLE = "unreachable"  # no route, network down: really offline
 
 
@@ -133,6 +134,8 @@ _NET_ADVICE: dict[NetCause, str] = {
     NetCause.REFUSED: "the connection was refused (nothing listens on that port). "
     "Check the base URL and port.",
     NetCause.DROPPED: "the connection closed without an answer. Try again.",
+    NetCause.SENT: "the connection closed after the request was sent, before the answer came. "
+    "The API may have accepted it, and billed it: check your usage before you generate it again.",
     NetCause.UNREACHABLE: "check your internet connection.",
 }
 

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
     # Built by ensure_built(), right after the first frame (or on first use): the parts
     # (startup.build_rest), the file actions, the actions and the job-status presenter.
     message_bar: MessageBar
+    job_failure_message: UserMessage | None = None  # the bar's message, when a job's failure
     result_view: ResultView
     job_list: QListView
     job_model: JobListModel
@@ -209,6 +210,9 @@ class MainWindow(QMainWindow):
         from fluxdesk.ui.messages import Action
 
         self.ensure_built()
+        # A job's failure (offline, a refused key…) stays until it is dismissed or a later
+        # job succeeds: then the cause is gone and the bar would only mislead.
+        self.job_failure_message = message if job is not None else None
         primary = None
         if message.action is Action.RETRY and job is not None:
 
@@ -221,7 +225,11 @@ class MainWindow(QMainWindow):
         self.message_bar.show_message(message, primary)
 
     def show_drop_message(self, message: UserMessage) -> None:
+        """A dropped file the form cannot use: say so, and stop claiming (in the status
+        line) that the form holds another image's settings."""
         self.tabs.setCurrentIndex(0)
+        self.status_label.setText(message.title)
+        self.status_label.setToolTip("")
         self.show_message(message)
 
     def apply_request(self, request: GenerationRequest, text: str) -> None:

@@ -79,6 +79,7 @@ _NETWORK_TITLES: dict[NetCause, str] = {
     NetCause.DNS: "Host not found",
     NetCause.REFUSED: "Connection refused",
     NetCause.DROPPED: "Connection dropped",
+    NetCause.SENT: "Connection lost after sending",
     NetCause.UNREACHABLE: "Offline",
 }
 

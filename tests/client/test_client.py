@@ -233,9 +233,13 @@ def test_other_5xx_on_the_post_are_not_retried(sandbox: Sandbox, fault: str, sta
 
 def test_dropped_connection_is_a_network_error_and_not_resent(sandbox: Sandbox) -> None:
     sandbox.inject("drop_connection")
-    with pytest.raises(E.NetworkError):
+    with pytest.raises(E.NetworkError) as info:
         client_for(sandbox).submit(validated_request({"prompt": "x"}))
     assert len([r for r in sandbox.requests if r.server == "api"]) == 1
+    # The request went out before the connection closed: it may have been billed, and
+    # "check your internet connection" would be wrong.
+    assert info.value.cause is E.NetCause.SENT
+    assert "may have accepted it, and billed it" in str(info.value) and "internet" not in str(info.value)
 
 
 def test_offline_is_a_network_error(out: Path) -> None:

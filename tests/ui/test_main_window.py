@@ -171,7 +171,7 @@ def test_queue_two_jobs_and_cancel(qtbot, window: MainWindow, ctx: AppContext) -
         ("unauthorized", {}, "API key rejected", Action.OPEN_SETTINGS),
         ("rate_limit", {"retry_after": 120}, "Rate limited", Action.RETRY),
         ("server_error", {}, "The API had a problem", Action.RETRY),
-        ("drop_connection", {}, None, Action.RETRY),
+        ("drop_connection", {}, "Connection lost after sending", Action.RETRY),
     ],
 )
 def test_error_paths_show_a_message_not_a_dialog(  # type: ignore[no-untyped-def]
@@ -543,3 +543,56 @@ def test_the_library_follows_images_saved_by_the_command_line(
         gallery.rescan()
     assert gallery.model.rowCount() == before + 2
     assert "owl" in gallery.model.item(0).prompt  # type: ignore[union-attr]
+
+
+def test_a_later_success_clears_a_failure_and_the_progress_bar_is_drawn(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, ctx: AppContext
+) -> None:
+    """Issue 15.4: an earlier job's "Connection dropped" bar and "Failed: …" status go when
+    a later job succeeds; while the API generates, the status bar's progress shows a moving
+    accent segment (Fusion drew an empty white box)."""
+    from fluxdesk.ui.theme.palette import ACCENT
+
+    assert ctx.sandbox is not None
+    ctx.sandbox.inject("drop_connection")
+    qtbot.keyClicks(window.form_panel.prompt, "first try")
+    with qtbot.waitSignal(window.queue.job_failed, timeout=TIMEOUT):
+        window.generate_button.click()
+    assert window.message_bar.isVisible() and window.status_label.text().startswith("Failed")
+
+    ctx.sandbox.inference_delay = 1.5
+    job = window.generate()
+    assert job is not None
+    qtbot.waitUntil(lambda: window.progress.isVisible(), timeout=TIMEOUT)
+    bar = window.progress
+
+    def accent_pixels() -> int:
+        image = bar.grab().toImage()
+        return sum(
+            1
+            for x in range(0, image.width(), 2)
+            for y in range(image.height())
+            if image.pixelColor(x, y).blue() > 200 and image.pixelColor(x, y).red() < 120
+        )
+
+    assert ACCENT.blue() > 200
+    qtbot.waitUntil(lambda: accent_pixels() > 0, timeout=TIMEOUT)  # busy: a segment moves
+    with qtbot.waitSignal(window.image_saved, timeout=TIMEOUT):
+        pass
+    assert not window.message_bar.isVisible()  # the cause is gone: so is the bar
+    assert not window.status_label.text().startswith("Failed")
+
+
+def test_dropping_a_plain_image_says_so_in_the_status_line(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    window.status_label.setText("Settings from another image")  # what "use settings" left
+    plain = tmp_path / "photo.png"
+    image = QImage(32, 32, QImage.Format.Format_RGB32)
+    image.fill(QColor("#808080"))
+    assert image.save(str(plain))
+    assert window.image_drop.handle(plain) is None
+    assert "another image" not in window.status_label.text()
+    assert window.status_label.text() == window.message_bar.title.text()

@@ -13,6 +13,7 @@ def test_titles_name_the_cause() -> None:
         NetCause.DNS: "Host not found",
         NetCause.REFUSED: "Connection refused",
         NetCause.DROPPED: "Connection dropped",
+        NetCause.SENT: "Connection lost after sending",
         NetCause.UNREACHABLE: "Offline",
     }
     assert all(user_message(NetworkError("h", cause=c)).action is Action.RETRY for c in NetCause)

@@ -122,10 +122,11 @@ class JobStatusPresenter(QObject):
     def _on_changed(self, job: Job) -> None:
         win = self._win
         if job is win.queue.running and job.progress is not None:
-            if job.progress.images_total:
-                value, maximum = progress_steps(job.progress)
-                win.progress.setRange(0, maximum)
-                win.progress.setValue(value)
+            value, maximum = progress_steps(job.progress) if job.progress.images_total else (0, 0)
+            # Until the first image arrives nobody knows how long the API takes: the bar
+            # sweeps (busy) instead of standing empty; then it fills image by image.
+            win.progress.setRange(0, maximum if value else 0)
+            win.progress.setValue(value)
             win.status_label.setText(running_text(job.progress, len(win.queue.queued())))
         self.update_job_buttons()
 
@@ -140,6 +141,9 @@ class JobStatusPresenter(QObject):
         # What the user should know about the answer (e.g. images beyond those requested,
         # which were not saved) follows the count, in full in the tooltip.
         notes = job.output.result.notes
+        bar = win.message_bar
+        if bar.message is not None and bar.message is win.job_failure_message:
+            bar.dismiss()  # an earlier job's failure ("Offline"…): its cause is gone now
         win.status_label.setText(" · ".join((saved, *notes)))
         win.status_label.setToolTip("\n".join(notes))
         win.elapsed_label.setText(f"{job.elapsed:.1f} s")

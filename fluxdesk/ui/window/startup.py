@@ -168,7 +168,6 @@ def build_rest(win: MainWindow) -> None:
         QHBoxLayout,
         QLabel,
         QListView,
-        QProgressBar,
         QPushButton,
         QVBoxLayout,
         QWidget,
@@ -232,12 +231,13 @@ def build_rest(win: MainWindow) -> None:
     split.setStretchFactor(1, 1)
     split.setSizes(sizes)
 
-    win.progress = QProgressBar()
+    from fluxdesk.ui.widgets.status_progress import StatusProgress
+
+    win.progress = StatusProgress()
     win.progress.setObjectName("progressBar")
     win.progress.setAccessibleName("Progress")
     win.progress.setMaximumWidth(180)
-    win.progress.setMaximumHeight(14)
-    win.progress.setTextVisible(False)
+    win.progress.setFixedHeight(8)
     win.progress.hide()
     win.statusBar().insertPermanentWidget(1, win.progress)  # after the status text
 
