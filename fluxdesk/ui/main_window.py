@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
     job_model: JobListModel
     cancel_job_button: QPushButton
     retry_button: QPushButton
+    run_all_button: QPushButton
+    discard_button: QPushButton
+    usage_label: QLabel
     progress: QProgressBar
     gallery_view: GalleryWidget
     image_drop: ImageDropFilter
@@ -155,6 +158,9 @@ class MainWindow(QMainWindow):
             from fluxdesk.ui.window.actions import explain_generate
 
             explain_generate(self, valid)
+            status = getattr(self, "job_status", None)  # (made last by the deferred build)
+            if status is not None:
+                status.update_usage()
 
     # --- generation ---------------------------------------------------------------------
     def generate(self) -> Job | None:
@@ -172,11 +178,14 @@ class MainWindow(QMainWindow):
 
         run_task(self.queue.pool, self.ctx.settings_writer(), _ignore, self._settings_not_saved)
         self._history_pos = -1
-        if self.message_bar.message and self.message_bar.severity is not Severity.INFO:
+        paused = self.queue.paused is not None  # (its message stays: it says how to go on)
+        if self.message_bar.message and self.message_bar.severity is not Severity.INFO and not paused:
             self.message_bar.dismiss()
         job = self.queue.submit(request)
         queued = len(self.queue.queued())
-        if queued:
+        if paused:
+            self.status_label.setText(f"Paused by the daily cap ({queued} queued): Run all once it is raised")
+        elif queued:
             self.status_label.setText(f"Queued ({queued} waiting)")
         return job
 
@@ -268,6 +277,8 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self._save_settings()
             self._update_mode_label()
+            if self.built:
+                self.job_status.update_usage()
             if (
                 self.built
                 and self.message_bar.message

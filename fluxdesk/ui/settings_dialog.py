@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from fluxdesk.core import params as P
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.errors import FluxDeskError
+from fluxdesk.core.jobs.usage import CAP_MAX, PRICE_MAX
 from fluxdesk.core.keystore import KEY_ENV, KeySource, KeyStatus
 from fluxdesk.core.network.config import NetworkConfig
 from fluxdesk.core.settings import BASE_URL_ENV, TIMEOUT_MAX, TIMEOUT_MIN, Settings, base_url_problem
@@ -165,6 +167,29 @@ class SettingsDialog(QDialog):
         self.auto_save = QCheckBox("Save every finished image to the library")
         self.auto_save.setObjectName("autoSaveCheck")
         self.auto_save.setChecked(s.auto_save)
+        self.daily_cap = QSpinBox()
+        self.daily_cap.setObjectName("dailyCapSpin")
+        self.daily_cap.setAccessibleName("Daily image cap")
+        self.daily_cap.setRange(0, CAP_MAX)
+        self.daily_cap.setSpecialValueText("No cap")  # 0
+        self.daily_cap.setSuffix(" images a day")
+        self.daily_cap.setValue(max(0, min(CAP_MAX, s.daily_cap)))
+        self.daily_cap.setToolTip(
+            f"A job that would pass it waits, and the queue pauses, before anything is sent "
+            f"(1 to {CAP_MAX}; 0: no cap)"
+        )
+        self.price = QDoubleSpinBox()
+        self.price.setObjectName("pricePerImageSpin")
+        self.price.setAccessibleName("Price per image")
+        self.price.setRange(0.0, PRICE_MAX)
+        self.price.setDecimals(4)
+        self.price.setSingleStep(0.01)
+        self.price.setSpecialValueText("Not set")  # 0: no cost is shown (never guessed)
+        self.price.setValue(max(0.0, min(PRICE_MAX, s.price_per_image)))
+        self.price.setToolTip("Your plan's price per image, for the cost estimate and today's total")
+        self.notifications = QCheckBox("Notify me when a job ends while FluxDesk is in the background")
+        self.notifications.setObjectName("notificationsCheck")
+        self.notifications.setChecked(s.notifications)
 
         form = QFormLayout()
         form.setHorizontalSpacing(12)
@@ -188,6 +213,9 @@ class SettingsDialog(QDialog):
         lib_label.setBuddy(self.library_dir)
         form.addRow(lib_label, lib_box)
         form.addRow("", self.auto_save)
+        form.addRow("Dail&y cap", self.daily_cap)
+        form.addRow("Price per &image", self.price)
+        form.addRow("", self.notifications)
         for spin, default in (
             (self.connect_timeout, defaults.connect_timeout),
             (self.read_timeout, defaults.read_timeout),
@@ -353,6 +381,9 @@ class SettingsDialog(QDialog):
         s.read_timeout = float(self.read_timeout.value())
         s.library_dir = self.library_dir.text().strip()
         s.auto_save = self.auto_save.isChecked()
+        s.daily_cap = int(self.daily_cap.value())
+        s.price_per_image = float(self.price.value())
+        s.notifications = self.notifications.isChecked()
         super().accept()
 
     def done(self, result: int) -> None:

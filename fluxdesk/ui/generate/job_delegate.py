@@ -31,6 +31,7 @@ LINE_GAP = 2
 
 # (light, dark) per state; the grey ones are the theme's hint colour.
 _COLOURS: dict[JobState, tuple[str, str]] = {
+    JobState.WAITING: ("#b45309", "#fbbf24"),
     JobState.QUEUED: (HINT_LIGHT, HINT_DARK),
     JobState.RUNNING: ("#2563eb", "#60a5fa"),
     JobState.DONE: ("#15803d", "#4ade80"),
@@ -84,7 +85,7 @@ def paint_state_icon(painter: QPainter, rect: QRectF, state: JobState, palette: 
     else:
         painter.setPen(pen)
         painter.drawEllipse(ring)
-        if state is JobState.QUEUED:  # clock hands
+        if state in (JobState.QUEUED, JobState.WAITING):  # clock hands
             hands = QPainterPath(QPointF(c.x(), c.y() - r * 0.5))
             hands.lineTo(c)
             hands.lineTo(QPointF(c.x() + r * 0.38, c.y() + r * 0.2))

@@ -14,7 +14,7 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 )
 
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.errors import CancelledError, FluxDeskError
+from fluxdesk.core.errors import CancelledError, DailyCapError, FluxDeskError
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import Progress
 from fluxdesk.ui.generate.generation import JobOutput, JobWork
@@ -37,6 +37,7 @@ KEEP_FINISHED = 50
 
 
 class JobState(str, enum.Enum):
+    WAITING = "waiting"  # kept from an earlier session, or held by the daily cap: not started by itself
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -69,6 +70,12 @@ class Job:
     error: BaseException | None = None
     output: JobOutput | None = None
     cancel_token: CancelToken = field(default_factory=CancelToken)
+    store_id: int | None = None  # the job's row in the job store (core/jobs)
+    # Accepted by the API (billed) but not all images saved: "Download again" fetches the
+    # rest from the stored URLs, without a second generation request.
+    can_download_again: bool = False
+    saved_note: str = ""  # e.g. "1 of 4 saved", for a job kept from an earlier session
+    kept_on_close: bool = False  # cancelled because the window closed: stays in the store
 
     @property
     def elapsed(self) -> float:
@@ -83,10 +90,13 @@ class Job:
         if self.state is JobState.DONE:
             n = len(self.output.images) if self.output else 0
             return f"Done · {n} image{'s' if n != 1 else ''} · {self.elapsed:.1f} s"
+        note = f" · {self.saved_note}" if self.saved_note else ""
         if self.state is JobState.FAILED:
-            return "Failed · " + self.failure_reason()
+            return "Failed" + note + " · " + self.failure_reason()
         if self.state is JobState.CANCELLED:
-            return "Cancelled"
+            return "Cancelled" + note
+        if self.state is JobState.WAITING:
+            return "Waiting" + note + " · Run all to start"
         return "Queued"
 
     def failure_reason(self) -> str:
@@ -107,6 +117,14 @@ class Job:
 WorkFactory = Callable[[Job], JobWork]  # what a job runs in a worker (generation_work)
 
 
+class JobStoreLink(Protocol):
+    """What the queue asks of the job store (see ui/generate/stored_jobs.py)."""
+
+    def add(self, request: GenerationRequest) -> int: ...
+
+    def discard(self, store_id: int) -> None: ...
+
+
 class JobQueue(QObject):
     job_added = Signal(object)
     job_changed = Signal(object)  # state or progress changed
@@ -115,12 +133,20 @@ class JobQueue(QObject):
     job_failed = Signal(object)
     job_cancelled = Signal(object)
     idle_changed = Signal(bool)
+    job_removed = Signal(object)  # discarded
+    paused_changed = Signal(object)  # the error that paused the queue (the daily cap), or None
 
     def __init__(
-        self, make_work: WorkFactory, pool: QThreadPool | None = None, parent: QObject | None = None
+        self,
+        make_work: WorkFactory,
+        pool: QThreadPool | None = None,
+        parent: QObject | None = None,
+        store: JobStoreLink | None = None,
     ) -> None:
         super().__init__(parent)
         self._make_work = make_work
+        self.store = store
+        self.paused: BaseException | None = None
         self.pool = pool or QThreadPool(self)
         if pool is None:
             self.pool.setMaxThreadCount(4)
@@ -130,6 +156,9 @@ class JobQueue(QObject):
     # --- public API ---------------------------------------------------------------------
     def submit(self, request: GenerationRequest) -> Job:
         job = Job(request=request)
+        if self.store is not None:
+            # Written before it can be sent: a crash or a close keeps it for the next start.
+            job.store_id = self.store.add(request)
         self.jobs.append(job)
         self._trim()
         self.job_added.emit(job)
@@ -137,11 +166,61 @@ class JobQueue(QObject):
         return job
 
     def retry(self, job: Job) -> Job:
-        return self.submit(job.request)
+        """Run a failed or cancelled job again. A stored job runs again as itself: one the
+        API accepted downloads only its missing images ("Download again"), never a second
+        generation request."""
+        # A job cancelled before the API answered was forgotten by its worker: a new one.
+        again = job.state in (JobState.FAILED, JobState.WAITING) or job.can_download_again
+        if job.store_id is None or not again:
+            return self.submit(job.request)
+        self._requeue(job)
+        self._start_next()
+        return job
+
+    def run_all(self) -> None:
+        """Start every waiting job (kept from an earlier session, or held by the cap)."""
+        self._set_paused(None)
+        for job in self.jobs:
+            if job.state is JobState.WAITING:
+                self._requeue(job)
+        self._start_next()
+
+    def restore(self, jobs: list[Job]) -> None:
+        """Show jobs kept from an earlier session (waiting or failed); none starts by itself."""
+        for job in jobs:
+            self.jobs.append(job)
+            self.job_added.emit(job)
+
+    def discard(self, job: Job) -> None:
+        """Forget a job that is not running, here and in the store."""
+        if job is self.running:
+            return
+        if job.store_id is not None and self.store is not None:
+            self.store.discard(job.store_id)
+        job.state = JobState.CANCELLED
+        if job in self.jobs:
+            self.jobs.remove(job)
+        self.job_removed.emit(job)
+
+    def _requeue(self, job: Job) -> None:
+        job.state = JobState.QUEUED
+        job.error = None
+        job.started = job.ended = None
+        job.progress = None
+        job.cancel_token = CancelToken()
+        self.job_changed.emit(job)
+
+    def _set_paused(self, reason: BaseException | None) -> None:
+        if (self.paused is None) != (reason is None) or reason is not None:
+            self.paused = reason
+            self.paused_changed.emit(reason)
 
     def cancel(self, job: Job) -> None:
         if job.state.finished:
             return
+        if job is not self.running and job.store_id is not None and self.store is not None:
+            self.store.discard(job.store_id)  # never sent: nothing to keep (a running one's
+            # worker decides: a job the API accepted is kept for "Download again")
         job.cancel_token.cancel()
         was_running = job is self.running
         self._finish(job, JobState.CANCELLED, error=CancelledError())
@@ -164,12 +243,13 @@ class JobQueue(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> None:
         for job in list(self.jobs):
             if not job.state.finished:
+                job.kept_on_close = True  # waiting jobs stay in the store for the next start
                 job.cancel_token.cancel()
         self.pool.waitForDone(timeout_ms)
 
     # --- internals ----------------------------------------------------------------------
     def _start_next(self) -> None:
-        if self.running is not None:
+        if self.running is not None or self.paused is not None:
             return
         queued = self.queued()
         if not queued:
@@ -207,6 +287,16 @@ class JobQueue(QObject):
 
     def _on_failed(self, job: Job, error: BaseException) -> None:
         if job.state is not JobState.RUNNING:
+            return
+        if isinstance(error, DailyCapError):
+            # Nothing was sent: the job waits, and so does the rest of the queue.
+            job.state = JobState.WAITING
+            job.error = None
+            job.started = None
+            self.running = None
+            self.job_changed.emit(job)
+            self._set_paused(error)
+            self.idle_changed.emit(True)
             return
         state = JobState.CANCELLED if isinstance(error, CancelledError) else JobState.FAILED
         self._finish(job, state, error=error)
@@ -246,6 +336,7 @@ class JobListModel(QAbstractListModel):
         self._icons = icons or {}
         queue.job_added.connect(self._added)
         queue.job_changed.connect(self._changed)
+        queue.job_removed.connect(self._removed)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -291,6 +382,13 @@ class JobListModel(QAbstractListModel):
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
                 self.endRemoveRows()
+
+    def _removed(self, job: Job) -> None:
+        row = self.row_of(job)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
 
     def _changed(self, job: Job) -> None:
         row = self.row_of(job)

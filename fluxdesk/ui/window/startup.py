@@ -98,11 +98,12 @@ class StartUp:
         self.built = True
         win = self._win
         from fluxdesk.ui.generate.jobs import JobQueue
+        from fluxdesk.ui.generate.stored_jobs import StoreLink
         from fluxdesk.ui.window.actions import build_actions
         from fluxdesk.ui.window.file_actions import FileActions
         from fluxdesk.ui.window.job_status import JobStatusPresenter
 
-        self.queue = JobQueue(lambda job: _job_work(win, job), self._pool, win)
+        self.queue = JobQueue(lambda job: _job_work(win, job), self._pool, win, store=StoreLink(win.ctx))
         win.setUpdatesEnabled(False)  # one repaint for all the new parts
         try:
             win.form_panel.finish_after_first_frame()
@@ -116,6 +117,22 @@ class StartUp:
         finally:
             win.setUpdatesEnabled(True)
         win.update_generate()
+        self._load_kept_jobs()
+
+    def _load_kept_jobs(self) -> None:
+        """Jobs an earlier session left in the store come back, waiting (off the GUI thread:
+        opening the store may recover a crashed session's jobs)."""
+        from fluxdesk.ui.generate.stored_jobs import load_kept
+        from fluxdesk.ui.tasks import run_task
+
+        win = self._win
+        run_task(
+            self.queue.pool,
+            lambda: load_kept(win.ctx),
+            win.job_status.show_kept,
+            win.job_status.store_failed,
+            receiver=win,
+        )
 
     def warm_up(self) -> None:
         """After the first frame: start the sandbox, check for a key (both off-thread)."""
@@ -157,6 +174,10 @@ def _job_work(win: MainWindow, job: Job) -> JobWork:
 
     thumb_side = thumb_side_for(win.devicePixelRatioF())  # (the screen the window is on)
     ctx = win.ctx
+    if job.store_id is not None:  # (every queued job: see stored_jobs.py)
+        from fluxdesk.ui.generate.stored_jobs import stored_work
+
+        return stored_work(ctx, job, thumb_side)
     return generation_work(job.request, ctx.make_client, ctx.make_sink, job.cancel_token, thumb_side)
 
 
@@ -201,11 +222,23 @@ def build_rest(win: MainWindow) -> None:
     win.retry_button.setObjectName("retryButton")
     win.retry_button.setAccessibleName("Retry selected job")
     win.retry_button.setToolTip("Run the selected job again")
+    win.run_all_button = QPushButton("Run all")
+    win.run_all_button.setObjectName("runAllButton")
+    win.run_all_button.setAccessibleName("Run all waiting jobs")
+    win.run_all_button.setToolTip(
+        "Start the waiting jobs (kept from the last session, or held by the daily cap)"
+    )
+    win.discard_button = QPushButton("Discard")
+    win.discard_button.setObjectName("discardJobButton")
+    win.discard_button.setAccessibleName("Discard selected job")
+    win.discard_button.setToolTip("Forget the selected job (saved images stay in the library)")
     jobs_title = QLabel("Jobs")
     set_role(jobs_title, "heading")
     jobs_head = QHBoxLayout()
     jobs_head.addWidget(jobs_title)
     jobs_head.addStretch(1)
+    jobs_head.addWidget(win.run_all_button)
+    jobs_head.addWidget(win.discard_button)
     jobs_head.addWidget(win.cancel_job_button)
     jobs_head.addWidget(win.retry_button)
     jobs = QWidget()
@@ -240,6 +273,9 @@ def build_rest(win: MainWindow) -> None:
     win.progress.setFixedHeight(8)
     win.progress.hide()
     win.statusBar().insertPermanentWidget(1, win.progress)  # after the status text
+    win.usage_label = QLabel()
+    win.usage_label.setObjectName("usageLabel")
+    win.statusBar().insertPermanentWidget(2, win.usage_label)
 
     # Hidden until there is a message; its gap to the tabs is its own (style sheet
     # margin), so the results do not move when it is built or hidden.
