@@ -99,3 +99,26 @@ def test_import_says_what_it_skipped(home: Path, originals: Path, capsys: pytest
     err = capsys.readouterr().err
     assert "Imported 0 images; 0 already in the library, 2 skipped." in err
     assert "photo.png: no parameters FluxDesk can read" in err and "notes.txt: not a readable image" in err
+
+
+def test_an_imported_image_without_a_seed_has_none_and_its_settings_can_be_used(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The seed rule has no value for "unknown": such an image lists its seed as null and
+    "Use these settings" (to_request) works, leaving the seed to the server."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text(
+        "parameters", "a cat on a windowsill\nSteps: 20, Sampler: Euler, CFG scale: 3.5, Size: 512x512"
+    )
+    source = tmp_path / "no-seed.png"
+    Image.new("RGB", (512, 512), (90, 120, 150)).save(source, pnginfo=info)
+    (added,) = run_json(capsys, "library", "import", str(source))
+    assert added["seed"] is None and added["parameters"]["seed"] is None
+    with Library(home / "library") as library:
+        (record,) = library.items()
+        request = record.to_request()
+        assert request.seed is None and request.prompt == "a cat on a windowsill"
+        assert request.num_inference_steps == 20

@@ -134,7 +134,12 @@ def test_an_index_of_schema_1_is_migrated_with_its_seeds(tmp_path: Path) -> None
         json.loads(r[0]) for r in sqlite3.connect(lib.db_path).execute("SELECT params_json FROM images")
     ]
     assert all("seed" not in r for r in stored)  # the seed is held once, in its column
-    assert {i.prompt: i.params["seed"] for i in lib.items()} == {"old 0": 5, "old 1": 2**63 - 1, "old 2": 0}
+    # A seed of 0 (outside the seed rule) reads as unknown: None, and "Use settings" works.
+    assert {i.prompt: i.params["seed"] for i in lib.items()} == {
+        "old 0": 5,
+        "old 1": 2**63 - 1,
+        "old 2": None,
+    }
     assert lib.count("old") == 3  # full-text search still finds them
     lib.close()
 

@@ -85,9 +85,14 @@ class ImageRecord:
         return str(self.request.get("prompt", ""))
 
     @property
+    def known_seed(self) -> int | None:
+        """The seed, or None for an imported image whose tool named none (UNKNOWN_SEED)."""
+        return None if self.seed == UNKNOWN_SEED else self.seed
+
+    @property
     def params(self) -> dict[str, Any]:
         """The request's fields with the seed filled in (what the image was made with)."""
-        return {**self.request, "seed": self.seed}
+        return {**self.request, "seed": self.known_seed}
 
     @property
     def created_at(self) -> datetime:
@@ -95,7 +100,9 @@ class ImageRecord:
 
     def to_request(self, with_seed: bool = True) -> GenerationRequest:
         """The request that made this image (same seed by default), validated afresh."""
-        request, problems = build_request({**self.request, "seed": self.seed if with_seed else None})
+        # (An unknown seed is no seed: the request lets the server pick one, as the seed
+        # rule has no value for "unknown".)
+        request, problems = build_request({**self.request, "seed": self.known_seed if with_seed else None})
         if request is None:
             raise ValueError("the stored request is invalid: " + "; ".join(map(str, problems)))
         return request
@@ -106,7 +113,7 @@ class ImageRecord:
             "id": self.id,
             "path": str(self.path),
             "prompt": self.prompt,
-            "seed": self.seed,
+            "seed": self.known_seed,
             "created": self.created,
             "width": self.width,
             "height": self.height,
