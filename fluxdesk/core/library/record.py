@@ -47,6 +47,9 @@ CREATED_MAX = datetime(9999, 12, 30, tzinfo=timezone.utc)
 UNKNOWN_SEED = 0
 
 
+_FORMATS = frozenset(f.value for f in OutputFormat)
+
+
 def utc_now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -233,7 +236,7 @@ class ImageRecord:
         if request is None:
             raise ValueError("metadata: request: " + "; ".join(map(str, problems)))
         output_format = _text(data, "output_format").lower()
-        if output_format not in {f.value for f in OutputFormat}:
+        if output_format not in _FORMATS:
             raise ValueError(f"metadata: unknown output_format {output_format[:20]!r}")
         nsfw = data.get("nsfw", False)
         if not isinstance(nsfw, bool):
