@@ -8,6 +8,7 @@ and the refusal names the certificate's issuer instead of "check your internet".
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 
 import pytest
@@ -83,10 +84,20 @@ def test_https_to_a_plain_http_server_says_so(sandbox: Sandbox) -> None:
 
 
 def test_certificate_names_are_read_from_der(pki: Pki) -> None:
-    import ssl
-
     der = ssl.PEM_cert_to_DER_cert(pki.cert_file.read_text())
     names = cert_names(der)
     assert names.issuer_name == f"{CA_NAME} ({CA_ORG})"
     assert names.subject_name == "localhost (FluxDesk test server)"
     assert issuer_of(b"not a certificate") == "" and issuer_of(None) == ""
+
+
+def test_the_os_store_is_what_verifies() -> None:
+    from fluxdesk.core.network.trust import ssl_context, uses_truststore
+
+    assert uses_truststore("win32") and uses_truststore("darwin") and not uses_truststore("linux")
+    # Without SSL_CERT_FILE: the distribution's bundle, loaded once into the shared context
+    # (truststore would load it again for every handshake: benchmarks/tls_handshake.py).
+    context = ssl_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 0 or ssl.get_default_verify_paths().capath
+    assert ssl_context() is context

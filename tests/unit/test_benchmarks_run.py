@@ -24,6 +24,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("sandbox_render.py", ["--runs", "1"], "slowest median"),
         ("session_memory.py", ["--generations", "12"], "growth per image after the 10th"),
         ("hostile_read.py", ["--runs", "1", "--mb", "1"], "slowest case"),
+        ("tls_handshake.py", ["--rounds", "2"], "ratio FluxDesk / baseline"),
     ],
 )
 @pytest.mark.subprocess

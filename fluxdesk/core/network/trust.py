@@ -1,17 +1,23 @@
 """TLS that trusts what the OS trusts, plus an optional extra CA bundle.
 
 requests verifies against its own CA bundle (certifi), so a company's root CA that the
-OS trusts (TLS inspection, a private API gateway) was refused. FluxDesk verifies with
-``truststore`` instead: Windows' and macOS' certificate stores, OpenSSL's store on
-Linux (the distribution's bundle, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``), plus the extra
-CA file from Settings. truststore is imported when the first session is built, never
-while the window opens.
+OS trusts (TLS inspection, a private API gateway) was refused. FluxDesk verifies with the
+OS store instead: on Windows and macOS through ``truststore`` (the system's own
+certificate verification); on Linux, where the OS store *is* OpenSSL's (the
+distribution's bundle, or ``SSL_CERT_FILE``/``SSL_CERT_DIR``), by loading that store into
+the context once. truststore does the same on Linux but loads the whole bundle again
+for every handshake (measured: ~10× the handshake time, +60–110 ms per connection here;
+``benchmarks/tls_handshake.py``), with the same result. The extra CA file from Settings
+is added on top in both cases. Nothing here is imported while the window opens: the
+client builds the context with its first session.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import ssl
+import sys
 import threading
 from typing import Any
 
@@ -41,8 +47,52 @@ def _cache_key(extra_ca_file: str) -> tuple[object, ...]:
     return (extra_ca_file, stamp, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
 
 
+# Where Linux distributions keep the OS bundle when OpenSSL's compiled-in default is
+# missing (the list truststore uses, after certifi-system-store by Christian Heimes).
+CA_FILE_CANDIDATES = (
+    "/etc/ssl/cert.pem",  # Alpine, Arch, Fedora 34-43, OpenWRT, RHEL 9-10, BSD
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  # Fedora 44+, RHEL 11+
+    "/etc/pki/tls/cert.pem",  # Fedora <= 34, RHEL <= 9, CentOS <= 9
+    "/etc/ssl/certs/ca-certificates.crt",  # Debian, Ubuntu
+    "/etc/ssl/ca-bundle.pem",  # SUSE
+)
+_HASHED_NAME = re.compile(r"^[0-9a-fA-F]{8}\.[0-9]$")
+
+
+def uses_truststore(platform: str = sys.platform) -> bool:
+    """Windows and macOS verify through the system (truststore); elsewhere OpenSSL's store."""
+    return platform == "win32" or platform == "darwin"
+
+
+def _openssl_store_context() -> ssl.SSLContext:
+    """A verifying context with OpenSSL's default store (SSL_CERT_FILE/SSL_CERT_DIR, else
+    the compiled-in paths, else the first distribution bundle found), loaded once."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    defaults = ssl.get_default_verify_paths()
+    capath = defaults.capath
+    has_dir = (
+        bool(capath) and os.path.isdir(capath) and any(_HASHED_NAME.match(n) for n in os.listdir(capath))
+    )
+    if defaults.cafile or has_dir:
+        context.set_default_verify_paths()
+    else:
+        for candidate in CA_FILE_CANDIDATES:
+            if os.path.isfile(candidate):
+                context.load_verify_locations(cafile=candidate)
+                break
+    return context
+
+
+def _system_context() -> ssl.SSLContext:
+    if uses_truststore():
+        import truststore  # lazily: ~30 ms of imports, paid by the first request only
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return _openssl_store_context()
+
+
 def ssl_context(extra_ca_file: str = "") -> ssl.SSLContext:
-    """The verifying context for every HTTPS connection (shared; truststore locks it).
+    """The verifying context for every HTTPS connection (shared between sessions).
 
     Raises CertificateError naming the file when the extra CA file cannot be used.
     """
@@ -52,9 +102,7 @@ def ssl_context(extra_ca_file: str = "") -> ssl.SSLContext:
         context = _contexts.get(key)
         if context is not None:
             return context
-        import truststore  # lazily: ~30 ms of imports, paid by the first request only
-
-        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context = _system_context()
         if extra:
             from fluxdesk.core.network.config import ca_file_problem
 
