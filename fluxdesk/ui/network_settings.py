@@ -141,7 +141,14 @@ class NetworkSection:
         self.proxy_url.textChanged.connect(self._check)
         self.ca_file.textChanged.connect(self._check)
         self._mode_changed()
-        run_task(self.pool, ctx.keystore.get_proxy_password, self._password_loaded, self._password_not_loaded)
+        # Tied to the field: a Settings dialog closed before the keyring answered drops it.
+        run_task(
+            self.pool,
+            ctx.keystore.get_proxy_password,
+            self._password_loaded,
+            self._password_not_loaded,
+            receiver=self.proxy_password,
+        )
 
     # --- building ---------------------------------------------------------------------
     @staticmethod
@@ -246,7 +253,13 @@ class NetworkSection:
         self.test_button.setEnabled(False)
         self.copy_button.setEnabled(False)
         self._show("Testing…", True)
-        run_task(self.pool, lambda: _diagnose(base_url, key, network, timeout), then, self._failed)
+        run_task(
+            self.pool,
+            lambda: _diagnose(base_url, key, network, timeout),
+            then,
+            self._failed,
+            receiver=self.test_button,
+        )
 
     def test_connection(self) -> None:
         self._run(self._tested)

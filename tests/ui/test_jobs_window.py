@@ -136,6 +136,7 @@ def test_discard_forgets_a_waiting_job(  # type: ignore[no-untyped-def]
 def test_settings_hold_the_cap_price_and_notifications(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
     dialog = SettingsDialog(ctx)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.key_edit.isEnabled, timeout=TIMEOUT)  # the key was loaded
     assert dialog.daily_cap.text() == "No cap" and dialog.price.text() == "Not set"
     dialog.daily_cap.setValue(40)
     dialog.price.setValue(0.025)
