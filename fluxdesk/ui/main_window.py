@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from fluxdesk.ui.generate.result_view import ResultView
     from fluxdesk.ui.library.gallery import GalleryWidget
     from fluxdesk.ui.messages import UserMessage
+    from fluxdesk.ui.widgets.empty_hint import EmptyHint
     from fluxdesk.ui.widgets.image_viewer import ViewerWindow
     from fluxdesk.ui.widgets.message_bar import MessageBar
     from fluxdesk.ui.window.file_actions import FileActions
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
     job_model: JobListModel
     cancel_job_button: QPushButton
     retry_button: QPushButton
+    clear_finished_button: QPushButton
+    job_list_hint: EmptyHint
     run_all_button: QPushButton
     discard_button: QPushButton
     usage_label: QLabel

@@ -153,6 +153,9 @@ def test_sweep_expands_a_labelled_grid_and_runs_through_the_queue(qtbot, tmp_pat
     with qtbot.waitSignal(grid.finished, timeout=TIMEOUT):
         jobs = grid.submit()
     assert len(jobs) == 6 and all(c.path is not None for c in grid.cells)
+    # In the job list each cell says what it sweeps (the prompt alone told them apart not).
+    assert len({job.title() for job in jobs}) == 6
+    assert all(job.title().startswith("Sweep ") and job.label in job.title() for job in jobs)
     assert "6 of 6 done" in grid.status.text()
     out = tmp_path / "sweep.png"
     assert grid.export(out) == 1

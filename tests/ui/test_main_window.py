@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -596,3 +597,41 @@ def test_dropping_a_plain_image_says_so_in_the_status_line(  # type: ignore[no-u
     assert window.image_drop.handle(plain) is None
     assert "another image" not in window.status_label.text()
     assert window.status_label.text() == window.message_bar.title.text()
+
+
+def test_the_job_list_has_an_empty_state_times_and_clear_finished(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, ctx: AppContext
+) -> None:
+    """Issue 15.6: an empty list says what will appear; failed and cancelled jobs say how
+    long they ran; "Clear finished" takes done and cancelled jobs off, failed ones stay."""
+    assert window.job_model.rowCount() == 0
+    viewport = window.job_list.viewport().grab().toImage()
+    colours = {
+        viewport.pixel(x, y) for x in range(0, viewport.width(), 3) for y in range(0, viewport.height(), 3)
+    }
+    assert len(colours) > 2  # the hint text is drawn (an empty list was one flat colour)
+    assert not window.clear_finished_button.isEnabled()
+
+    assert ctx.sandbox is not None
+    window.form.set_value(F.PROMPT, "done")
+    with qtbot.waitSignal(window.queue.job_done, timeout=TIMEOUT):
+        window.generate()
+    ctx.sandbox.inject("server_error")
+    window.form.set_value(F.PROMPT, "failed")
+    with qtbot.waitSignal(window.queue.job_failed, timeout=TIMEOUT):
+        window.generate()
+    ctx.sandbox.inference_delay = 2
+    window.form.set_value(F.PROMPT, "cancelled")
+    running = window.generate()
+    assert running is not None
+    qtbot.waitUntil(lambda: running.started is not None, timeout=TIMEOUT)
+    window.queue.cancel(running)
+    qtbot.waitUntil(lambda: running.state is JobState.CANCELLED, timeout=TIMEOUT)
+    failed = next(j for j in window.queue.jobs if j.state is JobState.FAILED)
+    assert re.search(r"^Failed · \d+\.\d s · ", failed.status_text())
+    assert re.search(r"^Cancelled · \d+\.\d s", running.status_text())
+
+    assert window.clear_finished_button.isEnabled()
+    window.clear_finished_button.click()
+    assert [j.request.prompt for j in window.queue.jobs] == ["failed"]
+    assert window.job_model.rowCount() == 1

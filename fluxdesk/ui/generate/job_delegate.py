@@ -167,7 +167,7 @@ class JobDelegate(QStyledItemDelegate):
         hint = QColor(text)
         hint.setAlphaF(0.68)
 
-        prompt = " ".join(job.request.prompt.split())
+        prompt = job.title()
         painter.setFont(option.font)
         painter.setPen(text)
         painter.drawText(

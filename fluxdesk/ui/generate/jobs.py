@@ -76,12 +76,18 @@ class Job:
     can_download_again: bool = False
     saved_note: str = ""  # e.g. "1 of 4 saved", for a job kept from an earlier session
     kept_on_close: bool = False  # cancelled because the window closed: stays in the store
+    label: str = ""  # what sets it apart from its siblings, e.g. a sweep cell's "guidance 3.5"
 
     @property
     def elapsed(self) -> float:
         if self.started is None:
             return 0.0
         return (self.ended or time.monotonic()) - self.started
+
+    def title(self) -> str:
+        """The job's first line: its label (a sweep's swept value) before the prompt."""
+        prompt = " ".join(self.request.prompt.split())
+        return f"{self.label} · {prompt}" if self.label else prompt
 
     def status_text(self) -> str:
         if self.state is JobState.RUNNING:
@@ -91,10 +97,12 @@ class Job:
             n = len(self.output.images) if self.output else 0
             return f"Done · {n} image{'s' if n != 1 else ''} · {self.elapsed:.1f} s"
         note = f" · {self.saved_note}" if self.saved_note else ""
+        # A job that ran says how long, also when it failed or was cancelled.
+        took = f" · {self.elapsed:.1f} s" if self.started is not None else ""
         if self.state is JobState.FAILED:
-            return "Failed" + note + " · " + self.failure_reason()
+            return "Failed" + took + note + " · " + self.failure_reason()
         if self.state is JobState.CANCELLED:
-            return "Cancelled" + note
+            return "Cancelled" + took + note
         if self.state is JobState.WAITING:
             return "Waiting" + note + " · Run all to start"
         return "Queued"
@@ -154,8 +162,8 @@ class JobQueue(QObject):
         self.running: Job | None = None
 
     # --- public API ---------------------------------------------------------------------
-    def submit(self, request: GenerationRequest) -> Job:
-        job = Job(request=request)
+    def submit(self, request: GenerationRequest, label: str = "") -> Job:
+        job = Job(request=request, label=label)
         if self.store is not None:
             # Written before it can be sent: a crash or a close keeps it for the next start.
             job.store_id = self.store.add(request)
@@ -201,6 +209,21 @@ class JobQueue(QObject):
         if job in self.jobs:
             self.jobs.remove(job)
         self.job_removed.emit(job)
+
+    def clear_finished(self) -> int:
+        """Take done and cancelled jobs off the list (failed ones stay: they may need
+        "Retry" or "Download again"); returns how many went."""
+        gone = [
+            j
+            for j in self.jobs
+            if j.state in (JobState.DONE, JobState.CANCELLED)
+            and not j.can_download_again
+            and not j.kept_on_close
+        ]
+        for job in gone:
+            self.jobs.remove(job)
+            self.job_removed.emit(job)
+        return len(gone)
 
     def _requeue(self, job: Job) -> None:
         job.state = JobState.QUEUED
@@ -357,14 +380,18 @@ class JobListModel(QAbstractListModel):
         if job is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            prompt = " ".join(job.request.prompt.split())
+            prompt = job.title()
             if len(prompt) > 70:
                 prompt = prompt[:69] + "…"
             return f"{prompt}\n{job.status_text()}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{job.request.prompt}\n\n{job.status_text()}"
+            return (
+                f"{job.title()}\n\n{job.status_text()}"
+                if job.label
+                else f"{job.request.prompt}\n\n{job.status_text()}"
+            )
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"Job {job.id}, {job.state.label}: {job.request.prompt[:80]}"
+            return f"Job {job.id}, {job.state.label}: {job.title()[:100]}"
         if role == Qt.ItemDataRole.DecorationRole:
             return self._icons.get(job.state)
         if role == JobRole:

@@ -197,7 +197,7 @@ class SweepGridWindow(QWidget):
         jobs = []
         self._submitting = True
         for widget in self.cells:
-            job = self.queue.submit(widget.cell.request)
+            job = self.queue.submit(widget.cell.request, label=f"Sweep {widget.cell.label}")
             self._jobs[job.id] = widget
             jobs.append(job)
             if job.state.finished:  # an inline runner finished it inside submit()

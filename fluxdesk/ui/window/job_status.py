@@ -117,7 +117,13 @@ class JobStatusPresenter(QObject):
             if again
             else "Run the selected job again"
         )
-        win.run_all_button.setEnabled(any(j.state is JobState.WAITING for j in win.queue.jobs))
+        waiting = any(j.state is JobState.WAITING for j in win.queue.jobs)
+        win.run_all_button.setEnabled(waiting)
+        # Shown only when there are waiting jobs: the header keeps room for the others at 900 px.
+        win.run_all_button.setVisible(waiting)
+        win.clear_finished_button.setEnabled(
+            any(j.state in (JobState.DONE, JobState.CANCELLED) for j in win.queue.jobs)
+        )
         win.discard_button.setEnabled(
             job is not None
             and job.store_id is not None

@@ -214,6 +214,9 @@ def build_rest(win: MainWindow) -> None:
     job_list.setSpacing(1)
     job_list.setTextElideMode(Qt.TextElideMode.ElideRight)
     job_list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+    from fluxdesk.ui.widgets.empty_hint import EmptyHint
+
+    win.job_list_hint = EmptyHint(job_list, "No jobs yet. Each Generate adds one here, with its progress.")
     win.cancel_job_button = QPushButton("Cancel job")
     win.cancel_job_button.setObjectName("cancelJobButton")
     win.cancel_job_button.setAccessibleName("Cancel selected job")
@@ -232,6 +235,13 @@ def build_rest(win: MainWindow) -> None:
     win.discard_button.setObjectName("discardJobButton")
     win.discard_button.setAccessibleName("Discard selected job")
     win.discard_button.setToolTip("Forget the selected job (saved images stay in the library)")
+    win.clear_finished_button = QPushButton("Clear finished")
+    win.clear_finished_button.setObjectName("clearFinishedButton")
+    win.clear_finished_button.setAccessibleName("Clear finished jobs")
+    win.clear_finished_button.setToolTip(
+        "Take done and cancelled jobs off the list (their images stay in the library)"
+    )
+    win.clear_finished_button.clicked.connect(win.queue.clear_finished)
     jobs_title = QLabel("Jobs")
     set_role(jobs_title, "heading")
     jobs_head = QHBoxLayout()
@@ -241,6 +251,7 @@ def build_rest(win: MainWindow) -> None:
     jobs_head.addWidget(win.discard_button)
     jobs_head.addWidget(win.cancel_job_button)
     jobs_head.addWidget(win.retry_button)
+    jobs_head.addWidget(win.clear_finished_button)
     jobs = QWidget()
     jobs.setObjectName("jobsPanel")
     jobs_layout = QVBoxLayout(jobs)
