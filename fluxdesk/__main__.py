@@ -2,8 +2,8 @@
 
 The cyclic garbage collector is paused before anything else is imported. Start-up
 allocates a few hundred thousand long-lived objects (modules, PySide types and enums,
-widgets) and frees almost none, so passes over them are pure cost: ~2 ms of the start-up
-benchmark for the command line's own imports alone. ``cli.main`` turns it back on at once
+widgets) and frees almost none, so passes over them are pure cost, already during the command
+line's own imports (README, Start-up). ``cli.main`` turns it back on at once
 for a command; the window does after its first frame (``ui.app.freeze_startup_objects``).
 """
 

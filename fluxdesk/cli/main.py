@@ -16,7 +16,7 @@ from fluxdesk.core.errors import EXIT_CODES, EXIT_TERMINATED, ErrorKind, FluxDes
 
 # The window's own options (no command). A command line of only these opens the window
 # without building the full parser: its commands and their catalogue-driven options
-# cost ~5 ms of start-up (argparse help formatters, gettext lookups).
+# cost start-up time (argparse help formatters, gettext lookups; README, Start-up).
 WINDOW_FLAGS = ("--sandbox", "--debug", "--smoke-test")
 
 

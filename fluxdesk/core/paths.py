@@ -20,7 +20,7 @@ class AppPaths(NamedTuple):
     """Where FluxDesk keeps its settings, library and caches.
 
     (A NamedTuple, not a frozen dataclass: the window's first frame creates this class,
-    and a dataclass's generated methods cost ~0.4 ms more to create; see README, Start-up.)
+    and a dataclass's generated methods cost more to create; see README, Start-up.)
     """
 
     data: Path  # settings.json lives here
@@ -65,7 +65,7 @@ def app_paths(env: dict[str, str] | None = None) -> AppPaths:
 def _xdg_dir(env: dict[str, str], variable: str, default_under_home: str) -> Path:
     """FluxDesk's folder in an XDG base directory, as platformdirs finds it on Linux (a
     test holds the two equal). By hand because the window's start-up reads the settings
-    file from here: importing platformdirs costs ~2.4 ms, 2% of the start-up target.
+    file from here, and importing platformdirs costs start-up time (README, Start-up).
     The XDG rule: an absolute path in the variable, else the default under the home."""
     base = env.get(variable, "")
     if not os.path.isabs(base):  # unset, empty or relative: ignored, as the spec says

@@ -21,7 +21,7 @@ class CustomSize(NamedTuple):
     """A width x height image size (instead of a preset).
 
     (A NamedTuple, not a frozen dataclass: the window's first frame creates this class,
-    and a dataclass's generated methods cost ~0.4 ms more to create; see README, Start-up.)
+    and a dataclass's generated methods cost more to create; see README, Start-up.)
     """
 
     width: int
@@ -40,7 +40,7 @@ class Problem(NamedTuple):
     message quotes it. The form shows the rule alone: the value is in the field above it.
 
     (A NamedTuple, not a frozen dataclass: the window's first frame creates this class,
-    and a dataclass's generated methods cost ~0.4 ms more to create; see README, Start-up.)
+    and a dataclass's generated methods cost more to create; see README, Start-up.)
     """
 
     field: str

@@ -20,8 +20,8 @@ def _skip_pyside_source_scan() -> None:
     Its import hook runs ``inspect.getsource`` on each new module (which also walks all of
     ``sys.modules``) to see whether the text mentions "PySide6", for the opt-in
     ``from __feature__ import ...`` switches. FluxDesk uses none, so every module gets the
-    answer the scan gives for our own: "uses PySide, no feature selected". Start-up
-    benchmark: ~5 ms less. Without the (private) hook this does nothing.
+    answer the scan gives for our own: "uses PySide, no feature selected" (README,
+    Start-up). Without the (private) hook this does nothing.
     """
     feature = sys.modules.get("shibokensupport.feature")
     if feature is not None and hasattr(feature, "_mod_uses_pyside"):
@@ -144,8 +144,8 @@ def freeze_startup_objects() -> None:
 
     Also turns the collector back on: the launcher (``cli.main``) pauses it for start-up,
     which allocates a few hundred thousand long-lived objects (modules, PySide types and
-    enums, widgets) and frees almost none, so passes over them are pure cost (~5 ms on
-    the start-up benchmark)."""
+    enums, widgets) and frees almost none, so passes over them are pure cost (README,
+    Start-up)."""
     import gc
 
     gc.freeze()

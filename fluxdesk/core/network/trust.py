@@ -85,7 +85,7 @@ def _openssl_store_context() -> ssl.SSLContext:
 
 def _system_context() -> ssl.SSLContext:
     if uses_truststore():
-        import truststore  # lazily: ~30 ms of imports, paid by the first request only
+        import truststore  # lazily: costly imports, paid by the first request, not the first frame
 
         return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     return _openssl_store_context()

@@ -9,7 +9,7 @@ from PySide6.QtGui import QIcon
 
 # Sizes handed to the window system for the window icon. On X11 every size in the icon
 # is decoded and sent to the server when the window is created, so the 1024 px master
-# (4 MB of pixels) made the first frame ~25 ms slower; the pre-rendered hicolor sizes
+# (4 MB of pixels) made the first frame slower; the pre-rendered hicolor sizes
 # are also crisper at small sizes.
 WINDOW_ICON_MAX = 256
 
@@ -52,7 +52,7 @@ def app_icon() -> QIcon:
 
 
 # Names of Qt standard pixmaps (QStyle.StandardPixmap), resolved only when asked for:
-# touching QStyle costs ~5 ms at start-up.
+# touching QStyle costs start-up time (README, Start-up).
 _STANDARD: dict[str, str] = {
     "error": "SP_MessageBoxCritical",
     "warning": "SP_MessageBoxWarning",

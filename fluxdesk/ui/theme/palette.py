@@ -2,7 +2,7 @@
 
 Start-up builds the theme without touching PySide's ``Qt`` namespace or a ``QStyle``
 wrapper: the first use of either creates Python enums for all their members at once
-(~15 ms and ~5 ms on the start-up benchmark). So Fusion is chosen on the QApplication's
+(README, Start-up, has the figures). So Fusion is chosen on the QApplication's
 command line (``STYLE_ARGS``) and the OS scheme is read from the palette Qt starts with
 (``startup_prefers_dark``). Later changes of the scheme may use both freely.
 """
@@ -157,9 +157,9 @@ def light_palette() -> QPalette:
 
 # --- roles: the few looks beyond the palette ----------------------------------------------
 # Set per widget (``set_role``), not as an application style sheet: an app-wide sheet makes
-# every widget go through Qt's style-sheet style, which cost ~8 ms of start-up for a
-# dozen rules. Colours are palette changes (nearly free); the few widgets that need a
-# sheet (headings, the Generate button, the message bar) get their own, ~0.2 ms each; the
+# every widget go through Qt's style-sheet style, a start-up cost even for a dozen
+# rules. Colours are palette changes (nearly free); the few widgets that need a
+# sheet (headings, the Generate button, the message bar) get their own (cheap); the
 # main tabs get a proxy style (tab_style.py).
 ROLES = (
     "hint",
@@ -232,7 +232,7 @@ def _style(widget: QWidget, role: str, dark: bool) -> None:
     if role in ("hint", "error", "success"):
         set_text_colour(widget, c[role])  # (only the text: the rest follows the application)
     elif role == "heading":
-        # (A sheet, not QFont: PySide's QFont wrapper, with its enums, costs ~3 ms the first time.)
+        # (A sheet, not QFont: PySide's QFont wrapper, with its enums, is costly the first time.)
         widget.setStyleSheet("font-weight: 600;")
     elif role == "canvas":
         palette = QPalette()

@@ -6,7 +6,7 @@ apart: in dark mode a designer could hardly tell which tab was open. A proxy of 
 for the tab bar alone changes just that, reading the colours at paint time, so a scheme
 change needs nothing more. (Not a style sheet: one on the tab bar kept every widget under
 the tabs in the old palette after a scheme change.) Set right after the first frame: the
-``QStyle`` enums it needs cost ~5 ms of start-up.
+``QStyle`` enums it needs cost start-up time (README, Start-up).
 """
 
 from __future__ import annotations

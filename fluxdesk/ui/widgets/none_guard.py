@@ -35,7 +35,7 @@ def protect_none() -> bool:
     if _applied or sys.version_info >= (3, 12) or not hasattr(sys, "getrefcount"):
         return _applied
     if leaks_none():
-        import ctypes  # lazily: only for a binding that leaks (~2 ms to import)
+        import ctypes  # lazily: only for a binding that leaks (an import start-up can skip)
 
         for singleton in (None, True, False):
             # ob_refcnt is the first field of every CPython object.
