@@ -42,14 +42,14 @@ def test_thumbnails_load_off_thread_and_are_cached_on_disk(
     item = gallery.model.item(0)
     assert item is not None
     qtbot.waitUntil(lambda: gallery.loader.pixmap(item.id) is not None, timeout=TIMEOUT)
-    key = ThumbKey.for_file(item.id, item.path)
+    key = ThumbKey.for_file(item.id, item.path, gallery.loader.side)
     cached = cache_path(ctx.paths.thumbnails, key)
     assert cached.is_file()
     # A review edit rewrites the file: the key changes, the old thumbnail is replaced.
     gallery.save_review(item.id, {"rating": 4})
     gallery.loader.forget(item.id)
     gallery.model.data(gallery.model.index(0), Qt.ItemDataRole.UserRole + 2)
-    new_key = ThumbKey.for_file(item.id, item.path)
+    new_key = ThumbKey.for_file(item.id, item.path, gallery.loader.side)
     assert new_key != key
     qtbot.waitUntil(lambda: cache_path(ctx.paths.thumbnails, new_key).is_file(), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: not cached.exists(), timeout=TIMEOUT)

@@ -102,7 +102,8 @@ class GalleryWidget(QWidget):
         self.io_pool.setMaxThreadCount(1)  # one writer at a time: rescans, undo, sheets
         # Thumbnails as sharp as the sharpest screen shows a tile (bigger on HiDPI screens).
         ratio = max((screen.devicePixelRatio() for screen in QGuiApplication.screens()), default=1.0)
-        side = thumbnail_cache.side_for(THUMB_H, ratio)
+        # A tile keeps its image's shape: a 16:9 one at the row height is this wide.
+        side = thumbnail_cache.side_for(THUMB_H * 16 // 9, ratio)
         self.loader = ThumbnailLoader(ctx.paths.thumbnails, side=side, parent=self)
         self.model = GalleryModel(self.loader, self)
         # Images saved elsewhere (the command line, a second window) appear within a second.

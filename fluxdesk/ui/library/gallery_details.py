@@ -60,6 +60,18 @@ def timings_text(timings: Mapping[str, float]) -> str:
     return "\n".join(lines) or "—"
 
 
+TITLE_CHARS = 160  # about three lines of the panel: a long prompt must not push the rest down
+
+
+def title_text(prompt: str) -> str:
+    """The prompt as the panel's title: one line of words, cut at a word after
+    TITLE_CHARS (the whole prompt is the title's tooltip and in "Use these settings")."""
+    words = " ".join(prompt.split())
+    if len(words) <= TITLE_CHARS:
+        return words
+    return words[:TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
 def created_text(created: str) -> str:
     """An ISO time stamp (UTC) as a local date and time: "25 Nov 2026, 19:33"."""
     try:
@@ -180,6 +192,9 @@ class DetailsPanel(QScrollArea):
         single = QVBoxLayout(self.single)
         single.setContentsMargins(0, 0, 0, 0)
         single.setSpacing(10)
+        # The actions come right under the title: at 900×600 with a message bar showing
+        # they, the seed and the date stay above the fold (the rest scrolls).
+        self._actions_at = outer.count()
         outer.addWidget(self.single)
 
         self.favourite = QToolButton()
@@ -220,10 +235,10 @@ class DetailsPanel(QScrollArea):
         self._add_row("Seed", seed_row)
         self.values: dict[str, QLabel] = {}
         for key, label in (
+            ("created", "Created"),
             *((spec.field, spec.label) for spec in DETAIL_FIELDS),
             ("nsfw", "NSFW flagged"),
             ("model", "Model"),
-            ("created", "Created"),
             ("timings", "Timings"),
             ("file", "File"),
             ("file_size", "File size"),
@@ -278,7 +293,8 @@ class DetailsPanel(QScrollArea):
                 self.action_buttons[name] = button
             line = QWidget()
             self._wraps.append(WrapRows(line, buttons, spacing=4))
-            outer.addWidget(line)
+            outer.insertWidget(self._actions_at, line)
+            self._actions_at += 1
         self.action_buttons["use"].setToolTip("Put these settings, seed included, in the form")
         self.action_buttons["use_noseed"].setToolTip("Put these settings in the form with a random seed")
         outer.addStretch(1)
@@ -390,7 +406,8 @@ class DetailsPanel(QScrollArea):
             del blockers
             return
         p = item.params
-        self.title.setText(item.prompt)
+        self.title.setText(title_text(item.prompt))
+        self.title.setToolTip(item.prompt)
         self.seed.setText(str(item.seed))
         self.seed.setCursorPosition(0)  # if it must scroll, the leading digits show
         digits = self.seed.fontMetrics().horizontalAdvance(

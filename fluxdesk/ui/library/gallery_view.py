@@ -1,9 +1,13 @@
-"""A grid of thumbnail tiles under day headers: a real item view, painting only what shows.
+"""Justified rows of thumbnail tiles under day headers: a real item view, painting only
+what shows.
 
-``QListView`` cannot put a full-width header between groups without asking the delegate
-for the size of every row on each relayout (slow at 10,000 rows in Python), so this view
-lays out *sections* instead: given the column count, every tile's rectangle is
-arithmetic, ``indexAt`` is a bisect, and a paint touches only the visible rows.
+Each tile keeps its image's aspect ratio (the width×height stored in the index, never
+the file): a day's images fill rows as wide as the grid, each row scaled to fit exactly
+(the last one of a day at the target height). ``QListView`` cannot put a full-width
+header between groups without asking the delegate for the size of every row on each
+relayout, so this view lays out the loaded rows itself: arrays of tile x/width and of
+line tops, computed once per width and, when a page is appended, only from the day it
+continues; ``indexAt`` is a bisect, and a paint touches only the visible lines.
 Selection, keyboard navigation and rubber-band selection come from
 ``QAbstractItemView``; the model's ``fetchMore`` is called when the scroll nears the end.
 """
@@ -11,7 +15,6 @@ Selection, keyboard navigation and rubber-band selection come from
 from __future__ import annotations
 
 import bisect
-import math
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -36,12 +39,58 @@ from PySide6.QtWidgets import (
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole, MissingRole, PixmapRole
 
-TILE_W = 188
-TILE_H = 236
-THUMB_H = 176
+THUMB_H = 176  # a row's target image height; rows shrink to fit the width exactly
+MIN_THUMB_H = 110  # below this a row takes one image fewer and grows instead…
+MAX_THUMB_H = THUMB_H * 3 // 2  # …up to this
+CAPTION_H = 48  # prompt and size/rating lines under each image
+PAD = 6  # the tile's frame around its image
+TILE_H = THUMB_H + CAPTION_H + 2 * PAD  # a tile at the target height
+TILE_W = 188  # the narrowest the grid gets: one tile of this width (see minimumSizeHint)
+MIN_ASPECT, MAX_ASPECT = 1 / 3, 3.0  # the catalogue's extremes (512×1536, 1536×512)
 SPACING = 12
 MARGIN = 16
 HEADER_H = 36
+
+
+def aspect_of(item: ImageRecord | None) -> float:
+    """width / height from the index, bounded (a damaged record must not make a 1 px tile)."""
+    if item is None or item.width <= 0 or item.height <= 0:
+        return 1.0
+    return min(MAX_ASPECT, max(MIN_ASPECT, item.width / item.height))
+
+
+def _gaps(count: int) -> int:
+    """What a line of ``count`` tiles needs besides its images: frames and spacing."""
+    return count * (2 * PAD + SPACING) - SPACING
+
+
+def justify(aspects: list[float], width: int) -> list[tuple[int, list[int]]]:
+    """Lines of tiles for images of these aspect ratios in ``width`` pixels: for each
+    line its image height and the tiles' widths (frame included). Full lines fill the
+    width exactly; the last line keeps the target height."""
+    lines: list[tuple[int, list[int]]] = []
+    i, n = 0, len(aspects)
+    while i < n:
+        j, total = i, 0.0
+        # Take images while the line at the target height is narrower than the width.
+        while j < n:
+            total += aspects[j]
+            j += 1
+            if total * THUMB_H + _gaps(j - i) >= width:
+                break
+        height = (width - _gaps(j - i)) / total
+        if height < MIN_THUMB_H and j - i > 1:  # one image fewer, a little taller instead
+            taller = (width - _gaps(j - i - 1)) / (total - aspects[j - 1])
+            if taller <= MAX_THUMB_H:
+                j, total, height = j - 1, total - aspects[j - 1], taller
+        full = j < n or height <= THUMB_H
+        h = round(height) if full else THUMB_H
+        widths = [max(2 * PAD + 8, round(a * h) + 2 * PAD) for a in aspects[i:j]]
+        if full and j - i > 1:  # rounding: the line ends exactly at the right edge
+            widths[-1] += width - (sum(widths) + (j - i - 1) * SPACING)
+        lines.append((h, widths))
+        i = j
+    return lines
 
 
 class TileDelegate(QStyledItemDelegate):
@@ -80,7 +129,12 @@ class TileDelegate(QStyledItemDelegate):
         painter.setBrush(base)
         painter.drawRoundedRect(tile, 8, 8)
 
-        box = QRect(tile.left() + 6, tile.top() + 6, tile.width() - 12, THUMB_H)
+        box = QRect(
+            tile.left() + PAD - 1,
+            tile.top() + PAD - 1,
+            tile.width() - 2 * PAD + 2,
+            rect.height() - CAPTION_H - 2 * PAD,
+        )
         pixmap = index.data(PixmapRole)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#1b1c20" if dark else "#eceef1"))
@@ -136,11 +190,16 @@ class GalleryView(QAbstractItemView):
     def __init__(self, parent: QWidget | None = None) -> None:
         # Layout state first: Qt calls our virtuals (updateGeometries…) from setters below.
         self.empty_text = "No images yet. Generated images appear here."
-        self._cols = 1
+        self._width = 0  # the width the lines below were laid out for
         self._firsts: list[int] = []
         self._counts: list[int] = []
         self._labels: list[str] = []
         self._sec_y: list[int] = []
+        self._line_y: list[int] = []  # each line's top (content coordinates)
+        self._line_h: list[int] = []  # its tiles' height
+        self._line_first: list[int] = []  # its first row
+        self._x: list[int] = []  # each row's tile left…
+        self._w: list[int] = []  # …and width
         self._content_h = 0
         super().__init__(parent)
         self.setObjectName("galleryGrid")
@@ -158,19 +217,21 @@ class GalleryView(QAbstractItemView):
     def setModel(self, model: QAbstractItemModel | None) -> None:
         old = self.model()
         if isinstance(old, GalleryModel):
-            for signal in (old.rowsInserted, old.rowsRemoved, old.modelReset, old.layoutChanged):
+            for signal in (old.rowsRemoved, old.modelReset, old.layoutChanged):
                 signal.disconnect(self._relayout)
+            old.rowsInserted.disconnect(self._rows_inserted)
         super().setModel(model)
         if isinstance(model, GalleryModel):
-            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged):
+            for signal in (model.rowsRemoved, model.modelReset, model.layoutChanged):
                 signal.connect(self._relayout)
+            model.rowsInserted.connect(self._rows_inserted)
         self._relayout()
 
     def minimumSizeHint(self) -> QSize:
         """One whole column of tiles: a splitter squeezing the grid further clips them."""
         hint = super().minimumSizeHint()
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-        width = 2 * MARGIN + TILE_W + bar + 2 * self.frameWidth()
+        width = 2 * MARGIN + TILE_W + bar + 2 * self.frameWidth()  # one narrow tile
         return QSize(max(hint.width(), width), hint.height())
 
     def gallery_model(self) -> GalleryModel | None:
@@ -180,20 +241,49 @@ class GalleryView(QAbstractItemView):
     # --- layout -------------------------------------------------------------------------
     @property
     def row_height(self) -> int:
+        """A line's height at the target size (scroll steps)."""
         return TILE_H + SPACING
 
-    def _relayout(self, *_: object) -> None:
+    def _rows_inserted(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        # A page appended: only the day it continues and the new ones are laid out again.
+        self._relayout(from_row=first)
+
+    def _relayout(self, *_: object, from_row: int = 0) -> None:
         model = self.gallery_model()
-        width = self.viewport().width()
-        self._cols = max(1, (width - 2 * MARGIN + SPACING) // (TILE_W + SPACING))
-        self._firsts, self._counts, self._labels, self._sec_y = [], [], [], []
-        y = MARGIN // 2
-        for section in model.sections if model else []:
+        sections = model.sections if model else []
+        width = max(TILE_W, self.viewport().width() - 2 * MARGIN)
+        if width != self._width:
+            from_row = 0
+        self._width = width
+        # Keep the days before the one holding from_row, lay out that one and the rest.
+        s = max(0, bisect.bisect_right(self._firsts, from_row) - 1) if from_row > 0 else 0
+        s = min(s, len(sections))
+        y = self._sec_y[s] if s < len(self._sec_y) else MARGIN // 2
+        keep_rows = sections[s].first if s < len(sections) else 0
+        keep_lines = bisect.bisect_left(self._line_first, keep_rows)
+        del self._firsts[s:], self._counts[s:], self._labels[s:], self._sec_y[s:]
+        del self._line_y[keep_lines:], self._line_h[keep_lines:], self._line_first[keep_lines:]
+        del self._x[keep_rows:], self._w[keep_rows:]
+        for section in sections[s:]:
             self._firsts.append(section.first)
             self._counts.append(section.count)
             self._labels.append(section.label)
             self._sec_y.append(y)
-            y += HEADER_H + math.ceil(section.count / self._cols) * self.row_height
+            y += HEADER_H
+            assert model is not None
+            aspects = [aspect_of(model.item(r)) for r in range(section.first, section.first + section.count)]
+            row = section.first
+            for height, widths in justify(aspects, width):
+                self._line_y.append(y)
+                self._line_h.append(height + CAPTION_H + 2 * PAD)
+                self._line_first.append(row)
+                x = MARGIN
+                for w in widths:
+                    self._x.append(x)
+                    self._w.append(w)
+                    x += w + SPACING
+                row += len(widths)
+                y += height + CAPTION_H + 2 * PAD + SPACING
         self._content_h = y + MARGIN
         self.updateGeometries()
         self.viewport().update()
@@ -222,53 +312,42 @@ class GalleryView(QAbstractItemView):
         elif left <= 8 * self.viewport().height():
             model.prefetch()  # on a worker: the fetchMore above then finds the page ready
 
-    def _x0(self) -> int:
-        return MARGIN
+    def _line_of(self, row: int) -> int:
+        return bisect.bisect_right(self._line_first, row) - 1
+
+    def _line_rows(self, line: int) -> range:
+        end = self._line_first[line + 1] if line + 1 < len(self._line_first) else len(self._x)
+        return range(self._line_first[line], end)
 
     def content_rect(self, row: int) -> QRect:
         """The tile of ``row`` in content (unscrolled) coordinates."""
-        s = bisect.bisect_right(self._firsts, row) - 1
-        if s < 0:
+        line = self._line_of(row)
+        if line < 0 or row >= len(self._x):
             return QRect()
-        r, c = divmod(row - self._firsts[s], self._cols)
-        return QRect(
-            self._x0() + c * (TILE_W + SPACING),
-            self._sec_y[s] + HEADER_H + r * self.row_height,
-            TILE_W,
-            TILE_H,
-        )
+        return QRect(self._x[row], self._line_y[line], self._w[row], self._line_h[line])
 
     def _row_at(self, x: int, y: int) -> int:
-        s = bisect.bisect_right(self._sec_y, y) - 1
-        if s < 0:
+        line = bisect.bisect_right(self._line_y, y) - 1
+        if line < 0 or y >= self._line_y[line] + self._line_h[line]:
             return -1
-        local = y - self._sec_y[s] - HEADER_H
-        if local < 0 or local % self.row_height >= TILE_H:
-            return -1
-        cx = x - self._x0()
-        if cx < 0 or cx % (TILE_W + SPACING) >= TILE_W:
-            return -1
-        c = cx // (TILE_W + SPACING)
-        if c >= self._cols:
-            return -1
-        k = (local // self.row_height) * self._cols + c
-        return self._firsts[s] + k if k < self._counts[s] else -1
+        for row in self._line_rows(line):
+            if self._x[row] <= x < self._x[row] + self._w[row]:
+                return row
+        return -1
 
-    def _rows_in(self, top: int, bottom: int) -> list[tuple[int, int]]:
-        """(section, row) pairs whose tile rows intersect content y in [top, bottom]."""
-        out: list[tuple[int, int]] = []
-        s = max(0, bisect.bisect_right(self._sec_y, top) - 1)
-        while s < len(self._sec_y) and self._sec_y[s] <= bottom:
-            base = self._sec_y[s] + HEADER_H
-            nrows = math.ceil(self._counts[s] / self._cols)
-            r0 = max(0, (top - base) // self.row_height)
-            r1 = min(nrows - 1, (bottom - base) // self.row_height)
-            for r in range(r0, r1 + 1):
-                start = self._firsts[s] + r * self._cols
-                end = min(self._firsts[s] + self._counts[s], start + self._cols)
-                out.extend((s, row) for row in range(start, end))
-            s += 1
+    def _rows_in(self, top: int, bottom: int) -> list[int]:
+        """Rows whose tile lines intersect content y in [top, bottom]."""
+        out: list[int] = []
+        line = max(0, bisect.bisect_right(self._line_y, top) - 1)
+        while line < len(self._line_y) and self._line_y[line] <= bottom:
+            if self._line_y[line] + self._line_h[line] >= top:
+                out.extend(self._line_rows(line))
+            line += 1
         return out
+
+    def _nearest_in_line(self, line: int, x: int) -> int:
+        rows = self._line_rows(line)
+        return min(rows, key=lambda r: abs(self._x[r] + self._w[r] // 2 - x))
 
     # --- QAbstractItemView API ------------------------------------------------------------
     def visualRect(self, index: QModelIndex | QPersistentModelIndex) -> QRect:
@@ -317,28 +396,17 @@ class GalleryView(QAbstractItemView):
         row = current.row() if current.isValid() else 0
         last = model.rowCount() - 1
         A = QAbstractItemView.CursorAction
-        s = max(0, bisect.bisect_right(self._firsts, row) - 1)
-        k = row - self._firsts[s] if self._firsts else row
-        col = k % self._cols
         target = row
+        line = self._line_of(row)
         if cursorAction in (A.MoveLeft, A.MovePrevious):
             target = row - 1
         elif cursorAction in (A.MoveRight, A.MoveNext):
             target = row + 1
-        elif cursorAction == A.MoveUp:
-            if k >= self._cols:
-                target = row - self._cols
-            elif s > 0:
-                count = self._counts[s - 1]
-                target = self._firsts[s - 1] + min(((count - 1) // self._cols) * self._cols + col, count - 1)
-        elif cursorAction == A.MoveDown:
-            count = self._counts[s] if self._counts else 0
-            if k + self._cols < count:
-                target = row + self._cols
-            elif k // self._cols < (count - 1) // self._cols:
-                target = self._firsts[s] + count - 1
-            elif s + 1 < len(self._firsts):
-                target = self._firsts[s + 1] + min(col, self._counts[s + 1] - 1)
+        elif cursorAction in (A.MoveUp, A.MoveDown) and line >= 0:
+            # The tile above/below: the nearest one on the next line (tiles vary in width).
+            step = -1 if cursorAction == A.MoveUp else 1
+            if 0 <= line + step < len(self._line_y):
+                target = self._nearest_in_line(line + step, self._x[row] + self._w[row] // 2)
         elif cursorAction in (A.MovePageUp, A.MovePageDown):
             rect = self.content_rect(row)
             step = self.viewport().height() * (-1 if cursorAction == A.MovePageUp else 1)
@@ -358,9 +426,7 @@ class GalleryView(QAbstractItemView):
         off = self.verticalOffset()
         area = rect.normalized().translated(0, off)
         rows = [
-            row
-            for _s, row in self._rows_in(area.top(), area.bottom())
-            if self.content_rect(row).intersects(area)
+            row for row in self._rows_in(area.top(), area.bottom()) if self.content_rect(row).intersects(area)
         ]
         selection = QItemSelection()
         start = prev = None
@@ -397,7 +463,7 @@ class GalleryView(QAbstractItemView):
         hover = self.viewport().mapFromGlobal(self.cursor().pos())
         delegate = self.itemDelegate()
         base_state = option.state
-        for _s, row in self._rows_in(top - TILE_H, bottom):
+        for row in self._rows_in(top, bottom):
             index = model.index(row, 0)
             rect = self.content_rect(row).translated(0, -off)
             if not rect.intersects(clip):

@@ -37,6 +37,7 @@ FORM_MAX_WIDTH = 520
 MENU_TITLES = (("file", "&File"), ("edit", "&Edit"), ("generation", "&Generation"), ("view", "&View"))
 # The splitters whose positions are kept in the settings' ui_state, by key.
 SPLITTER_KEYS = ("splitter", "result_splitter")
+FOLDED_STATE = "stateWithForm"  # the main splitter's state saved while the form is folded
 
 
 class _FormScroll(QScrollArea):
@@ -220,7 +221,25 @@ def restore_layout(win: MainWindow, ui_state: dict[str, str]) -> None:
             splitter.restoreState(saved)
 
 
+def fold_form_for_tab(win: MainWindow, index: int) -> None:
+    """The form belongs to the Generate tab: on the others (the Library) it folds away
+    and the tabs own the whole window. The splitter's state with the form showing is
+    kept, so the form comes back as wide as it was (and that is what gets saved)."""
+    left = win.splitter.widget(0)
+    show = index == 0
+    if left is None or left.isHidden() != show:
+        return
+    if not show:
+        win.splitter.setProperty(FOLDED_STATE, win.splitter.saveState())
+    left.setHidden(not show)
+
+
 def store_layout(win: MainWindow, ui_state: dict[str, str]) -> None:
     ui_state["geometry"] = bytes(win.saveGeometry().toBase64().data()).decode()
     for key, splitter in _splitters(win).items():
-        ui_state[key] = bytes(splitter.saveState().toBase64().data()).decode()
+        state = splitter.saveState()
+        folded = splitter.property(FOLDED_STATE)
+        left = splitter.widget(0)
+        if left is not None and left.isHidden() and folded is not None:
+            state = folded  # the form folded away on the Library tab: keep its width
+        ui_state[key] = bytes(state.toBase64().data()).decode()

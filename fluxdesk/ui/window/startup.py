@@ -114,6 +114,10 @@ class StartUp:
             win.files = FileActions(win)
             build_actions(win)
             win.job_status = JobStatusPresenter(win)
+            from fluxdesk.ui.window.layout import fold_form_for_tab
+
+            win.tabs.currentChanged.connect(lambda index: fold_form_for_tab(win, index))
+            fold_form_for_tab(win, win.tabs.currentIndex())
         finally:
             win.setUpdatesEnabled(True)
         win.update_generate()
