@@ -95,12 +95,27 @@ def build(root: Path, count: int) -> None:
         library.reindex()
 
 
+def _format_key() -> str:
+    """A short hash of the core's code, which decides the cached library's files and index
+    (its schema, the record, how files carry it): a cache another checkout or an older
+    FluxDesk built is never read as this one's."""
+    import hashlib
+
+    import fluxdesk.core as core
+
+    sources = sorted(Path(core.__file__).resolve().parent.rglob("*.py"))
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    root = Path(tempfile.gettempdir()) / f"fluxdesk-bench-library-{args.count}"
+    root = Path(tempfile.gettempdir()) / f"fluxdesk-bench-library-{args.count}-{_format_key()}"
     marker = root / ".complete"
     if args.build_only:
         shutil.rmtree(root, ignore_errors=True)

@@ -532,7 +532,7 @@ def test_the_library_follows_images_saved_by_the_command_line(
 
     generate("a lighthouse saved by the command line")
     # (a liveness bound: the index is asked once a second)
-    qtbot.waitUntil(lambda: gallery.model.rowCount() == before + 1, timeout=15_000)
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == before + 1, timeout=60_000)
     assert "command line" in gallery.model.item(0).prompt  # type: ignore[union-attr]
     assert gallery.count_label.text().startswith(f"{before + 1} image")
 
@@ -540,7 +540,7 @@ def test_the_library_follows_images_saved_by_the_command_line(
     generate("an owl saved while nobody looked")
     qtbot.wait(1500)
     assert gallery.model.rowCount() == before + 1
-    with qtbot.waitSignal(gallery.rescanned, timeout=15_000):
+    with qtbot.waitSignal(gallery.rescanned, timeout=60_000):
         gallery.rescan()
     assert gallery.model.rowCount() == before + 2
     assert "owl" in gallery.model.item(0).prompt  # type: ignore[union-attr]
