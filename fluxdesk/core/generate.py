@@ -24,10 +24,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
 from fluxdesk.core.images import StreamingVerifier
 from fluxdesk.core.interop.portable import with_sent_defaults
@@ -35,10 +34,16 @@ from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.metadata import embed_file, fsync_dir
 from fluxdesk.core.params import OutputFormat
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.core.results import ApiResponse, GenerationResult, Progress, RemoteImage, SavedImage, Stage
-
-if TYPE_CHECKING:
-    import requests
+from fluxdesk.core.results import (
+    ApiResponse,
+    DownloadSession,
+    GenerationClient,
+    GenerationResult,
+    Progress,
+    RemoteImage,
+    SavedImage,
+    Stage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +193,7 @@ def _waiting(seconds: float) -> str:
 
 def generate(
     request: GenerationRequest,
-    client: ApiClient,
+    client: GenerationClient,
     sink: ImageSink,
     *,
     cancel: CancelToken | None = None,
@@ -236,7 +241,7 @@ def download_images(
     request: GenerationRequest,
     response: ApiResponse,
     created: datetime,
-    client: ApiClient,
+    client: GenerationClient,
     sink: ImageSink,
     *,
     indices: Sequence[int] | None = None,
@@ -302,7 +307,7 @@ def _download_all(
     request: GenerationRequest,
     response: ApiResponse,
     indices: Sequence[int],
-    client: ApiClient,
+    client: GenerationClient,
     sink: ImageSink,
     cancel: CancelToken,
     tracker: _ProgressTracker,
@@ -355,10 +360,10 @@ def _fetch_one(
     response: ApiResponse,
     remote: RemoteImage,
     index: int,
-    client: ApiClient,
+    client: GenerationClient,
     sink: ImageSink,
     cancel: CancelToken,
-    session: requests.Session,
+    session: DownloadSession,
     tracker: _ProgressTracker,
     created: datetime,
     api_seconds: float,

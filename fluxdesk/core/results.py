@@ -1,12 +1,19 @@
-"""Plain data that flows out of a generation: what the API said and what was saved."""
+"""Plain data that flows out of a generation: what the API said and what was saved; and
+:class:`GenerationClient`, the interface of whoever says it (the HTTP client, or the
+sandbox's in-process fake in tests)."""
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fluxdesk.core.request import GenerationRequest
+
+if TYPE_CHECKING:
+    from fluxdesk.core.cancel import CancelToken
 
 
 def seed_label(seed: int, index: int = 0, count: int = 1) -> str:
@@ -122,3 +129,47 @@ class Progress:
 
     def describe(self) -> str:
         return f"{self.activity} {self.elapsed:.1f} s"
+
+
+ByteProgress = Callable[[int, int], None]  # (bytes done, bytes total or 0)
+
+
+class DownloadSession(Protocol):
+    """What a client's ``download_session`` gives: shared by one generation's parallel
+    downloads (connection reuse), closed when they are done."""
+
+    def close(self) -> None: ...
+
+
+class GenerationClient(Protocol):
+    """What generating needs from the API: one POST, then the images from the CDN.
+
+    ``core.client.ApiClient`` implements it over HTTP; ``fluxdesk.sandbox.fake.FakeClient``
+    in process, for fast tests of everything that is not the HTTP path. Every method
+    raises ``FluxDeskError`` subclasses only, and ``CancelledError`` soon after ``cancel``
+    is set.
+    """
+
+    def submit(
+        self,
+        request: GenerationRequest,
+        cancel: CancelToken | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> ApiResponse:
+        """Send ``request``; ``on_wait`` hears of each wait the API asked for (429/503)."""
+        ...
+
+    def download_session(self, cancel: CancelToken | None) -> DownloadSession: ...
+
+    def download(
+        self,
+        remote: RemoteImage,
+        dest: Path,
+        cancel: CancelToken | None = None,
+        on_bytes: ByteProgress | None = None,
+        session: Any = None,  # from this client's download_session(); None: one of its own
+        on_chunk: Callable[[bytes], None] | None = None,
+    ) -> int:
+        """Write ``remote``'s bytes to ``dest`` (a temp file the caller owns), telling
+        ``on_chunk`` each piece and ``on_bytes`` the progress; return the size."""
+        ...

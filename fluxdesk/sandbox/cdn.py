@@ -40,9 +40,11 @@ class CdnHandler(BaseHandler):
             log.debug("sandbox cdn: applying fault %s", fault.kind.value)
             self._cdn_fault(fault, spec)
             return
-        self.send(200, self.state.file_bytes(spec), spec.fmt.mime_type)
+        data = self.state.file_bytes(spec)
         if self.command == "GET":
+            # Counted before the bytes go out: a client that has them all may look at once.
             self.state.count_download()
+        self.send(200, data, spec.fmt.mime_type)
 
     def _cdn_fault(self, fault: Fault, spec: FileSpec) -> None:
         kind = fault.kind
@@ -90,10 +92,12 @@ class CdnHandler(BaseHandler):
         self.send_header("Content-Type", spec.fmt.mime_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        for start in range(0, len(data), size):
-            self.wfile.write(data[start : start + size])
+        pieces = [data[start : start + size] for start in range(0, len(data), size)]
+        for number, piece in enumerate(pieces, 1):
+            if number == len(pieces):
+                self.state.count_download()  # (before the client can have it all)
+            self.wfile.write(piece)
             self.wfile.flush()
-            if self.state.sleep(seconds / chunks):
+            if number < len(pieces) and self.state.sleep(seconds / chunks):
                 self.drop()
                 return
-        self.state.count_download()

@@ -25,13 +25,12 @@ import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType, TracebackType
-from typing import Any
 
 from fluxdesk.sandbox.api import CONTROL_PREFIX, ApiHandler
 from fluxdesk.sandbox.cdn import CdnHandler
 from fluxdesk.sandbox.faults import Fault, FaultKind, make_fault, parse_fault_spec
 from fluxdesk.sandbox.handler import SandboxHTTPServer
-from fluxdesk.sandbox.state import RANDOM_SEED_MAX, Counts, RecordedRequest, SandboxState
+from fluxdesk.sandbox.state import RANDOM_SEED_MAX, Counts, RecordedRequest, SandboxControls, SandboxState
 
 # The names tests and tools have always imported from here.
 __all__ = [
@@ -50,8 +49,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-class Sandbox:
-    """The API + CDN pair. Use as a context manager or call :meth:`start`/:meth:`stop`."""
+class Sandbox(SandboxControls):
+    """The API + CDN pair. Use as a context manager or call :meth:`start`/:meth:`stop`;
+    faults and the request log through :class:`SandboxControls`."""
 
     def __init__(
         self,
@@ -171,43 +171,6 @@ class Sandbox:
         if server is None:
             raise RuntimeError("the sandbox is not running; call start() first")
         return int(server.server_address[1])
-
-    # -- faults ---------------------------------------------------------------------
-
-    def inject(self, kind: FaultKind | str, count: int | None = 1, **options: Any) -> None:
-        """Queue ``kind`` for the next ``count`` matching requests, or every one until
-        cleared when ``count`` is None (thread-safe)."""
-        self.inject_many([make_fault(kind, count, options)])
-
-    def inject_many(self, faults: list[Fault]) -> None:
-        """Queue several faults at once (all were validated by :func:`make_fault`)."""
-        self.state.faults.extend(faults)
-
-    def clear_faults(self) -> None:
-        self.state.faults.clear()
-
-    def pending_faults(self) -> list[tuple[FaultKind, int | None]]:
-        return self.state.faults.pending()
-
-    # -- request log ------------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """A snapshot of every request so far (control endpoints excluded)."""
-        return self.state.requests
-
-    @property
-    def generation_requests(self) -> list[RecordedRequest]:
-        """The POSTs to the generation endpoint so far (a job should cause exactly one)."""
-        return self.state.generation_requests
-
-    def counts(self) -> Counts:
-        """Generation requests, generations answered 201, their images, whole downloads."""
-        return self.state.counts()
-
-    def clear_requests(self) -> None:
-        """Forget the request log and the counts."""
-        self.state.clear_requests()
 
 
 # -- command line entry ---------------------------------------------------------------------

@@ -13,12 +13,13 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
 from fluxdesk.core import params as P
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.sandbox.faults import FaultQueue, ServerName
+from fluxdesk.sandbox.faults import Fault, FaultKind, FaultQueue, ServerName, make_fault
 from fluxdesk.sandbox.render import render_image
 
 # Random seeds come from the whole range of the catalogue's seed rule, as the real
@@ -213,11 +214,14 @@ class SandboxState:
 
     # -- the generation ------------------------------------------------------------------
 
-    def generate(self, request: GenerationRequest, cdn_base_url: str) -> dict[str, Any]:
-        """The 201 body for a valid request, its images published on the CDN."""
+    def generate(
+        self, request: GenerationRequest, cdn_base_url: str, wait: Callable[[float], object] | None = None
+    ) -> dict[str, Any]:
+        """The 201 body for a valid request, its images published on the CDN; the
+        inference delay is spent in ``wait`` (default: :meth:`sleep`)."""
         started = time.monotonic()
         seed = request.seed if request.seed is not None else P.random_seed()
-        self.sleep(self.inference_delay)
+        (wait or self.sleep)(self.inference_delay)
         width, height = request.dimensions
         nsfw = request.enable_safety_checker and bool(_NSFW_WORD.search(request.prompt))
         images = []
@@ -244,3 +248,43 @@ class SandboxState:
 
 def is_generation_request(request: RecordedRequest) -> bool:
     return request.server == "api" and request.method == "POST" and request.path.split("?")[0] == P.API_PATH
+
+
+class SandboxControls:
+    """What a test does to a sandbox, the HTTP one or the in-process fake: queue faults,
+    read the request log and its counts."""
+
+    state: SandboxState
+
+    def inject(self, kind: FaultKind | str, count: int | None = 1, **options: Any) -> None:
+        """Queue ``kind`` for the next ``count`` matching requests, or every one until
+        cleared when ``count`` is None (thread-safe)."""
+        self.inject_many([make_fault(kind, count, options)])
+
+    def inject_many(self, faults: list[Fault]) -> None:
+        """Queue several faults at once (all were validated by :func:`make_fault`)."""
+        self.state.faults.extend(faults)
+
+    def clear_faults(self) -> None:
+        self.state.faults.clear()
+
+    def pending_faults(self) -> list[tuple[FaultKind, int | None]]:
+        return self.state.faults.pending()
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A snapshot of every request so far (control endpoints excluded)."""
+        return self.state.requests
+
+    @property
+    def generation_requests(self) -> list[RecordedRequest]:
+        """The POSTs to the generation endpoint so far (a job should cause exactly one)."""
+        return self.state.generation_requests
+
+    def counts(self) -> Counts:
+        """Generation requests, generations answered 201, their images, whole downloads."""
+        return self.state.counts()
+
+    def clear_requests(self) -> None:
+        """Forget the request log and the counts."""
+        self.state.clear_requests()
