@@ -22,13 +22,13 @@ from fluxdesk.core.paths import AppPaths, app_paths
 from fluxdesk.core.settings import Settings
 
 if TYPE_CHECKING:
-    from fluxdesk.core.client import ApiClient
     from fluxdesk.core.generate import ImageSink
     from fluxdesk.core.jobs.store import JobStore
     from fluxdesk.core.keystore import KeyStore
     from fluxdesk.core.library.store import Library
     from fluxdesk.core.network.config import NetworkConfig
     from fluxdesk.core.network.diagnose import Diagnosis
+    from fluxdesk.core.results import GenerationClient
     from fluxdesk.sandbox.server import Sandbox
 
 
@@ -41,6 +41,9 @@ class AppContext:
     sandbox: Sandbox | None = None
     # Wanted but maybe not started yet (see want_sandbox); a running sandbox is used anyway.
     sandbox_wanted: bool = False
+    # Where clients come from instead of the HTTP client, when set: tests put the sandbox's
+    # in-process fake here (fluxdesk.sandbox.fake) where the HTTP path is not under test.
+    client_factory: Callable[[], GenerationClient] | None = field(default=None, repr=False)
     _library: Library | None = field(default=None, repr=False)
     _keystore: KeyStore | None = field(default=None, repr=False)
     _jobs: JobStore | None = field(default=None, repr=False)
@@ -133,7 +136,9 @@ class AppContext:
         except FluxDeskError:
             return False
 
-    def make_client(self) -> ApiClient:
+    def make_client(self) -> GenerationClient:
+        if self.client_factory is not None:
+            return self.client_factory()
         from fluxdesk.core.client import ApiClient, ClientConfig
 
         self.ensure_sandbox()

@@ -30,9 +30,23 @@ def ctx(fd_home: Path) -> Iterator[AppContext]:
 
 
 @pytest.fixture
+def fake_ctx(fd_home: Path) -> Iterator[AppContext]:
+    """A context whose jobs use the sandbox's in-process fake client (no sockets, no server
+    threads): for window tests where the HTTP path is not what is under test. A test
+    module takes it with ``def ctx(fake_ctx)``; the fake is ``fake_ctx.client_factory()``."""
+    from fluxdesk.sandbox.fake import FakeClient
+
+    fake = FakeClient(inference_delay=0.05)
+    context = AppContext.create()
+    context.client_factory = lambda: fake
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def window(qtbot, qapp: QApplication, ctx: AppContext) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     apply_theme(qapp)
-    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    win = MainWindow(ctx, use_sandbox=ctx.client_factory is None, check_key=False)
     qtbot.addWidget(win)
     win.resize(1280, 820)
     win.show()

@@ -8,12 +8,19 @@ import pytest
 from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QMenu
 
+from fluxdesk.core.context import AppContext
 from fluxdesk.core.params import SEED_MAX
 from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.main_window import MainWindow
 
 # (900, 600) is the window's minimum size: there the cards are narrowest (height-bound).
 SIZES = ((900, 600), (900, 820), (1280, 820), (1920, 1080))
+
+
+@pytest.fixture
+def ctx(fake_ctx: AppContext) -> AppContext:
+    """Jobs run on the in-process fake: these tests are about the results' layout."""
+    return fake_ctx
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 4])
@@ -157,9 +164,12 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.app import create_application
 from fluxdesk.ui.main_window import MainWindow
+from fluxdesk.sandbox.fake import FakeClient
 app = create_application()
-ctx = AppContext.create(use_sandbox=True, inference_delay=0.05)
-window = MainWindow(ctx, use_sandbox=True, check_key=False)
+ctx = AppContext.create()
+fake = FakeClient(inference_delay=0.05)
+ctx.client_factory = lambda: fake
+window = MainWindow(ctx, use_sandbox=False, check_key=False)
 window.resize(1280, 820)
 window.show()
 done = []

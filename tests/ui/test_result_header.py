@@ -6,11 +6,18 @@ from __future__ import annotations
 
 import pytest
 
+from fluxdesk.core.context import AppContext
 from fluxdesk.core.params import SEED_MAX
 from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.main_window import MainWindow
 
 SEPARATOR = "  ·  "
+
+
+@pytest.fixture
+def ctx(fake_ctx: AppContext) -> AppContext:
+    """Jobs run on the in-process fake: these tests are about the results' layout."""
+    return fake_ctx
 
 
 @pytest.mark.parametrize("count", [1, 4])

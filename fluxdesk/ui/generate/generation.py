@@ -31,7 +31,7 @@ from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.results import GenerationResult, Progress, SavedImage
 
 if TYPE_CHECKING:
-    from fluxdesk.core.client import ApiClient
+    from fluxdesk.core.results import GenerationClient
 
 THUMB_SIDE = 768  # result cards show at most this many logical pixels per side
 # The thumbnails kept for the recent jobs: a 1024×768 card is 1.7 MB (6.8 MB at 200 %),
@@ -170,7 +170,7 @@ def decode_result(result: GenerationResult, thumb_side: int = THUMB_SIDE) -> Job
 
 def generation_work(
     request: GenerationRequest,
-    make_client: Callable[[], ApiClient],
+    make_client: Callable[[], GenerationClient],
     make_sink: Callable[[], Any],
     cancel: CancelToken,
     thumb_side: int = THUMB_SIDE,
