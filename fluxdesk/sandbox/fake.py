@@ -30,6 +30,7 @@ from fluxdesk.core.errors import (
     BadResponseError,
     FluxDeskError,
     LibraryError,
+    NetCause,
     NetworkError,
     RateLimitedError,
     ServerError,
@@ -163,7 +164,7 @@ class FakeClient(SandboxControls, GenerationClient):
             if kind is FaultKind.CDN_DROP:
                 if retry:
                     continue
-                raise NetworkError(_CDN_HOST, "the image server")
+                raise NetworkError(_CDN_HOST, "the image server", NetCause.DROPPED)
             if kind in (FaultKind.CDN_ERROR, FaultKind.IMAGE_ERROR, FaultKind.EXPIRED_URL):
                 status = _status(fault)
                 if status in (429, 500, 502, 503, 504) and retry:
@@ -229,7 +230,7 @@ def _api_error(fault: Fault) -> FluxDeskError:
     if kind in (FaultKind.UNAUTHORIZED, FaultKind.FORBIDDEN):
         return AuthenticationError(401 if kind is FaultKind.UNAUTHORIZED else 403, message)
     assert kind is FaultKind.DROP_CONNECTION, kind
-    return NetworkError(urlsplit(FAKE_API_URL).netloc, "the API")
+    return NetworkError(urlsplit(FAKE_API_URL).netloc, "the API", NetCause.DROPPED)
 
 
 def _status(fault: Fault) -> int:
