@@ -12,13 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.client import ApiClient
 from fluxdesk.core.errors import CancelledError, DailyCapError, FluxDeskError
 from fluxdesk.core.generate import ImageSink, ProgressCallback, download_images, generate
 from fluxdesk.core.interop.portable import with_sent_defaults
 from fluxdesk.core.jobs.model import Job
 from fluxdesk.core.jobs.store import JobStore
-from fluxdesk.core.results import ApiResponse, GenerationResult, SavedImage
+from fluxdesk.core.results import ApiResponse, GenerationClient, GenerationResult, SavedImage
 
 CANCELLED_AFTER_ANSWER = (
     "Cancelled after the API answered: the images are paid for and can be downloaded again."
@@ -51,7 +50,7 @@ class StoreJournal:
 def run_job(
     store: JobStore,
     job_id: int,
-    client: ApiClient,
+    client: GenerationClient,
     sink: ImageSink,
     *,
     daily_cap: int = 0,
@@ -91,7 +90,7 @@ def run_job(
 def _download_missing(
     store: JobStore,
     job: Job,
-    client: ApiClient,
+    client: GenerationClient,
     sink: ImageSink,
     cancel: CancelToken,
     on_progress: ProgressCallback | None,
