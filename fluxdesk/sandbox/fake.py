@@ -23,12 +23,13 @@ from urllib.parse import urlsplit
 
 from fluxdesk.core import params as P
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.client import parse_generation_body
+from fluxdesk.core.client import IMAGE_GONE_STATUSES, RETRIABLE_GET_STATUSES, parse_generation_body
 from fluxdesk.core.errors import (
     AuthenticationError,
     BadImageError,
     BadResponseError,
     FluxDeskError,
+    ImageGoneError,
     LibraryError,
     NetCause,
     NetworkError,
@@ -148,7 +149,7 @@ class FakeClient(SandboxControls, GenerationClient):
             self._record("cdn", "GET", path, None)
             published = self.state.lookup(path[len(_FILES) :]) if path.startswith(_FILES) else None
             if published is None:
-                raise BadImageError("the image server answered HTTP 404")
+                raise _download_error(404)
             spec = published.spec
             age = time.monotonic() - published.time
             fault = self.state.faults.take("cdn", image_index=spec.index, file_age=age)
@@ -167,9 +168,9 @@ class FakeClient(SandboxControls, GenerationClient):
                 raise NetworkError(_CDN_HOST, "the image server", NetCause.DROPPED)
             if kind in (FaultKind.CDN_ERROR, FaultKind.IMAGE_ERROR, FaultKind.EXPIRED_URL):
                 status = _status(fault)
-                if status in (429, 500, 502, 503, 504) and retry:
+                if status in RETRIABLE_GET_STATUSES and retry:
                     continue
-                raise BadImageError(f"the image server answered HTTP {status}")
+                raise _download_error(status)
             return self._odd_download(fault, self.state.file_bytes(spec), dest, cancel, on_bytes, on_chunk)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -231,6 +232,13 @@ def _api_error(fault: Fault) -> FluxDeskError:
         return AuthenticationError(401 if kind is FaultKind.UNAUTHORIZED else 403, message)
     assert kind is FaultKind.DROP_CONNECTION, kind
     return NetworkError(urlsplit(FAKE_API_URL).netloc, "the API", NetCause.DROPPED)
+
+
+def _download_error(status: int) -> BadImageError:
+    """What the real client raises for a download answered ``status``."""
+    if status in IMAGE_GONE_STATUSES:
+        return ImageGoneError(status)
+    return BadImageError(f"the image server answered HTTP {status}")
 
 
 def _status(fault: Fault) -> int:
