@@ -231,7 +231,8 @@ def _api_error(fault: Fault) -> FluxDeskError:
     if kind in (FaultKind.UNAUTHORIZED, FaultKind.FORBIDDEN):
         return AuthenticationError(401 if kind is FaultKind.UNAUTHORIZED else 403, message)
     assert kind is FaultKind.DROP_CONNECTION, kind
-    return NetworkError(urlsplit(FAKE_API_URL).netloc, "the API", NetCause.DROPPED)
+    # Dropped after the POST went out: the API may have billed it (the client says so).
+    return NetworkError(urlsplit(FAKE_API_URL).netloc, "the API", NetCause.SENT)
 
 
 def _download_error(status: int) -> BadImageError:
