@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_settings()
         if self.built:
+            self.job_status.shutdown()  # (its notification connection)
             self.queue.shutdown(timeout_ms=3000)
             # Saves a note being typed, and lets the library's background work finish
             # before the widgets it reports to are destroyed.

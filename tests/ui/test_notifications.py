@@ -5,47 +5,17 @@ signature (tests/tools/fake_notification_service.py)."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from fluxdesk.ui.notifications import Notifier
-
-SERVICE_SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "fake_notification_service.py"
-
-
-@pytest.fixture
-def private_bus(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A session bus of this test's own (not the suite's), as the environment says."""
-    daemon = shutil.which("dbus-daemon")
-    assert daemon is not None, "dbus-daemon is needed (Debian package dbus)"
-    process = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address=1"], stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    address = process.stdout.readline().strip()
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-    yield address
-    process.terminate()
-    process.wait()
+from tests.ui.notification_bus import private_bus, start_service  # noqa: F401 (a fixture)
 
 
-def start_service(log: Path, *extra: str) -> subprocess.Popen[str]:
-    service = subprocess.Popen(
-        [sys.executable, str(SERVICE_SCRIPT), str(log), *extra], stdout=subprocess.PIPE, text=True
-    )
-    assert service.stdout is not None and service.stdout.readline().strip() == "ready"
-    return service
-
-
-def test_a_notification_reaches_the_service_and_its_click_comes_back(
-    qtbot: QtBot, private_bus: str, tmp_path: Path
-) -> None:
+@pytest.mark.usefixtures("private_bus")
+def test_a_notification_reaches_the_service_and_its_click_comes_back(qtbot: QtBot, tmp_path: Path) -> None:
     log = tmp_path / "notifications.jsonl"
     service = start_service(log, "click")
     notifier = Notifier()
@@ -63,7 +33,8 @@ def test_a_notification_reaches_the_service_and_its_click_comes_back(
         service.wait()
 
 
-def test_without_a_service_notifications_are_quietly_off(qtbot: QtBot, private_bus: str) -> None:
+@pytest.mark.usefixtures("private_bus")
+def test_without_a_service_notifications_are_quietly_off(qtbot: QtBot) -> None:
     notifier = Notifier()
     shown: list[int] = []
     notifier.shown.connect(shown.append)

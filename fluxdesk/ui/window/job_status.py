@@ -202,6 +202,11 @@ class JobStatusPresenter(QObject):
             self._notifier.activated.connect(self._on_notification_clicked)
         self._notifier.notify(job.id, title, body)
 
+    def shutdown(self) -> None:
+        if self._notifier is not None:
+            self._notifier.close()
+            self._notifier = None
+
     def _on_notification_clicked(self, job_id: int) -> None:
         """Bring the window forward at that job."""
         win = self._win
