@@ -32,8 +32,8 @@ fi
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]'
 
 echo "== ruff" >&2
-"$VENV/bin/ruff" check fluxdesk tests benchmarks packaging
-"$VENV/bin/ruff" format --check fluxdesk tests benchmarks packaging
+"$VENV/bin/ruff" check fluxdesk tests benchmarks packaging scripts
+"$VENV/bin/ruff" format --check fluxdesk tests benchmarks packaging scripts
 echo "== mypy" >&2
 "$VENV/bin/mypy"
 echo "== pytest" >&2
