@@ -22,6 +22,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("zoom_repaint.py", [], "zoom repaint of a 1536"),
         ("library_scale.py", ["--count", "200"], "first paint"),
         ("sandbox_render.py", ["--runs", "1"], "slowest median"),
+        ("fake_client.py", ["--rounds", "1", "--images", "1"], "ratio fake / HTTP"),
         ("session_memory.py", ["--generations", "12"], "growth per image after the 10th"),
         ("hostile_read.py", ["--runs", "1", "--mb", "1"], "slowest case"),
         ("tls_handshake.py", ["--rounds", "2"], "ratio FluxDesk / baseline"),
