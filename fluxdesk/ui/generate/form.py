@@ -274,6 +274,11 @@ class FormPanel(QWidget):
         its first frame. (No validator: what is typed is never altered; a problem says
         what is wrong with it.)"""
         self.seed_edit.setClearButtonEnabled(True)
+        # Tab goes from the prompt (where a session starts) to its History… button, then
+        # down the form: in the order made, the button would come last, after the job list.
+        # (Set here, once the form sits in the window: set while the form is being built,
+        # Qt leaves the order as it was.)
+        self.setTabOrder(self.prompt, self.history_button)
 
     # --- construction helpers -----------------------------------------------------------
     def _error_label(self, key: str) -> ErrorLabel:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -56,6 +56,14 @@ class SweepDialog(QDialog):
         self.row_values.setObjectName("sweepRowValues")
         self.col_field.setObjectName("sweepColumnField")
         self.row_field.setObjectName("sweepRowField")
+        # The value fields' rows have no label of their own: name all four for a screen reader.
+        for widget, name in (
+            (self.col_field, "Column parameter"),
+            (self.col_values, "Column values"),
+            (self.row_field, "Row parameter"),
+            (self.row_values, "Row values"),
+        ):
+            widget.setAccessibleName(name)
         self.summary = QLabel()
         self.summary.setObjectName("sweepSummary")
         self.summary.setWordWrap(True)
@@ -175,6 +183,7 @@ class SweepGridWindow(QWidget):
         body = QWidget()
         body.setLayout(grid)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Sweep results")
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         self.status = QLabel()
@@ -182,9 +191,16 @@ class SweepGridWindow(QWidget):
         self.export_button = QPushButton("Export contact sheet…")
         self.export_button.setObjectName("sweepExport")
         self.export_button.clicked.connect(self.export_dialog)
+        # A window of its own (not a dialog): without these there was no way out but the
+        # title bar's X, which a keyboard user may not reach.
+        self.close_button = QPushButton("Close")
+        self.close_button.setObjectName("sweepClose")
+        self.close_button.clicked.connect(self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.export_button)
+        bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)

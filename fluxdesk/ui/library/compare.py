@@ -73,6 +73,8 @@ class SyncedViewers(QWidget):
         self.left.setObjectName("compareLeft")
         self.right = ImageViewer()
         self.right.setObjectName("compareRight")
+        self.left.setAccessibleName("Image A (left)")  # not two panes both called "Image viewer"
+        self.right.setAccessibleName("Image B (right)")
         # Each pane says which image it shows: the table's "A (left)" / "B (right)" columns
         # and the swipe view's corner letters refer to these.
         self.left_caption = QLabel("A")
@@ -350,6 +352,7 @@ class CompareDialog(QDialog):
     def _table(self, rows: list[ParamRow]) -> QTableWidget:
         table = QTableWidget(len(rows), 3)
         table.setObjectName("compareTable")
+        table.setAccessibleName("Parameters of A and B")
         table.setHorizontalHeaderLabels(["Parameter", "A (left)", "B (right)"])
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -52,6 +52,7 @@ from fluxdesk.ui.library.gallery_actions import GalleryActions
 from fluxdesk.ui.library.gallery_details import DetailsPanel
 from fluxdesk.ui.library.gallery_filters import (
     DATE_CHOICES,
+    FILTER_NAMES,
     FORMAT_CHOICES,
     NSFW_CHOICES,
     RATING_CHOICES,
@@ -228,6 +229,7 @@ class GalleryWidget(QWidget):
     def _combo(self, name: str, entries: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
+        combo.setAccessibleName(FILTER_NAMES[name])
         for value, text in entries:
             combo.addItem(text, value)
         # As wide as the longest entry, whichever is chosen: a flowing row never squeezes it.

@@ -160,6 +160,7 @@ class DetailsPanel(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailsPanel")
+        self.setAccessibleName("Image details")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         # Never wider than the panel: everything inside wraps (labels, button rows).

@@ -28,6 +28,16 @@ DATE_CHOICES: Choices = [
     ("custom", "Dates…"),
 ]
 
+# What a screen reader says for each filter (by the combo's object name): the entry
+# alone ("PNG", "★★+") does not say what it filters.
+FILTER_NAMES = {
+    "filterRating": "Filter by rating",
+    "filterFormat": "Filter by format",
+    "filterSize": "Filter by size",
+    "filterNsfw": "Filter NSFW images",
+    "filterDates": "Filter by date",
+}
+
 
 class SearchField(QLineEdit):
     """A line edit never narrower than its placeholder: a cut-off hint reads as a bug."""

@@ -207,6 +207,10 @@ class ViewerWindow(QWidget):
             action.setToolTip(f"{tip} ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})")
             action.triggered.connect(slot)
             self.toolbar.addAction(action)
+            # A screen reader reads the button's name: "Zoom out", not "−"; "Actual pixels", not "1:1".
+            button = self.toolbar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(tip)
             self.addAction(action)
             return action
 

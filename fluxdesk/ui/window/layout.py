@@ -95,6 +95,9 @@ def _build_left(win: MainWindow) -> None:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     set_enum(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+    # No Tab stop of its own (a nameless one, between the job list and the prompt): the
+    # fields take the focus, and the scroll area follows it to the focused one.
+    set_enum(scroll, "focusPolicy", "NoFocus")
     left_layout.addWidget(scroll, 1)
     inner = QWidget()
     scroll.setWidget(inner)
