@@ -274,6 +274,9 @@ class FormPanel(QWidget):
         its first frame. (No validator: what is typed is never altered; a problem says
         what is wrong with it.)"""
         self.seed_edit.setClearButtonEnabled(True)
+        from fluxdesk.ui.widgets.screen_reader import name_clear_button  # (after the first frame)
+
+        name_clear_button(self.seed_edit, "Clear the seed")
         # Tab goes from the prompt (where a session starts) to its History… button, then
         # down the form: in the order made, the button would come last, after the job list.
         # (Set here, once the form sits in the window: set while the form is being built,
@@ -337,6 +340,7 @@ class FormPanel(QWidget):
         if key == PROMPT:
             n = len(self.form.value(PROMPT))
             self.char_count.setText(f"{n} / {P.PROMPT_MAX_CHARS}")
+            self.char_count.setAccessibleName(f"{n} of {P.PROMPT_MAX_CHARS} characters")
             role = "error" if n > P.PROMPT_MAX_CHARS else "hint"
             if self.char_count.property("role") != role:
                 set_role(self.char_count, role)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from fluxdesk.ui.theme.palette import plain_buttons
+from fluxdesk.ui.widgets.screen_reader import name_clear_button
 
 
 class HistoryDialog(QDialog):
@@ -20,6 +21,7 @@ class HistoryDialog(QDialog):
         self.search.setPlaceholderText("Search earlier prompts…")
         self.search.setAccessibleName("Search prompt history")
         self.search.setClearButtonEnabled(True)
+        name_clear_button(self.search, "Clear the search")
         self.model = QStringListModel(prompts, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)

@@ -69,6 +69,7 @@ from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme.palette import set_role
 from fluxdesk.ui.widgets.message_bar import MessageBar
+from fluxdesk.ui.widgets.screen_reader import name_clear_button, name_combo
 from fluxdesk.ui.widgets.wrap_rows import WrapRows
 
 SLOW_OPEN_MS = 4000  # after this, say the library disk is slow instead of showing nothing
@@ -133,6 +134,7 @@ class GalleryWidget(QWidget):
         self.search.setPlaceholderText("Search prompts, notes, tags…")
         self.search.setAccessibleName("Search the library")
         self.search.setClearButtonEnabled(True)
+        name_clear_button(self.search, "Clear the search")
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(0)  # coalesce keystrokes of one event-loop pass
@@ -142,6 +144,7 @@ class GalleryWidget(QWidget):
         self.favourites = QToolButton()
         self.favourites.setObjectName("filterFavourites")
         self.favourites.setText("♥ Favourites")
+        self.favourites.setAccessibleName("Favourites only")  # not "black heart Favourites"
         self.favourites.setCheckable(True)
         self.favourites.toggled.connect(self.apply_filter)
         self.rating = self._combo("filterRating", RATING_CHOICES)
@@ -153,6 +156,8 @@ class GalleryWidget(QWidget):
         self.date_from.setObjectName("filterDateFrom")
         self.date_to = QDateEdit()
         self.date_to.setObjectName("filterDateTo")
+        self.date_from.setAccessibleName("From date")
+        self.date_to.setAccessibleName("To date")
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -229,7 +234,7 @@ class GalleryWidget(QWidget):
     def _combo(self, name: str, entries: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
-        combo.setAccessibleName(FILTER_NAMES[name])
+        name_combo(combo, FILTER_NAMES[name])
         for value, text in entries:
             combo.addItem(text, value)
         # As wide as the longest entry, whichever is chosen: a flowing row never squeezes it.
