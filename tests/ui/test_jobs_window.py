@@ -5,8 +5,12 @@ the daily cap pauses the queue instead of failing jobs one by one."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -147,3 +151,52 @@ def test_settings_hold_the_cap_price_and_notifications(qtbot, ctx: AppContext) -
         0.025,
         False,
     )
+
+
+@pytest.mark.subprocess
+def test_a_job_accepted_by_a_process_that_died_offers_download_again(  # type: ignore[no-untyped-def]
+    qtbot, qapp: QApplication, fd_home: Path
+) -> None:
+    """A process (here a script, as a killed window would) got the API's answer and died
+    before downloading: the next window lists the job with "Download again", which saves
+    its images without a second generation request."""
+    ctx = AppContext.create(use_sandbox=True, inference_delay=0.05)
+    try:
+        assert ctx.sandbox is not None
+        code = (
+            "import os\n"
+            "from fluxdesk.core.client import ApiClient, ClientConfig\n"
+            "from fluxdesk.core.generate import generate\n"
+            "from fluxdesk.core.jobs.runner import StoreJournal\n"
+            "from fluxdesk.core.jobs.store import JobStore, jobs_db_path\n"
+            "from fluxdesk.core.paths import app_paths\n"
+            "from fluxdesk.core.request import validated_request\n"
+            "store = JobStore(jobs_db_path(app_paths().data))\n"
+            "job = store.add(validated_request({'prompt': 'a lost fox', 'num_images': 2}))\n"
+            "journal = StoreJournal(store, job.id)\n"
+            "journal.sending()\n"
+            f"config = ClientConfig(base_url={ctx.sandbox.base_url!r}, api_key={ctx.sandbox.api_key!r})\n"
+            "client = ApiClient(config)\n"
+            "from datetime import datetime, timezone\n"
+            "response = client.submit(job.request)\n"
+            "journal.accepted(response, datetime.now(timezone.utc).replace(microsecond=0))\n"
+            "os._exit(0)\n"  # dies before any download, as a killed process would
+        )
+        env = {**os.environ, "FLUXDESK_HOME": str(fd_home)}
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        assert generation_posts(ctx.sandbox) == 1
+
+        win = open_window(qtbot, qapp, ctx)
+        qtbot.waitUntil(lambda: len(win.queue.jobs) == 1, timeout=TIMEOUT)
+        (job,) = win.queue.jobs
+        assert job.state is JobState.FAILED and job.can_download_again and job.saved_note == "0 of 2 saved"
+        win.job_status.select_job(job)
+        assert win.retry_button.text() == "Download again"
+        with qtbot.waitSignal(win.image_saved, timeout=TIMEOUT):
+            qtbot.mouseClick(win.retry_button, Qt.MouseButton.LeftButton)
+        assert job.state is JobState.DONE and len(library_images(fd_home)) == 2
+        assert generation_posts(ctx.sandbox) == 1 and ctx.jobs().unfinished() == []
+        assert not list(fd_home.rglob("*.part"))
+        win.close()
+    finally:
+        ctx.close()
