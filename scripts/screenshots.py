@@ -105,6 +105,11 @@ def _child(out: Path, tag: str, width: int, height: int, every: bool) -> None:
     gallery = win.gallery_view
     images = sum(count for _p, _s, count in PROMPTS) + 2
     wait(lambda: gallery.model.rowCount() >= images)
+    # Every thumbnail drawn (they are made off the GUI thread).
+    from fluxdesk.ui.library.gallery_model import PixmapRole
+
+    rows = [gallery.model.index(row) for row in range(gallery.model.rowCount())]
+    wait(lambda: all(index.data(PixmapRole) is not None for index in rows))
     first, second = gallery.model.item(0), gallery.model.item(1)
     assert first is not None and second is not None
     gallery.select_ids([first.id])

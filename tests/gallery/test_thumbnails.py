@@ -66,5 +66,4 @@ def test_a_2x_screen_gets_thumbnails_twice_as_sharp(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    # A 16:9 tile at the 176 px row height is 312 px wide: 624 device pixels.
-    assert done.stdout.split() == ["640", "640"]
+    assert done.stdout.split() == ["384", "384"]  # a 176 px row is 352 device pixels

@@ -115,3 +115,17 @@ def test_justify_fills_lines_and_keeps_the_last_at_the_target_height() -> None:
         assert sum(widths) + 12 * (len(widths) - 1) == 800 and height <= 176
     assert lines[-1][0] == 176 or sum(lines[-1][1]) + 12 * (len(lines[-1][1]) - 1) == 800
     assert sum(len(w) for _h, w in lines) == 7
+
+
+def test_several_selected_leave_no_empty_action_line(qtbot, gallery) -> None:  # type: ignore[no-untyped-def]
+    ids = [item.id for item in (gallery.model.item(0), gallery.model.item(1)) if item is not None]
+    gallery.select_ids(ids)
+    details = gallery.details
+    qtbot.waitUntil(lambda: details.selected_count == 2, timeout=TIMEOUT)
+    lines = [line for line, _names in details._action_lines]
+    shown = [line for line in lines if not line.isHidden()]
+    assert len(shown) == 2  # open/reveal/copy's and export/delete's; the "use" line is gone
+    assert all(any(not b.isHidden() for b in line.findChildren(QWidget)) for line in shown)
+    gallery.select_ids(ids[:1])
+    qtbot.waitUntil(lambda: details.selected_count == 1, timeout=TIMEOUT)
+    assert all(not line.isHidden() for line in lines)

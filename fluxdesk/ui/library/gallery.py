@@ -104,8 +104,9 @@ class GalleryWidget(QWidget):
         self.io_pool.setMaxThreadCount(1)  # one writer at a time: rescans, undo, sheets
         # Thumbnails as sharp as the sharpest screen shows a tile (bigger on HiDPI screens).
         ratio = max((screen.devicePixelRatio() for screen in QGuiApplication.screens()), default=1.0)
-        # A tile keeps its image's shape: a 16:9 one at the row height is this wide.
-        side = thumbnail_cache.side_for(THUMB_H * 16 // 9, ratio)
+        # The row height's side: wider tiles (16:9 at 176 px is 313 px) scale up a little;
+        # 320 px thumbnails tripled first paint and search in benchmarks/library_scale.py.
+        side = thumbnail_cache.side_for(THUMB_H, ratio)
         self.loader = ThumbnailLoader(ctx.paths.thumbnails, side=side, parent=self)
         self.model = GalleryModel(self.loader, self)
         # Images saved elsewhere (the command line, a second window) appear within a second.

@@ -274,6 +274,7 @@ class DetailsPanel(QScrollArea):
 
         # Grouped by purpose; each group wraps onto more lines in a narrow panel.
         self.action_buttons: dict[str, QToolButton] = {}
+        self._action_lines: list[tuple[QWidget, list[str]]] = []  # a group's line, its buttons
         for group in (
             (("open", "Open in viewer"), ("reveal", "Show in folder"), ("copy", "Copy image")),
             (
@@ -293,6 +294,7 @@ class DetailsPanel(QScrollArea):
                 buttons.append(button)
                 self.action_buttons[name] = button
             line = QWidget()
+            self._action_lines.append((line, [name for name, _text in group]))
             self._wraps.append(WrapRows(line, buttons, spacing=4))
             outer.insertWidget(self._actions_at, line)
             self._actions_at += 1
@@ -381,6 +383,8 @@ class DetailsPanel(QScrollArea):
             usable = one or (count > 1 and name in self.MULTI_ACTIONS)
             button.setVisible(usable)
             button.setEnabled(usable)
+        for line, names in self._action_lines:  # no empty line (a gap) for a group with none
+            line.setVisible(any(not self.action_buttons[name].isHidden() for name in names))
         many = count > 1
         self.updateGeometry()  # the minimum width follows the content (see minimumSizeHint)
         self.action_buttons["copy"].setText("Copy images" if many else "Copy image")
