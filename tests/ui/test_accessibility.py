@@ -260,6 +260,18 @@ def test_tab_from_the_prompt_reaches_every_form_control_then_generate(qtbot, win
     assert window.tabs.tabBar() in chain
 
 
+def test_tab_on_the_library_goes_search_filters_actions_grid(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.tabs.setCurrentIndex(1)
+    gallery = window.gallery_view
+    qtbot.waitUntil(gallery.search.isVisible, timeout=3000)
+    chain = _tab_chain(qtbot, gallery.search)
+    row = [gallery.search, gallery.favourites, gallery.rating, gallery.format, gallery.size_filter]
+    row += [gallery.nsfw, gallery.dates, gallery.more, gallery.grid]
+    missed = [_describe(w) for w in row if w not in chain]
+    assert not missed, f"Tab never reaches: {missed}"
+    assert [chain.index(w) for w in row] == sorted(chain.index(w) for w in row), [_describe(w) for w in chain]
+
+
 def test_sweep_grid_has_a_close_button_and_closes_on_escape(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     from fluxdesk.core.sweep import Axis, expand, parse_values
     from fluxdesk.ui.generate.sweep_dialog import SweepGridWindow

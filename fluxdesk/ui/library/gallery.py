@@ -9,6 +9,7 @@ thread: a page of 240 rows or an FTS5 prefix search takes a few milliseconds.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import (
@@ -205,6 +206,12 @@ class GalleryWidget(QWidget):
         self.search_row.addWidget(self.search, 1)
         self.search_row.addWidget(self.filter_bar)
         self.search_row.addWidget(self.more)
+        # Tab as the row reads, left to right: the search box first (the filters, placed
+        # into their bar first, would otherwise come before it).
+        row: list[QWidget] = [self.search, self.favourites, self.rating, self.format, self.size_filter]
+        row += [self.nsfw, self.dates, self.date_from, self.date_to, self.more]
+        for before, after in pairwise(row):
+            QWidget.setTabOrder(before, after)
 
         self.message_bar = MessageBar()
         self.message_bar.setObjectName("galleryMessageBar")
