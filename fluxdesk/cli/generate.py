@@ -38,6 +38,11 @@ def run(args: argparse.Namespace) -> int:
     check_data_folder()
     ctx = AppContext.create(use_sandbox=args.sandbox, inference_delay=0.3)
     try:
+        if args.project is not None:  # an unknown project exits 2 before anything is sent
+            from fluxdesk.core.library.projects import existing
+
+            library = ctx.library()
+            library.new_image_project = existing(library, args.project, "--project")
         return _generate(ctx, request, as_json=args.json)
     finally:
         ctx.close()
@@ -75,6 +80,11 @@ def _add_generate_options(gen: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="start from a saved preset's settings (see `fluxdesk preset`); options given win. "
         "With a preset whose prompt has a {subject} slot, PROMPT is the subject",
+    )
+    gen.add_argument(
+        "--project",
+        metavar="NAME|none",
+        help="save this job's images into project NAME ('none': into no project) instead of the active one",
     )
     gen.add_argument("--json", action="store_true", help="print one JSON object instead of paths")
 

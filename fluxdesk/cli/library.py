@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from fluxdesk.cli import library_files
 from fluxdesk.cli.common import LIMIT_HELP, PROG, BadOption, check_data_folder, global_options, int_option
+from fluxdesk.cli.organise import library_edit
 from fluxdesk.core.errors import EXIT_CODES, ErrorKind
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ def register(commands: Any) -> None:
     lst.add_argument("--search", metavar="TEXT", help="only images whose prompt matches TEXT")
     lst.add_argument("--limit", metavar="N", help=LIMIT_HELP)
     lst.add_argument("--json", action="store_true", help="print a JSON array")
+    lst.add_argument(
+        "--project", metavar="NAME|none", help="only the images of project NAME ('none': of none)"
+    )
     lib_commands.add_parser("reindex", parents=[debug], help="rebuild the index from the image files alone")
     find = lib_commands.add_parser(
         "search", parents=[debug], help="list images whose prompt, notes or tags match TEXT"
@@ -55,6 +59,7 @@ def register(commands: Any) -> None:
         f"(default {SHEET_DEFAULT_COLUMNS})",
     )
     library_files.register(lib_commands, [debug])
+    library_edit.register(lib_commands, [debug])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,6 +83,7 @@ def _check_library_options(args: argparse.Namespace) -> None:
     if hasattr(args, "columns"):
         args.columns = int_option(args.columns, "--columns", SHEET_MIN_COLUMNS, SHEET_MAX_COLUMNS)
     library_files.check_options(args)
+    library_edit.check_options(args)
 
 
 def _library(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -105,7 +111,15 @@ def _library(ctx: AppContext, args: argparse.Namespace) -> int:
         return _export_sheet(library, args)
     if args.library_command in library_files.ACTIONS:
         return library_files.run(library, args)
-    items = library.items(args.search, limit=args.limit)
+    if args.library_command in library_edit.ACTIONS:
+        return library_edit.run(library, args)
+    query: Any = args.search
+    if getattr(args, "project", None) is not None:
+        from fluxdesk.core.library import projects
+        from fluxdesk.core.library.queries import ItemFilter
+
+        query = ItemFilter(search=args.search, project=projects.existing(library, args.project, "--project"))
+    items = library.items(query, limit=args.limit)
     if args.json:
         import json
 

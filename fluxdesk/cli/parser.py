@@ -10,9 +10,21 @@ from types import ModuleType
 from fluxdesk import APP_NAME, __version__
 from fluxdesk.cli import doctor, generate, inspect, jobs, key, library, preset, sandbox, usage
 from fluxdesk.cli.common import DEBUG_HELP, PROG, SANDBOX_HELP
+from fluxdesk.cli.organise import project
 from fluxdesk.core import params as P
 
-COMMANDS: tuple[ModuleType, ...] = (generate, jobs, usage, preset, library, inspect, key, doctor, sandbox)
+COMMANDS: tuple[ModuleType, ...] = (
+    generate,
+    jobs,
+    usage,
+    preset,
+    project,
+    library,
+    inspect,
+    key,
+    doctor,
+    sandbox,
+)
 
 
 def command_module(name: str) -> ModuleType:

@@ -162,6 +162,8 @@ def test_list_json_keeps_its_shape_with_the_seed_as_an_integer(lib: Library) -> 
         "rating",
         "notes",
         "tags",
+        "project",
+        "job",
     ]
     assert data["seed"] == 2**63 + 5 and data["parameters"]["seed"] == 2**63 + 5
     assert data["parameters"]["prompt"] == "a red fox" and data["parameters"]["guidance_scale"] == 3.5

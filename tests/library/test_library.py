@@ -73,7 +73,7 @@ def test_commit_names_file_and_lists_it(lib: Library) -> None:
     data = item.to_json()
     assert set(data) == {
         "id", "path", "prompt", "seed", "created", "width", "height", "format", "nsfw",
-        "parameters", "favourite", "rating", "notes", "tags",
+        "parameters", "favourite", "rating", "notes", "tags", "project", "job",
     }  # fmt: skip
     assert data["format"] == "png" and data["parameters"]["prompt"] == "A red fox in snow!"
 

@@ -60,6 +60,7 @@ class ItemFilter:
     favourite: bool | None = None
     min_rating: int | None = None
     nsfw: bool | None = None
+    project: str | None = None  # a project's name; "" for the images in no project
 
     @classmethod
     def of(cls, query: ItemFilter | str | None) -> ItemFilter:
@@ -113,4 +114,7 @@ def where(flt: ItemFilter, *, use_fts: bool) -> tuple[str, list[Any]]:
     if nsfw is not None:
         clauses.append("nsfw = ?")
         args.append(int(nsfw))
+    if flt.project is not None:
+        clauses.append("project = ? COLLATE NOCASE")
+        args.append(flt.project)
     return " AND ".join(clauses), args

@@ -37,6 +37,8 @@ TIMING_MAX_S = 7 * 24 * 3600.0  # a generation step longer than a week is no tim
 TIMING_NAME_MAX_CHARS = 64
 NAME_MAX_CHARS = 200  # model, app version, the created text
 RATING_MAX = 5
+PROJECT_NAME_MAX_CHARS = 80  # a project's name (issue 18): one line, shown in lists
+JOB_ID_MAX_CHARS = 64  # the stack id the images of one job share
 # Dates a file may carry: Unix seconds must exist for sorting and date filters.
 CREATED_MIN = datetime(1970, 1, 1, tzinfo=timezone.utc)
 CREATED_MAX = datetime(9999, 12, 30, tzinfo=timezone.utc)
@@ -77,6 +79,8 @@ class ImageRecord:
     rating: int = 0
     notes: str = ""
     tags: tuple[str, ...] = ()
+    project: str = ""  # the project the image is in; "" for none (an image is in at most one)
+    job: str = ""  # the stack id: the images of one job share it
     id: int = 0
     path: Path = field(default_factory=Path)
     file_size: int = 0
@@ -127,6 +131,8 @@ class ImageRecord:
             "rating": self.rating,
             "notes": self.notes,
             "tags": list(self.tags),
+            "project": self.project or None,
+            "job": self.job or None,
         }
 
     # -------------------------------------------------------------- making one
@@ -144,14 +150,20 @@ class ImageRecord:
         timings: Mapping[str, float] | None = None,
         created: str | None = None,
         output_format: OutputFormat | None = None,
+        job: str | None = None,
     ) -> ImageRecord:
         """The record of one freshly generated image (the generation code's entry point).
 
         ``seed`` is the seed the server used; ``output_format`` is the format the file
         really has, when the server chose another than the request asked for.
+        ``job`` is the stack id; by default one made from what the images of one job
+        share (its time, seed and request), so a later "Download again" of a missing
+        image joins the same stack.
         """
+        created = created or utc_now_iso()
+        fields = _request_fields(request)
         return cls(
-            request=_request_fields(request),
+            request=fields,
             seed=seed,
             model=request.model,
             index=index,
@@ -162,8 +174,9 @@ class ImageRecord:
             # Only what a file may hold (the server's timings are informative): a record
             # FluxDesk writes is always one it can read back.
             timings={k: float(v) for k, v in (timings or {}).items() if _timing_ok(k, v)},
-            created=created or utc_now_iso(),
+            created=created,
             app_version=__version__,
+            job=job if job is not None else job_id(created, seed, fields),
         )
 
     def with_review(
@@ -173,9 +186,11 @@ class ImageRecord:
         rating: int | None = None,
         notes: str | None = None,
         tags: tuple[str, ...] | list[str] | None = None,
+        project: str | None = None,
     ) -> ImageRecord:
         updated = replace(
             self,
+            project=self.project if project is None else check_project_name(project, allow_none=True),
             favourite=self.favourite if favourite is None else favourite,
             rating=self.rating if rating is None else rating,
             notes=self.notes if notes is None else notes,
@@ -209,6 +224,10 @@ class ImageRecord:
             "rating": self.rating,
             "notes": self.notes,
             "tags": list(self.tags),
+            # Written only when set: files of older versions (and images in no project)
+            # stay byte-identical in their block.
+            **({"project": self.project} if self.project else {}),
+            **({"job": self.job} if self.job else {}),
         }
 
     def dumps(self) -> bytes:
@@ -248,6 +267,13 @@ class ImageRecord:
         tags = normalize_tags(tags_raw)
         favourite, rating, notes = data.get("favourite", False), data.get("rating", 0), data.get("notes", "")
         _check_review(favourite, rating, notes, tags)
+        project = data.get("project", "")
+        if not isinstance(project, str):
+            raise ValueError("metadata: 'project' must be a text")
+        project = check_project_name(project, allow_none=True, where="metadata: 'project'")
+        job = data.get("job", "")
+        if not isinstance(job, str) or len(job) > JOB_ID_MAX_CHARS or not job.isprintable():
+            raise ValueError(f"metadata: 'job' must be a text of at most {JOB_ID_MAX_CHARS} characters")
         return cls(
             request={**_request_fields(request), "prompt": prompt},
             seed=seed,
@@ -264,7 +290,33 @@ class ImageRecord:
             rating=rating,
             notes=notes,
             tags=tags,
+            project=project,
+            job=job,
         )
+
+
+def job_id(created: str, seed: int, request: Mapping[str, Any]) -> str:
+    """The stack id of a job: what its images share (time, seed, request), hashed."""
+    import hashlib
+
+    text = json.dumps([created, seed, dict(request)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def check_project_name(name: str, *, allow_none: bool = False, where: str = "project name") -> str:
+    """A project's name, trimmed, or ValueError naming the rule; "" only with ``allow_none``."""
+    text = " ".join(name.split())
+    if not text:
+        if allow_none:
+            return ""
+        raise ValueError(f"{where}: must not be empty")
+    if len(text) > PROJECT_NAME_MAX_CHARS or not text.isprintable():
+        raise ValueError(
+            f"{where}: must be 1 to {PROJECT_NAME_MAX_CHARS} printable characters (got {name[:40]!r})"
+        )
+    if text.casefold() == "none":
+        raise ValueError(f"{where}: 'none' is reserved (it means no project)")
+    return text
 
 
 def _request_fields(request: GenerationRequest) -> dict[str, Any]:

@@ -54,6 +54,11 @@ def reindex(library: Library) -> ReindexReport:
         with library.write() as conn:
             for existed, values in batch:
                 conn.execute(UPSERT, {**values, "state": "done", "writer": "", "pending_since": 0.0})
+                if values["project"]:  # a copied library's projects come back from its files
+                    conn.execute(
+                        "INSERT OR IGNORE INTO projects (name, created_ts) VALUES (?, ?)",
+                        (values["project"], values["created_ts"]),
+                    )
                 if existed:
                     report.updated += 1
                 else:

@@ -54,6 +54,8 @@ def row_values(record: ImageRecord, rel: str, *, size: int, mtime: float) -> dic
         "rating": record.rating,
         "notes": record.notes,
         "tags": json.dumps(list(record.tags), ensure_ascii=False),
+        "project": record.project,
+        "job": record.job,
     }
 
 
@@ -78,4 +80,6 @@ def record_from_row(root: Path, row: sqlite3.Row) -> ImageRecord:
         model=row["model"],
         index=row["image_index"],
         app_version=row["app_version"],
+        project=row["project"],
+        job=row["job"],
     )

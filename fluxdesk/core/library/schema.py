@@ -104,8 +104,30 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_3(conn: sqlite3.Connection) -> None:
+    """Projects and stacks (issue 18): each image's project ('' for none) and job (its
+    stack id); the projects themselves (a project may hold no image yet); and the
+    library's own state (the active project), so the window and the CLI share it.
+
+    Existing rows get no project and no job: their files hold neither.
+    """
+    _run_script(
+        conn,
+        """
+        ALTER TABLE images ADD COLUMN project TEXT NOT NULL DEFAULT '';
+        ALTER TABLE images ADD COLUMN job TEXT NOT NULL DEFAULT '';
+        CREATE INDEX images_project ON images (project, created_ts DESC, id DESC);
+        CREATE TABLE projects (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            created_ts REAL NOT NULL DEFAULT 0
+        );
+        CREATE TABLE library_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    )
+
+
 # Index i migrates user_version i -> i + 1. Append only; never edit a shipped step.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -132,7 +154,7 @@ def migrate(conn: sqlite3.Connection) -> None:
 # What a row is read with (see queries.item_from_row).
 COLUMNS = (
     "id, path, prompt, seed_shifted, created, width, height, output_format, nsfw, params_json, "
-    "timings_json, file_size, favourite, rating, notes, tags, model, image_index, app_version"
+    "timings_json, file_size, favourite, rating, notes, tags, model, image_index, app_version, project, job"
 )
 
 UPSERT = """
@@ -140,12 +162,12 @@ INSERT INTO images (
     path, prompt, seed_shifted, created, created_ts, width, height, output_format, nsfw,
     guidance_scale, num_inference_steps, num_images, image_index, model, params_json,
     timings_json, app_version, file_size, mtime, favourite, rating, notes, tags,
-    state, writer, pending_since
+    project, job, state, writer, pending_since
 ) VALUES (
     :path, :prompt, :seed_shifted, :created, :created_ts, :width, :height, :output_format, :nsfw,
     :guidance_scale, :num_inference_steps, :num_images, :image_index, :model, :params_json,
     :timings_json, :app_version, :file_size, :mtime, :favourite, :rating, :notes, :tags,
-    :state, :writer, :pending_since
+    :project, :job, :state, :writer, :pending_since
 )
 ON CONFLICT (path) DO UPDATE SET
     prompt = excluded.prompt, seed_shifted = excluded.seed_shifted, created = excluded.created,
@@ -156,6 +178,7 @@ ON CONFLICT (path) DO UPDATE SET
     params_json = excluded.params_json, timings_json = excluded.timings_json,
     app_version = excluded.app_version, file_size = excluded.file_size, mtime = excluded.mtime,
     favourite = excluded.favourite, rating = excluded.rating, notes = excluded.notes,
-    tags = excluded.tags, state = excluded.state, writer = excluded.writer,
+    tags = excluded.tags, project = excluded.project, job = excluded.job,
+    state = excluded.state, writer = excluded.writer,
     pending_since = excluded.pending_since
 """

@@ -83,6 +83,9 @@ class Library:
         self._connections: dict[int, sqlite3.Connection] = {}
         self._pid = os.getpid()
         self._writer = f"{socket.gethostname()}:{os.getpid()}"
+        # The project new images go into: None means the active project (issue 18);
+        # `generate --project NAME|none` sets it for one job ("" for none).
+        self.new_image_project: str | None = None
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -197,6 +200,13 @@ class Library:
             return final
         raise LibraryError(f"Cannot find a free file name for {stem} in {folder}.")
 
+    def _project_for_new_image(self) -> str:
+        if self.new_image_project is not None:
+            return self.new_image_project
+        from fluxdesk.core.library.projects import active_project
+
+        return active_project(self)
+
     def _row_exists(self, final: Path) -> bool:
         with self.sql():
             row = (
@@ -225,6 +235,8 @@ class Library:
         if not (SEED_MIN <= record.seed <= SEED_MAX or (not embed and record.seed == UNKNOWN_SEED)):
             raise ValueError(f"seed {record.seed} is not a seed (the rule: {SEED_MIN} to {SEED_MAX})")
         rel = self.relative(final)
+        if not record.project:
+            record = replace(record, project=self._project_for_new_image())
         # Built before touching anything so a bad `created` fails with nothing to undo.
         row = row_values(record, rel, size=0, mtime=0.0)
         try:
@@ -369,8 +381,10 @@ class Library:
         rating: int | None = None,
         notes: str | None = None,
         tags: tuple[str, ...] | list[str] | None = None,
+        project: str | None = None,
     ) -> ImageRecord:
-        """Change the user's review in the file's embedded metadata first, then in the index.
+        """Change the user's review (and the image's project: "" for none) in the file's
+        embedded metadata first, then in the index.
 
         File first: the file is the truth, so if the index update fails a reindex still
         has the new review; if the file cannot be written nothing changes.
@@ -389,7 +403,9 @@ class Library:
         imported = current is None and _foreign_record(item.path) is not None
         if current is None:  # its block was stripped: write the indexed record back
             current = replace(item, app_version=__version__)
-        updated = current.with_review(favourite=favourite, rating=rating, notes=notes, tags=tags)
+        updated = current.with_review(
+            favourite=favourite, rating=rating, notes=notes, tags=tags, project=project
+        )
         try:
             if not imported:
                 md.rewrite_file(item.path, updated)
@@ -398,13 +414,14 @@ class Library:
             raise LibraryError(os_message(exc, item.path, "update")) from exc
         with self.write() as conn:
             conn.execute(
-                "UPDATE images SET favourite = ?, rating = ?, notes = ?, tags = ?, file_size = ?, mtime = ? "
-                "WHERE id = ?",
+                "UPDATE images SET favourite = ?, rating = ?, notes = ?, tags = ?, project = ?, "
+                "file_size = ?, mtime = ? WHERE id = ?",
                 (
                     int(updated.favourite),
                     updated.rating,
                     updated.notes,
                     json.dumps(list(updated.tags), ensure_ascii=False),
+                    updated.project,
                     stat.st_size,
                     stat.st_mtime,
                     item_id,

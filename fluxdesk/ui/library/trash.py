@@ -18,8 +18,9 @@ from pathlib import Path
 from PySide6.QtCore import QFile
 
 from fluxdesk.core.errors import LibraryError
+from fluxdesk.core.library.trash import OWN_TRASH, move_to_own_trash
 
-OWN_TRASH = ".trash"
+__all__ = ["KEEP_DAYS", "OWN_TRASH", "Trashed", "move_to_trash", "purge_old", "restore"]
 KEEP_DAYS = 30
 
 
@@ -37,15 +38,7 @@ def move_to_trash(path: Path, library_root: Path) -> Trashed:
     # On success Qt renames the QFile to its place in the trash: that is how undo finds it.
     if handle.moveToTrash() and handle.fileName() != str(path):
         return Trashed(path, Path(handle.fileName()), True)
-    folder = library_root / OWN_TRASH
-    try:
-        folder.mkdir(exist_ok=True)
-        # The prefix records when it was deleted (purge_old counts the days from it).
-        target = folder / f"{int(time.time() * 1000)}_{path.name}"
-        shutil.move(str(path), target)
-    except OSError as exc:
-        raise LibraryError(f"Cannot delete {path.name}: {exc.strerror or exc}.") from exc
-    return Trashed(path, target, False)
+    return Trashed(path, move_to_own_trash(path, library_root), False)
 
 
 def restore(entry: Trashed) -> None:
