@@ -51,10 +51,7 @@ def run(args: argparse.Namespace) -> int:
     elif action == "delete":
         name = pj.existing(library, args.name)
         count = pj.delete(library, name)
-        print(
-            f"Deleted project {name!r}; "
-            f"its {count} image{'s' if count != 1 else ''} stay, in no project."
-        )
+        print(f"Deleted project {name!r}; its {count} image{'s' if count != 1 else ''} stay, in no project.")
     else:
         return _list(pj.projects(library), as_json=args.json)
     return 0
