@@ -88,8 +88,10 @@ class _Freedesktop:
         self._router.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT_S)
         self._filter = self._router.filter(rule, queue=self._events, bufsize=64)
         self._sender: queue.Queue[tuple[int, str, str] | None] = queue.Queue()
-        threading.Thread(target=self._listen, name="fluxdesk-notify-listen", daemon=True).start()
-        threading.Thread(target=self._send, name="fluxdesk-notify-send", daemon=True).start()
+        self._listener = threading.Thread(target=self._listen, name="fluxdesk-notify-listen", daemon=True)
+        self._sending = threading.Thread(target=self._send, name="fluxdesk-notify-send", daemon=True)
+        self._listener.start()
+        self._sending.start()
 
     def notify(self, job_id: int, title: str, body: str) -> None:
         self._sender.put((job_id, title, body))
@@ -135,13 +137,18 @@ class _Freedesktop:
                 self._owner.activated.emit(job_id)  # queued to the GUI thread
 
     def close(self) -> None:
+        # The sender finishes its call first: closing the router under a call whose reply
+        # has just arrived made jeepney's receiver thread fail (InvalidStateError, a
+        # traceback on stderr) as it dropped the already answered call.
         self._sender.put(None)
-        self._events.put(None)
+        self._sending.join(timeout=CALL_TIMEOUT_S + 1)
         try:
             self._filter.close()
             self._router.close()
+            self._router.conn.close()
         except Exception:  # closing a connection the service or bus already dropped
             pass
+        self._events.put(None)
 
 
 class _TrayMessage:
