@@ -345,7 +345,8 @@ def test_cancel_during_a_retry_wait(sandbox: Sandbox) -> None:
     started = time.monotonic()
     with pytest.raises(E.CancelledError):
         client_for(sandbox).submit(validated_request({"prompt": "x"}), cancel)
-    assert time.monotonic() - started < 3
+    # Not a timing: the wait asked for is 30 s, so ending well before it means it was cut.
+    assert time.monotonic() - started < 25
 
 
 def test_config_repr_hides_the_key() -> None:
