@@ -177,9 +177,9 @@ class MainWindow(QMainWindow):
         self.ctx.settings.remember_prompt(request.prompt)
         self.ctx.settings.last_request = self.form.values()
         # Written now, in a worker: a crash or a killed process keeps the prompt history.
-        from fluxdesk.ui.tasks import run_task
+        from fluxdesk.ui.tasks import ignore, run_task
 
-        run_task(self.queue.pool, self.ctx.settings_writer(), _ignore, self._settings_not_saved)
+        run_task(self.queue.pool, self.ctx.settings_writer(), ignore, self._settings_not_saved)
         self._history_pos = -1
         paused = self.queue.paused is not None  # (its message stays: it says how to go on)
         if self.message_bar.message and self.message_bar.severity is not Severity.INFO and not paused:
@@ -339,7 +339,3 @@ class MainWindow(QMainWindow):
         if self.viewer is not None:
             self.viewer.close()
         super().closeEvent(event)
-
-
-def _ignore(_: object) -> None:
-    pass

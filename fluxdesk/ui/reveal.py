@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QProcess, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices
 
-from fluxdesk.ui.tasks import run_task
+from fluxdesk.ui.tasks import ignore, run_task
 
 FILE_MANAGER = "org.freedesktop.FileManager1"
 FILE_MANAGER_PATH = "/org/freedesktop/FileManager1"
@@ -73,7 +73,7 @@ def show_in_folder(path: Path, receiver: QObject, pool: QThreadPool | None = Non
     run_task(
         pool or QThreadPool.globalInstance(),
         lambda: ask_file_manager(path),
-        lambda _: None,
+        ignore,
         lambda error: _could_not_ask(error, path.parent),
         receiver=receiver,
     )

@@ -165,6 +165,15 @@ def _start(
         raise
 
 
+def ignore(_: object) -> None:
+    """A callback for a result (or error) nobody needs to hear about."""
+
+
+def reraise(error: BaseException) -> None:
+    """An ``on_error`` for a task that can only fail by a bug: on to the crash handler."""
+    raise error
+
+
 def pending_count() -> int:
     """Tasks whose result has not been delivered (or dropped) yet."""
     return len(_dispatcher.pending) if _dispatcher is not None else 0

@@ -29,15 +29,6 @@ else:
 STARTUP_FALLBACK_S = 1.0
 
 
-def _ignore(_: object) -> None:
-    pass
-
-
-def _reraise(error: BaseException) -> None:
-    """For a background task that can only fail by a bug: on to the crash handler."""
-    raise error
-
-
 class StartUp:
     """The window's start-up, from its first ``show()`` to the built window; each step once."""
 
@@ -142,14 +133,14 @@ class StartUp:
         """After the first frame: start the sandbox, check for a key (both off-thread)."""
         self.ensure_built()
         win = self._win
-        from fluxdesk.ui.tasks import run_task
+        from fluxdesk.ui.tasks import ignore, reraise, run_task
 
         if win.ctx.uses_sandbox:
             # A start that fails is not lost: the first job starts it again and says why.
-            run_task(win.queue.pool, win.ctx.ensure_sandbox, _ignore, _ignore, receiver=win)
+            run_task(win.queue.pool, win.ctx.ensure_sandbox, ignore, ignore, receiver=win)
         elif self._check_key:
             # Off the GUI thread: the keyring may block on D-Bus.
-            run_task(win.queue.pool, win.ctx.has_key, self._key_checked, _reraise, receiver=win)
+            run_task(win.queue.pool, win.ctx.has_key, self._key_checked, reraise, receiver=win)
 
     def _key_checked(self, has_key: bool) -> None:
         """Without a key (and no sandbox), the first run offers both ways on."""
