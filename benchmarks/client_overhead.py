@@ -28,11 +28,11 @@ from typing import Any
 
 import requests
 
-from fluxdesk.core.client import ApiClient, ClientConfig
-from fluxdesk.core.generate import generate
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
+from fluxdesk.core.generation.generate import generate
+from fluxdesk.core.generation.results import ApiResponse
 from fluxdesk.core.library.store import Library
 from fluxdesk.core.request import GenerationRequest, validated_request
-from fluxdesk.core.results import ApiResponse
 
 KEY = "bench"
 TARGET = 1.2

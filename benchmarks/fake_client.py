@@ -1,5 +1,5 @@
 """The in-process fake client against the loopback sandbox: the same generations through
-``core.generate`` (request, downloads, verification, metadata, atomic save), and what a
+``core.generation.generate`` (request, downloads, verification, metadata, atomic save), and what a
 test pays to set each up. Prints medians and the ratio fake / HTTP.
 
     .venv/bin/python benchmarks/fake_client.py [--rounds 9] [--images 4]
@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from fluxdesk.core.client import ApiClient, ClientConfig
-from fluxdesk.core.generate import FolderSink, generate
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
+from fluxdesk.core.generation.generate import FolderSink, generate
+from fluxdesk.core.generation.results import GenerationClient
 from fluxdesk.core.request import validated_request
-from fluxdesk.core.results import GenerationClient
 from fluxdesk.sandbox.fake import FakeClient
 from fluxdesk.sandbox.server import Sandbox
 

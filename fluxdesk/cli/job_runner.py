@@ -14,8 +14,8 @@ from fluxdesk.core.errors import FluxDeskError
 
 if TYPE_CHECKING:
     from fluxdesk.core.context import AppContext
+    from fluxdesk.core.generation.results import GenerationResult, Progress
     from fluxdesk.core.jobs.model import Job
-    from fluxdesk.core.results import GenerationResult, Progress
 
 
 class TerminalProgress:
@@ -100,7 +100,7 @@ def run_job_here(ctx: AppContext, job_id: int) -> GenerationResult:
 
 def partial_result(job: Job) -> GenerationResult:
     """What an accepted job has saved so far, as a result to print."""
-    from fluxdesk.core.results import GenerationResult
+    from fluxdesk.core.generation.results import GenerationResult
 
     assert job.seed is not None and job.batch_created is not None
     return GenerationResult(

@@ -22,13 +22,13 @@ from fluxdesk.core.paths import AppPaths, app_paths
 from fluxdesk.core.settings import Settings
 
 if TYPE_CHECKING:
-    from fluxdesk.core.generate import ImageSink
+    from fluxdesk.core.generation.generate import ImageSink
+    from fluxdesk.core.generation.results import GenerationClient
     from fluxdesk.core.jobs.store import JobStore
     from fluxdesk.core.keystore import KeyStore
     from fluxdesk.core.library.store import Library
     from fluxdesk.core.network.config import NetworkConfig
     from fluxdesk.core.network.diagnose import Diagnosis
-    from fluxdesk.core.results import GenerationClient
     from fluxdesk.sandbox.server import Sandbox
 
 
@@ -139,7 +139,7 @@ class AppContext:
     def make_client(self) -> GenerationClient:
         if self.client_factory is not None:
             return self.client_factory()
-        from fluxdesk.core.client import ApiClient, ClientConfig
+        from fluxdesk.core.generation.client import ApiClient, ClientConfig
 
         self.ensure_sandbox()
         return ApiClient(
@@ -157,7 +157,7 @@ class AppContext:
         folder of unsaved results."""
         if self.settings.auto_save:
             return self.library()
-        from fluxdesk.core.generate import FolderSink
+        from fluxdesk.core.generation.generate import FolderSink
 
         return FolderSink(self.paths.unsaved_results)
 

@@ -1,6 +1,6 @@
 """An in-process stand-in for the HTTP client and the sandbox behind it, for fast tests.
 
-:class:`FakeClient` implements :class:`fluxdesk.core.results.GenerationClient` without a
+:class:`FakeClient` implements :class:`fluxdesk.core.generation.results.GenerationClient` without a
 socket: ``submit`` answers from a :class:`~fluxdesk.sandbox.state.SandboxState` exactly as
 the sandbox's API server would, and ``download`` writes the rendered image straight into
 the destination file. Faults (``inject``) are honoured as the real client would end up
@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 from fluxdesk.core import params as P
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.client import IMAGE_GONE_STATUSES, RETRIABLE_GET_STATUSES, parse_generation_body
 from fluxdesk.core.errors import (
     AuthenticationError,
     BadImageError,
@@ -37,8 +36,10 @@ from fluxdesk.core.errors import (
     ServerError,
     ServerValidationError,
 )
+from fluxdesk.core.generation.answers import parse_generation_body
+from fluxdesk.core.generation.client import IMAGE_GONE_STATUSES, RETRIABLE_GET_STATUSES
+from fluxdesk.core.generation.results import ApiResponse, ByteProgress, GenerationClient, RemoteImage
 from fluxdesk.core.request import GenerationRequest, build_request
-from fluxdesk.core.results import ApiResponse, ByteProgress, GenerationClient, RemoteImage
 from fluxdesk.sandbox.faults import Fault, FaultKind, ServerName
 from fluxdesk.sandbox.render import bomb_png
 from fluxdesk.sandbox.state import RecordedRequest, SandboxControls, SandboxState
@@ -70,7 +71,7 @@ class _Session:
 
 
 class FakeClient(SandboxControls, GenerationClient):
-    """A :class:`~fluxdesk.core.results.GenerationClient` answering in process."""
+    """A :class:`~fluxdesk.core.generation.results.GenerationClient` answering in process."""
 
     def __init__(self, *, api_key: str = "sandbox", inference_delay: float = 0.0) -> None:
         self.state = SandboxState(api_key=api_key, inference_delay=inference_delay)

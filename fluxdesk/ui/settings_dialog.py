@@ -45,7 +45,7 @@ def _test_key(
     base_url: str, key: str, connect_timeout: float, read_timeout: float, network: NetworkConfig
 ) -> None:
     """(In a worker) raises when the API refuses the key or cannot be reached."""
-    from fluxdesk.core.client import ApiClient, ClientConfig
+    from fluxdesk.core.generation.client import ApiClient, ClientConfig
 
     config = ClientConfig(
         base_url=base_url,

@@ -18,8 +18,8 @@ from PIL import Image
 
 from fluxdesk.core import errors as E
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.client import ApiClient, ClientConfig
-from fluxdesk.core.generate import FolderSink, generate
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
+from fluxdesk.core.generation.generate import FolderSink, generate
 from fluxdesk.core.metadata import read_file
 from fluxdesk.core.request import GenerationRequest, validated_request
 from fluxdesk.sandbox.server import Sandbox

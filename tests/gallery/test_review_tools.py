@@ -132,7 +132,7 @@ def test_sweep_expands_a_labelled_grid_and_runs_through_the_queue(qtbot, tmp_pat
     # A fake generation: the queue's real state machine, workers that "save" Pillow images.
     from PySide6.QtGui import QImage
 
-    from fluxdesk.core.results import GenerationResult, SavedImage
+    from fluxdesk.core.generation.results import GenerationResult, SavedImage
 
     def fake_work(request: GenerationRequest, n: int) -> JobWork:
         def work(report: object) -> JobOutput:

@@ -22,8 +22,8 @@ from PIL import Image
 from fluxdesk.core import errors as E
 from fluxdesk.core import params as P
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.client import MAX_REDIRECTS, ApiClient, ClientConfig
-from fluxdesk.core.generate import FolderSink, generate
+from fluxdesk.core.generation.client import MAX_REDIRECTS, ApiClient, ClientConfig
+from fluxdesk.core.generation.generate import FolderSink, generate
 from fluxdesk.core.limits import MAX_API_JSON_BYTES
 from fluxdesk.core.metadata import read_file
 from fluxdesk.core.request import GenerationRequest, validated_request

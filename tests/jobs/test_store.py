@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fluxdesk.core.client import ApiClient, ClientConfig
 from fluxdesk.core.errors import DailyCapError, NetworkError
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
 from fluxdesk.core.jobs.model import JobState
 from fluxdesk.core.jobs.runner import run_job
 from fluxdesk.core.jobs.store import INTERRUPTED_BEFORE_ANSWER, JobStore

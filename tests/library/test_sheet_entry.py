@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from fluxdesk.core.generation.results import seed_label
 from fluxdesk.core.library.contact_sheet import entry_for_item
 from fluxdesk.core.library.record import ImageRecord
-from fluxdesk.core.results import seed_label
 
 
 def _item(index: int, num_images: int) -> ImageRecord:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from fluxdesk.core import errors as E
-from fluxdesk.core.client import ApiClient, ClientConfig
-from fluxdesk.core.generate import FolderSink, generate
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
+from fluxdesk.core.generation.generate import FolderSink, generate
 from fluxdesk.core.network.config import NetworkConfig, ProxyMode, proxy_url_problem, without_credentials
 from fluxdesk.core.request import validated_request
 from fluxdesk.sandbox.server import Sandbox

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from fluxdesk.core import errors as E
-from fluxdesk.core.client import ApiClient, ClientConfig
-from fluxdesk.core.generate import FolderSink, generate
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
+from fluxdesk.core.generation.generate import FolderSink, generate
 from fluxdesk.core.network.certinfo import cert_names, issuer_of
 from fluxdesk.core.network.config import NetworkConfig
 from fluxdesk.core.request import validated_request

@@ -14,8 +14,8 @@ import requests
 
 from fluxdesk.core import errors as E
 from fluxdesk.core import params as P
-from fluxdesk.core.client import ApiClient, ClientConfig
-from fluxdesk.core.generate import FolderSink, generate
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
+from fluxdesk.core.generation.generate import FolderSink, generate
 from fluxdesk.core.request import validated_request
 from fluxdesk.sandbox.faults import Fault, FaultKind, make_fault, parse_fault_spec
 from fluxdesk.sandbox.server import Sandbox, run_sandbox_server

@@ -12,11 +12,11 @@ import pytest
 
 from fluxdesk.core import errors as E
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.client import ApiClient, ClientConfig
-from fluxdesk.core.generate import FolderSink, generate
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
+from fluxdesk.core.generation.generate import FolderSink, generate
+from fluxdesk.core.generation.results import GenerationClient, Progress, Stage
 from fluxdesk.core.metadata import read_file
 from fluxdesk.core.request import validated_request
-from fluxdesk.core.results import GenerationClient, Progress, Stage
 from fluxdesk.sandbox.fake import FAKE_API_URL, FakeClient
 from fluxdesk.sandbox.server import Sandbox
 from fluxdesk.sandbox.state import SandboxControls

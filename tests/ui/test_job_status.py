@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fluxdesk.core.results import Progress, Stage
+from fluxdesk.core.generation.results import Progress, Stage
 from fluxdesk.ui.window.job_status import progress_steps, running_text, saved_text
 
 

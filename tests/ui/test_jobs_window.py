@@ -165,8 +165,8 @@ def test_a_job_accepted_by_a_process_that_died_offers_download_again(  # type: i
         assert ctx.sandbox is not None
         code = (
             "import os\n"
-            "from fluxdesk.core.client import ApiClient, ClientConfig\n"
-            "from fluxdesk.core.generate import generate\n"
+            "from fluxdesk.core.generation.client import ApiClient, ClientConfig\n"
+            "from fluxdesk.core.generation.generate import generate\n"
             "from fluxdesk.core.jobs.runner import StoreJournal\n"
             "from fluxdesk.core.jobs.store import JobStore, jobs_db_path\n"
             "from fluxdesk.core.paths import app_paths\n"

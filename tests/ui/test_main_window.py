@@ -201,7 +201,7 @@ def test_error_paths_show_a_message_not_a_dialog(  # type: ignore[no-untyped-def
 
 def test_offline(qtbot, window: MainWindow, ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     assert ctx.sandbox is not None
-    from fluxdesk.core.client import ApiClient, ClientConfig
+    from fluxdesk.core.generation.client import ApiClient, ClientConfig
 
     # A loopback port nothing listens on: connection refused, as when offline.
     closed = ClientConfig(base_url="http://127.0.0.1:9", api_key="k", connect_timeout=1, read_timeout=1)

@@ -91,8 +91,8 @@ def test_a_base_url_that_is_no_address_is_marked_and_not_saved(qtbot, ctx: AppCo
 
 
 def test_a_saved_bad_base_url_is_refused_before_anything_is_sent(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
-    from fluxdesk.core.client import ApiClient, ClientConfig
     from fluxdesk.core.errors import InvalidRequestError
+    from fluxdesk.core.generation.client import ApiClient, ClientConfig
 
     with pytest.raises(InvalidRequestError, match="Base URL: must be an http"):
         ApiClient(ClientConfig(base_url="not a url", api_key="k"))

@@ -14,7 +14,7 @@ SCRIPT = """
 import sys
 import fluxdesk.ui.main_window, fluxdesk.ui.app
 early = [m for m in ("truststore", "fluxdesk.core.network.trust", "requests") if m in sys.modules]
-from fluxdesk.core.client import ApiClient, ClientConfig
+from fluxdesk.core.generation.client import ApiClient, ClientConfig
 ApiClient(ClientConfig(base_url="https://127.0.0.1:9", api_key="k"))
 built = "fluxdesk.core.network.trust" in sys.modules
 ApiClient(ClientConfig(base_url="https://127.0.0.1:9", api_key="k"))._session(None).close()

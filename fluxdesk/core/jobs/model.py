@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fluxdesk.core.generation.results import ApiResponse, RemoteImage, SavedImage
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.core.results import ApiResponse, RemoteImage, SavedImage
 
 
 class JobState(str, enum.Enum):

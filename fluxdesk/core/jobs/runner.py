@@ -13,11 +13,11 @@ from pathlib import Path
 
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.errors import CancelledError, DailyCapError, FluxDeskError
-from fluxdesk.core.generate import ImageSink, ProgressCallback, download_images, generate
+from fluxdesk.core.generation.generate import ImageSink, ProgressCallback, download_images, generate
+from fluxdesk.core.generation.results import ApiResponse, GenerationClient, GenerationResult, SavedImage
 from fluxdesk.core.interop.portable import with_sent_defaults
 from fluxdesk.core.jobs.model import Job
 from fluxdesk.core.jobs.store import JobStore
-from fluxdesk.core.results import ApiResponse, GenerationClient, GenerationResult, SavedImage
 
 CANCELLED_AFTER_ANSWER = (
     "Cancelled after the API answered: the images are paid for and can be downloaded again."

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fluxdesk.core.errors import DailyCapError, FluxDeskError, ImageGoneError, LibraryError
+from fluxdesk.core.generation.results import ApiResponse, RemoteImage, SavedImage
 from fluxdesk.core.jobs.model import (
     IMAGES_GONE,
     UNFINISHED_STATES,
@@ -34,7 +35,6 @@ from fluxdesk.core.jobs.usage import day_start, month_start, usage_figures
 from fluxdesk.core.library.naming import PART_SUFFIX
 from fluxdesk.core.library.store import _alive
 from fluxdesk.core.request import GenerationRequest, build_request
-from fluxdesk.core.results import ApiResponse, RemoteImage, SavedImage
 
 BUSY_TIMEOUT_S = 10.0
 # A running job of a writer whose liveness cannot be checked (another host, Windows) is

@@ -21,8 +21,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import ErrorKind, FluxDeskError, LibraryError
+from fluxdesk.core.generation.results import seed_label
 from fluxdesk.core.paths import new_file_mode
-from fluxdesk.core.results import seed_label
 
 if TYPE_CHECKING:
     from fluxdesk.core.library.record import ImageRecord

@@ -307,7 +307,7 @@ def _tls(
 
 
 def _api(base_url: str, api_key: str, network: NetworkConfig, timeout: float) -> CheckResult:
-    from fluxdesk.core.client import ApiClient, ClientConfig
+    from fluxdesk.core.generation.client import ApiClient, ClientConfig
 
     config = ClientConfig(base_url=base_url, api_key=api_key, connect_timeout=timeout, network=network)
     try:

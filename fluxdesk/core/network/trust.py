@@ -21,8 +21,8 @@ import sys
 import threading
 from typing import Any
 
-from fluxdesk.core.deadline import DeadlineAdapter
 from fluxdesk.core.errors import CertificateError
+from fluxdesk.core.generation.deadline import DeadlineAdapter
 
 _contexts: dict[tuple[object, ...], ssl.SSLContext] = {}
 _contexts_lock = threading.Lock()

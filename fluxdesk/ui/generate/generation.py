@@ -27,11 +27,11 @@ from PySide6.QtGui import QImage, QImageReader
 
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.errors import BadImageError
+from fluxdesk.core.generation.results import GenerationResult, Progress, SavedImage
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.core.results import GenerationResult, Progress, SavedImage
 
 if TYPE_CHECKING:
-    from fluxdesk.core.results import GenerationClient
+    from fluxdesk.core.generation.results import GenerationClient
 
 THUMB_SIDE = 768  # result cards show at most this many logical pixels per side
 # The thumbnails kept for the recent jobs: a 1024×768 card is 1.7 MB (6.8 MB at 200 %),
@@ -179,7 +179,7 @@ def generation_work(
     raises goes back to the queue as the job's error (a message, never a traceback)."""
 
     def work(report: Callable[[Progress], None]) -> JobOutput:
-        from fluxdesk.core.generate import generate  # heavy (requests, PIL): lazily
+        from fluxdesk.core.generation.generate import generate  # heavy (requests, PIL): lazily
 
         client = make_client()
         sink = make_sink()

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
-from fluxdesk.core.results import batch_note, batch_position, seed_label
+from fluxdesk.core.generation.results import batch_note, batch_position, seed_label
 from fluxdesk.ui.generate.generation import DecodedImage
 from fluxdesk.ui.theme.palette import hint_colour, set_role
 

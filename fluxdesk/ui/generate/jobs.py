@@ -28,8 +28,8 @@ from PySide6.QtCore import (
 
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.errors import CancelledError, DailyCapError, FluxDeskError
+from fluxdesk.core.generation.results import Progress
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.core.results import Progress
 from fluxdesk.ui.generate.generation import JobOutput, JobWork
 from fluxdesk.ui.tasks import run_reporting_task
 

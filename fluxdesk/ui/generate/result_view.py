@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from fluxdesk.core.results import GenerationResult
+from fluxdesk.core.generation.results import GenerationResult
 from fluxdesk.ui.generate.generation import JobOutput
 from fluxdesk.ui.generate.image_cards import MARGIN, CardGrid, ImageCard
 from fluxdesk.ui.texts import EMPTY_RESULTS_TEXT

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.errors import CancelledError, FluxDeskError
+from fluxdesk.core.generation.results import Progress
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.core.results import Progress
 from fluxdesk.ui.generate.generation import THUMB_SIDE, JobOutput, JobWork, decode_result
 from fluxdesk.ui.generate.jobs import Job, JobState
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from fluxdesk.core import params as P
+from fluxdesk.core.generation.results import batch_note, seed_label
 from fluxdesk.core.library.record import ImageRecord, parse_iso
 from fluxdesk.core.param_diff import param_text, size_text
-from fluxdesk.core.results import batch_note, seed_label
 from fluxdesk.ui.theme.line_icons import set_line_icon
 from fluxdesk.ui.theme.palette import set_role, set_text_colour
 from fluxdesk.ui.widgets.wrap_rows import WrapRows

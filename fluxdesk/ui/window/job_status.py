@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from fluxdesk.core.results import Progress, Stage
+from fluxdesk.core.generation.results import Progress, Stage
 from fluxdesk.ui.generate.jobs import Job, JobRole, JobState
 
 if TYPE_CHECKING:

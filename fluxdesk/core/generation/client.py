@@ -23,21 +23,18 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from urllib3.util.retry import Retry
 
 from fluxdesk import __version__
 from fluxdesk.core import params as P
 from fluxdesk.core.cancel import CancelToken
-from fluxdesk.core.deadline import Deadline
 from fluxdesk.core.errors import (
     AuthenticationError,
     BadImageError,
@@ -56,10 +53,13 @@ from fluxdesk.core.errors import (
     ServerValidationError,
     TimeoutError_,
 )
+from fluxdesk.core.generation.answers import parse_generation_body, server_message
+from fluxdesk.core.generation.deadline import Deadline
+from fluxdesk.core.generation.results import ApiResponse, RemoteImage
+from fluxdesk.core.generation.retry import BoundedRetry, RetryBudgetExceeded, WaitBudget
 from fluxdesk.core.limits import DOWNLOAD_DEADLINE_SECONDS, MAX_API_JSON_BYTES, MAX_DOWNLOAD_BYTES
 from fluxdesk.core.network.config import NetworkConfig
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.core.results import ApiResponse, RemoteImage
 from fluxdesk.core.settings import BASE_URL_ENV, base_url_problem
 
 log = logging.getLogger(__name__)
@@ -95,87 +95,6 @@ class ClientConfig:
         return f"ClientConfig(base_url={self.base_url!r}, api_key='***', network={self.network!r})"
 
 
-class _WaitBudget:
-    """Seconds of retry waiting left for one call; shared by all Retry copies."""
-
-    def __init__(self, seconds: float) -> None:
-        self.left = seconds
-
-
-class _RetryBudgetExceeded(Exception):
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"retry wait of {retry_after:g} s exceeds the budget")
-        self.retry_after = retry_after
-
-
-class BoundedRetry(Retry):
-    """urllib3 Retry whose sleeps are cancellable and bounded in total."""
-
-    def __init__(
-        self,
-        *args: Any,
-        cancel: CancelToken | None = None,
-        budget: _WaitBudget | None = None,
-        on_wait: Callable[[float], None] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.cancel = cancel
-        self.budget = budget
-        self.on_wait = on_wait  # told each wait before a retry (the window shows it)
-
-    def new(self, **kw: Any) -> BoundedRetry:
-        kw.setdefault("cancel", self.cancel)
-        kw.setdefault("budget", self.budget)
-        kw.setdefault("on_wait", self.on_wait)
-        return super().new(**kw)
-
-    @staticmethod
-    def _extend_deadline(wait: float) -> None:
-        # A wait the server asked for (Retry-After) is not slowness: the whole-response
-        # deadline armed in this thread moves by as much.
-        from fluxdesk.core.deadline import current_deadline
-
-        deadline = current_deadline()
-        if deadline is not None:
-            deadline.extend(wait)
-
-    def parse_retry_after(self, retry_after: str) -> float:
-        # Lenient: fractional seconds are accepted, and a garbled header means "use the
-        # backoff" instead of an InvalidHeader exception.
-        try:
-            return max(0.0, float(retry_after))
-        except ValueError:
-            pass
-        try:
-            return super().parse_retry_after(retry_after)
-        except Exception:
-            return self.get_backoff_time()
-
-    def sleep(self, response: Any = None) -> None:
-        wait = None
-        if self.respect_retry_after_header and response is not None:
-            wait = self.get_retry_after(response)
-        if wait is None:
-            wait = self.get_backoff_time()
-        if self.budget is not None:
-            if wait > self.budget.left:
-                raise _RetryBudgetExceeded(wait)
-            self.budget.left -= wait
-        self._extend_deadline(wait)
-        log.debug("retrying in %.1f s", wait)
-        if (
-            self.on_wait is not None and wait > 0 and response is not None
-        ):  # (429/503, not a dropped connection)
-            self.on_wait(wait)
-        if self.cancel is not None:
-            self.cancel.wait(wait)
-        elif wait > 0:
-            import time
-
-            time.sleep(wait)
-
-
 ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total or 0)
 
 
@@ -206,7 +125,7 @@ class ApiClient:
         session.headers["User-Agent"] = USER_AGENT
         session.max_redirects = MAX_REDIRECTS
         configure_session(session, self.config.network)
-        budget = _WaitBudget(self.config.max_retry_wait)
+        budget = WaitBudget(self.config.max_retry_wait)
         post_retry = BoundedRetry(
             total=self.config.max_retries,
             connect=1,  # the request never left: safe to retry once
@@ -326,7 +245,7 @@ class ApiClient:
         host = urlsplit(url).netloc
         try:
             return call()
-        except _RetryBudgetExceeded as exc:
+        except RetryBudgetExceeded as exc:
             raise RateLimitedError(exc.retry_after) from None
         except requests.exceptions.ConnectTimeout:
             raise TimeoutError_(host, self.config.connect_timeout) from None
@@ -397,28 +316,7 @@ class ApiClient:
             raise ProxyError(route.display if route else self._api_host, ProxyProblem.AUTH, "HTTP 407")
 
     def _server_message(self, response: requests.Response) -> str:
-        """The server's own explanation, one line, with the key scrubbed just in case."""
-        text = ""
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if isinstance(data, Mapping):
-            for key in ("message", "detail", "error"):
-                value = data.get(key)
-                if isinstance(value, Mapping):
-                    value = value.get("message")
-                if isinstance(value, list):
-                    value = "; ".join(_problem_text(v) for v in value)
-                if value:
-                    text = str(value)
-                    break
-        elif response.headers.get("Content-Type", "").startswith("text/plain"):
-            text = response.text
-        text = " ".join(text.split())[:300]
-        if self.config.api_key:
-            text = text.replace(self.config.api_key, "***")
-        return text
+        return server_message(response, self.config.api_key)
 
     def _parse_generation(self, response: requests.Response, request: GenerationRequest) -> ApiResponse:
         self._raise_for_proxy(response)
@@ -576,98 +474,3 @@ class ApiClient:
 
 def _redirect_error(what: str, detail: str) -> FluxDeskError:
     return BadResponseError(detail) if what == "the API" else BadImageError(detail)
-
-
-def parse_generation_body(data: Any, request: GenerationRequest) -> ApiResponse:
-    """Check and convert the 2xx JSON body; BadResponseError names what is wrong."""
-    if not isinstance(data, Mapping):
-        raise BadResponseError("the response is not a JSON object")
-    images = data.get("images")
-    if not isinstance(images, list) or not images:
-        raise BadResponseError("the response lists no images")
-    nsfw_flags = data.get("has_nsfw_concepts")
-    if not isinstance(nsfw_flags, list):
-        nsfw_flags = []
-    # More images than were asked for (40 for a request of one) are not downloaded: what
-    # was asked for is kept, the rest named in ``extra_images``.
-    extra = max(0, len(images) - request.num_images)
-    images = images[: request.num_images]
-    remotes: list[RemoteImage] = []
-    want_w, want_h = request.dimensions
-    for i, item in enumerate(images):
-        if not isinstance(item, Mapping) or not isinstance(item.get("url"), str):
-            raise BadResponseError(f"image {i + 1} has no URL")
-        url = item["url"]
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise BadResponseError(f"image {i + 1} has an unsupported URL scheme")
-        remotes.append(
-            RemoteImage(
-                url=url,
-                # What the server claims is only a hint: the file's own header is checked.
-                width=_side_or(item.get("width"), want_w),
-                height=_side_or(item.get("height"), want_h),
-                content_type=str(item.get("content_type") or request.output_format.mime_type),
-                nsfw=bool(nsfw_flags[i]) if i < len(nsfw_flags) else False,
-            )
-        )
-    seed = data.get("seed", request.seed)
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise BadResponseError("the response has no usable seed")
-    if not P.valid_seed(seed):  # THE SEED RULE (up to 2**64 - 1: the API may go past 2**63)
-        shown = str(seed) if len(str(seed)) <= 40 else f"{str(seed)[:20]}… ({len(str(seed))} digits)"
-        raise BadResponseError(f"its seed {shown} is not {P.SEED.range_text()}")
-    prompt = data.get("prompt") if isinstance(data.get("prompt"), str) else request.prompt
-    return ApiResponse(
-        images=tuple(remotes),
-        seed=seed,
-        timings=_timings(data.get("timings")),
-        prompt=str(prompt),
-        extra_images=extra,
-    )
-
-
-# Timings are informative only: a few named, finite numbers are kept (a huge integer or
-# NaN here would have failed later, when the file's metadata is written or read).
-_MAX_TIMINGS = 32
-_MAX_TIMING_NAME = 64
-
-
-def _timings(raw: Any) -> dict[str, float]:
-    if not isinstance(raw, Mapping):
-        return {}
-    timings: dict[str, float] = {}
-    for key, value in raw.items():
-        if len(timings) >= _MAX_TIMINGS:
-            break
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
-        try:
-            number = float(value)
-        except OverflowError:  # an integer beyond a float's range
-            continue
-        if math.isfinite(number) and isinstance(key, str) and len(key) <= _MAX_TIMING_NAME:
-            timings[key] = number
-    return timings
-
-
-def _side_or(value: Any, fallback: int) -> int:
-    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= P.SIDE_MAX
-    return int(value) if ok else fallback
-
-
-def _problem_text(problem: object) -> str:
-    """One item of a server's list of problems, as words: ``{path, message}`` (AI/ML API),
-    ``{loc, msg}`` (FastAPI/pydantic) or ``{field, message}`` become "prompt: Required";
-    anything else is shown as its text (a dict's repr was shown to users before)."""
-    if not isinstance(problem, Mapping):
-        return str(problem)
-    message = next(
-        (problem[k] for k in ("message", "msg", "detail") if isinstance(problem.get(k), str)), None
-    )
-    where = next((problem[k] for k in ("path", "loc", "field") if problem.get(k) not in (None, "", [])), None)
-    if isinstance(where, list):
-        parts = [str(part) for part in where if part != "body"]
-        where = ".".join(parts) if parts else None
-    if message is None:
-        return ", ".join(f"{k}: {v}" for k, v in problem.items() if isinstance(v, (str, int, float)))
-    return f"{where}: {message}" if where else message

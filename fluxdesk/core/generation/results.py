@@ -144,7 +144,7 @@ class DownloadSession(Protocol):
 class GenerationClient(Protocol):
     """What generating needs from the API: one POST, then the images from the CDN.
 
-    ``core.client.ApiClient`` implements it over HTTP; ``fluxdesk.sandbox.fake.FakeClient``
+    ``core.generation.client.ApiClient`` implements it over HTTP; ``fluxdesk.sandbox.fake.FakeClient``
     in process, for fast tests of everything that is not the HTTP path. Every method
     raises ``FluxDeskError`` subclasses only, and ``CancelledError`` soon after ``cancel``
     is set.

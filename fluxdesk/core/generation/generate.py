@@ -28,13 +28,8 @@ from typing import Protocol
 
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.errors import CancelledError, FluxDeskError, InvalidRequestError, LibraryError
-from fluxdesk.core.images import StreamingVerifier
-from fluxdesk.core.interop.portable import with_sent_defaults
-from fluxdesk.core.library.record import ImageRecord
-from fluxdesk.core.metadata import embed_file, fsync_dir
-from fluxdesk.core.params import OutputFormat
-from fluxdesk.core.request import GenerationRequest
-from fluxdesk.core.results import (
+from fluxdesk.core.generation.images import StreamingVerifier
+from fluxdesk.core.generation.results import (
     ApiResponse,
     DownloadSession,
     GenerationClient,
@@ -44,6 +39,11 @@ from fluxdesk.core.results import (
     SavedImage,
     Stage,
 )
+from fluxdesk.core.interop.portable import with_sent_defaults
+from fluxdesk.core.library.record import ImageRecord
+from fluxdesk.core.metadata import embed_file, fsync_dir
+from fluxdesk.core.params import OutputFormat
+from fluxdesk.core.request import GenerationRequest
 
 log = logging.getLogger(__name__)
 
