@@ -37,6 +37,9 @@ from tests.hostile.server import (
     trickle_route,
 )
 
+# Retries with back-off and deadlines that must pass: seconds each, so not in the quick subset.
+pytestmark = pytest.mark.slow
+
 SEED = 4134117142
 
 

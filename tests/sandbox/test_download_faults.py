@@ -20,6 +20,9 @@ from fluxdesk.core.request import validated_request
 from fluxdesk.sandbox.faults import Fault, FaultKind, make_fault, parse_fault_spec
 from fluxdesk.sandbox.server import Sandbox, run_sandbox_server
 
+# Retries with back-off and deadlines that must pass: seconds each, so not in the quick subset.
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 5
 
 

@@ -21,6 +21,9 @@ from fluxdesk.sandbox.fake import FAKE_API_URL, FakeClient
 from fluxdesk.sandbox.server import Sandbox
 from fluxdesk.sandbox.state import SandboxControls
 
+# Retries with back-off and deadlines that must pass: seconds each, so not in the quick subset.
+pytestmark = pytest.mark.slow
+
 # (fault kind or None, count, options, request fields): each is run through both clients.
 SCENARIOS: list[tuple[str | None, int | None, dict[str, Any], dict[str, Any]]] = [
     (None, 1, {}, {"num_images": 2, "output_format": "png"}),
