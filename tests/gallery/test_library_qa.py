@@ -271,3 +271,12 @@ def test_compare_panes_say_a_and_b_and_table_cells_have_room(qtbot, gallery: Gal
     text_width = table.fontMetrics().horizontalAdvance(cell.text())
     assert table.columnWidth(0) >= text_width + 16  # 8 px each side
     assert table.rowHeight(0) >= table.fontMetrics().height() + 8
+
+
+def test_compare_fits_a_small_screen_whatever_the_file_names(qtbot, gallery: GalleryWidget) -> None:  # type: ignore[no-untyped-def]
+    gallery.select_ids([_item(gallery, 0).id, _item(gallery, 2).id])
+    dialog = gallery.item_actions.compare_selected()
+    assert dialog is not None
+    long = "x" * 300
+    dialog.side_by_side.set_captions(f"Seed 1 · {long}.png", f"Seed 2 · {long}.png")
+    assert dialog.minimumSizeHint().width() <= 900  # the captions are cut, not demanded

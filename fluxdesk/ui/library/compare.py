@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSplitter,
     QStackedWidget,
@@ -86,6 +87,10 @@ class SyncedViewers(QWidget):
         row.setSpacing(4)
         for caption, viewer in ((self.left_caption, self.left), (self.right_caption, self.right)):
             caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # A long file name is cut at the pane's edge (the whole path is in the tooltip):
+            # it must not make the dialog wider than the screen (it asked for 1492 px).
+            caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            caption.setMinimumWidth(1)
             pane = QVBoxLayout()
             pane.setSpacing(2)
             pane.addWidget(caption)
@@ -237,6 +242,10 @@ class CompareDialog(QDialog):
         self.side_by_side = SyncedViewers()
         self.side_by_side.set_images(*images)
         self.side_by_side.set_captions(*(f"Seed {item.seed} · {item.path.name}" for item in self.items))
+        for caption, item in zip(
+            (self.side_by_side.left_caption, self.side_by_side.right_caption), self.items, strict=True
+        ):
+            caption.setToolTip(str(item.path))
         self.swipe = SwipeView()
         self.swipe.set_images(*images)
         self.stack = QStackedWidget()
