@@ -31,6 +31,14 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from fluxdesk.core.interop.containers import (
+    JPEG_MAX_PAYLOAD,
+    JPEG_SOI,
+    PNG_SIGNATURE,
+    jpeg_markers,
+    kind_of,
+    png_itxt_chunk,
+)
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.limits import MAX_TEXT_CHUNK_BYTES, TooLargeError, inflate_bounded
 
@@ -38,12 +46,8 @@ PNG_KEYWORD = b"fluxdesk"
 JPEG_IDENTIFIER = b"FluxDesk\x00"
 JPEG_APP11 = 0xEB
 
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_JPEG_SOI = b"\xff\xd8"
-# A JPEG segment's length field counts itself (2 bytes) and tops out at 0xFFFF.
-_JPEG_MAX_SEGMENT_DATA = 0xFFFF - 2
 _JPEG_CHUNK_HEADER = len(JPEG_IDENTIFIER) + 2
-_JPEG_MAX_CHUNK = _JPEG_MAX_SEGMENT_DATA - _JPEG_CHUNK_HEADER
+_JPEG_MAX_CHUNK = JPEG_MAX_PAYLOAD - _JPEG_CHUNK_HEADER
 # Compress PNG metadata only when it is big: uncompressed iTXt stays readable by
 # exiftool/`strings` and our documents are usually a few KB.
 _PNG_COMPRESS_ABOVE = 16 * 1024
@@ -54,14 +58,6 @@ _MAX_DOCUMENT = MAX_TEXT_CHUNK_BYTES
 # --------------------------------------------------------------------------- embedding
 
 
-def image_format(data: bytes) -> str | None:
-    if data.startswith(_PNG_SIGNATURE):
-        return "png"
-    if data.startswith(_JPEG_SOI):
-        return "jpeg"
-    return None
-
-
 def embed(data: bytes, record: ImageRecord) -> bytes:
     """The same encoded image with ``record`` embedded (any previous FluxDesk block replaced),
     together with the standard blocks other tools read (XMP, A1111 ``parameters``: see
@@ -69,7 +65,7 @@ def embed(data: bytes, record: ImageRecord) -> bytes:
     from fluxdesk.core.interop.write import embed_all
 
     document = record.dumps()
-    kind = image_format(data)
+    kind = kind_of(data)
     if kind == "png":
         return embed_all(data, record.to_document(), _png_itxt(document))
     if kind == "jpeg":
@@ -152,9 +148,9 @@ def _parse_document(raw: bytes) -> ImageRecord:
 
 def _read_stream(stream: BinaryIO) -> ImageRecord | None:
     head = stream.read(8)
-    if head == _PNG_SIGNATURE:
+    if head == PNG_SIGNATURE:
         raw = _png_find(stream)
-    elif head[:2] == _JPEG_SOI:
+    elif head[:2] == JPEG_SOI:
         stream.seek(2)
         raw = _jpeg_find(stream)
     else:
@@ -165,17 +161,9 @@ def _read_stream(stream: BinaryIO) -> ImageRecord | None:
 # ------------------------------------------------------------------------------- PNG
 
 
-def _png_chunk(kind: bytes, payload: bytes) -> bytes:
-    crc = zlib.crc32(payload, zlib.crc32(kind)) & 0xFFFFFFFF
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
-
-
 def _png_itxt(document: bytes) -> bytes:
-    compressed = len(document) > _PNG_COMPRESS_ABOVE
-    text = zlib.compress(document, 9) if compressed else document
-    # keyword NUL, compression flag, method, language tag NUL, translated keyword NUL, text
-    payload = PNG_KEYWORD + b"\x00" + bytes([int(compressed), 0]) + b"\x00\x00" + text
-    return _png_chunk(b"iTXt", payload)
+    compress = len(document) > _PNG_COMPRESS_ABOVE
+    return png_itxt_chunk(PNG_KEYWORD.decode("latin-1"), document, compress=compress)
 
 
 def _png_is_ours(kind: bytes, payload: bytes) -> bool:
@@ -227,8 +215,6 @@ def _png_find(stream: BinaryIO) -> bytes | None:
 
 # ------------------------------------------------------------------------------ JPEG
 
-_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RSTn: markers without a length field
-
 
 def _jpeg_app11(document: bytes) -> bytes:
     chunks = [document[i : i + _JPEG_MAX_CHUNK] for i in range(0, len(document), _JPEG_MAX_CHUNK)] or [b""]
@@ -246,30 +232,12 @@ def _jpeg_app11(document: bytes) -> bytes:
 def _jpeg_find(stream: BinaryIO) -> bytes | None:
     parts: dict[int, bytes] = {}
     total = 0
-    while True:
-        byte = stream.read(1)
-        if byte != b"\xff":
-            raise ValueError("JPEG: damaged header (marker expected)")
-        while byte == b"\xff":
-            byte = stream.read(1)
-        if not byte:
-            raise ValueError("JPEG: truncated header")
-        marker = byte[0]
-        if marker in (0xDA, 0xD9):
-            break
-        if marker in _STANDALONE:
-            continue
-        size = stream.read(2)
-        if len(size) < 2:
-            raise ValueError("JPEG: truncated header")
-        (length,) = struct.unpack(">H", size)
-        if length < 2:
-            raise ValueError("JPEG: damaged segment length")
+    for marker, length in jpeg_markers(stream):
         if marker != JPEG_APP11:
-            stream.seek(length - 2, io.SEEK_CUR)
+            stream.seek(length, io.SEEK_CUR)
             continue
-        payload = stream.read(length - 2)
-        if len(payload) < length - 2:
+        payload = stream.read(length)
+        if len(payload) < length:
             raise ValueError("JPEG: truncated segment")
         if not payload.startswith(JPEG_IDENTIFIER):
             continue

@@ -243,7 +243,7 @@ def jpeg_scan(stream: BinaryIO) -> tuple[int, int, list[JpegSegment]]:
         raise ValueError("not a JPEG image")
     width = height = 0
     apps: list[JpegSegment] = []
-    for marker, length in _jpeg_markers(stream):
+    for marker, length in jpeg_markers(stream):
         if 0xE0 <= marker <= 0xEF or marker == 0xFE:
             payload = stream.read(length)
             if len(payload) < length:
@@ -261,7 +261,9 @@ def jpeg_scan(stream: BinaryIO) -> tuple[int, int, list[JpegSegment]]:
     return width, height, apps
 
 
-def _jpeg_markers(stream: BinaryIO) -> Iterator[tuple[int, int]]:
+def jpeg_markers(stream: BinaryIO) -> Iterator[tuple[int, int]]:
+    """(marker, payload length) of each header segment up to the scan; the stream is left
+    at the segment's payload, which the caller reads or skips."""
     while True:
         byte = stream.read(1)
         if byte != b"\xff":
