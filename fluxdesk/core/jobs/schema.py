@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections.abc import Callable
 
-from fluxdesk.core.errors import LibraryError
+from fluxdesk.core.library.schema import run_migrations
 
 JOBS_DB_NAME = "jobs.sqlite3"
 
@@ -71,19 +70,4 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema to SCHEMA_VERSION inside one write transaction (safe if racing)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise LibraryError(
-                f"The job store was written by a newer FluxDesk (schema {version}, "
-                f"this version knows {SCHEMA_VERSION}); update FluxDesk."
-            )
-        for step in range(version, SCHEMA_VERSION):
-            MIGRATIONS[step](conn)
-            conn.execute(f"PRAGMA user_version = {step + 1}")
-        conn.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-        raise
+    run_migrations(conn, MIGRATIONS, "job store")

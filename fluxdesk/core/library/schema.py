@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from fluxdesk.core.errors import LibraryError
 
@@ -133,16 +133,27 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema to SCHEMA_VERSION inside one write transaction (safe if racing)."""
+    run_migrations(conn, MIGRATIONS, "library index")
+
+
+def run_migrations(
+    conn: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]], store: str
+) -> None:
+    """Apply the steps of ``migrations`` a database lacks (its ``PRAGMA user_version``
+    says how many it has had) inside one write transaction, so two processes opening an
+    old database at once cannot both migrate it. ``store`` names the database in the
+    error a newer schema gets (LibraryError). Shared by the library index and the job store."""
+    latest = len(migrations)
     conn.execute("BEGIN IMMEDIATE")
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
+        if version > latest:
             raise LibraryError(
-                f"The library index was written by a newer FluxDesk (schema {version}, "
-                f"this version knows {SCHEMA_VERSION}); update FluxDesk."
+                f"The {store} was written by a newer FluxDesk (schema {version}, "
+                f"this version knows {latest}); update FluxDesk."
             )
-        for step in range(version, SCHEMA_VERSION):
-            MIGRATIONS[step](conn)
+        for step in range(version, latest):
+            migrations[step](conn)
             conn.execute(f"PRAGMA user_version = {step + 1}")
         conn.execute("COMMIT")
     except BaseException:
