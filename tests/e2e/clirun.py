@@ -11,12 +11,25 @@ from pathlib import Path
 from fluxdesk.sandbox.server import Sandbox
 
 
-def run(*args: str, home: Path, sandbox: Sandbox | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    home: Path,
+    sandbox: Sandbox | None = None,
+    key: str | None = None,
+    base_url: str | None = None,
+    **kwargs: object,
+) -> subprocess.CompletedProcess[str]:
+    """``fluxdesk *args`` with only ``home`` as its FLUXDESK_HOME. Its API: ``sandbox``
+    (with ``key`` in place of the sandbox's own when given), or any server at ``base_url``
+    (with ``key``, else a made-up one). ``kwargs`` go to subprocess.run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLUXDESK_")}
     env["FLUXDESK_HOME"] = str(home)
     if sandbox is not None:
         env["FLUXDESK_BASE_URL"] = sandbox.base_url
-        env["FLUXDESK_API_KEY"] = sandbox.api_key
+        env["FLUXDESK_API_KEY"] = key or sandbox.api_key
+    if base_url is not None:
+        env["FLUXDESK_BASE_URL"] = base_url
+        env["FLUXDESK_API_KEY"] = key or "sk-any"
     return subprocess.run(
         [sys.executable, "-m", "fluxdesk", *args],
         capture_output=True,
@@ -24,4 +37,5 @@ def run(*args: str, home: Path, sandbox: Sandbox | None = None) -> subprocess.Co
         env=env,
         timeout=120,
         stdin=subprocess.DEVNULL,
+        **kwargs,  # type: ignore[call-overload]
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from clirun import run
 
 from fluxdesk.core.metadata import read_file
 from fluxdesk.sandbox.server import Sandbox
@@ -22,33 +23,6 @@ from fluxdesk.sandbox.server import Sandbox
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
-
-
-def run(
-    *args: str,
-    home: Path,
-    sandbox: Sandbox | None = None,
-    key: str | None = None,
-    base_url: str | None = None,
-    **kwargs: object,
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLUXDESK_")}
-    env["FLUXDESK_HOME"] = str(home)
-    if sandbox is not None:
-        env["FLUXDESK_BASE_URL"] = sandbox.base_url
-        env["FLUXDESK_API_KEY"] = key or sandbox.api_key
-    if base_url is not None:
-        env["FLUXDESK_BASE_URL"] = base_url
-        env["FLUXDESK_API_KEY"] = "sk-any"
-    return subprocess.run(
-        [sys.executable, "-m", "fluxdesk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        **kwargs,  # type: ignore[call-overload]
-    )
 
 
 def test_help_lists_the_commands(home: Path) -> None:

@@ -7,26 +7,14 @@ import json
 import os
 import re
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import run
 from PIL import Image
 
 from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.sandbox.server import Sandbox
-
-
-def run(*args: str, home: Path, sandbox: Sandbox | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLUXDESK_")}
-    env["FLUXDESK_HOME"] = str(home)
-    if sandbox is not None:
-        env["FLUXDESK_BASE_URL"] = sandbox.base_url
-        env["FLUXDESK_API_KEY"] = sandbox.api_key
-    return subprocess.run(
-        [sys.executable, "-m", "fluxdesk", *args], env=env, capture_output=True, text=True, timeout=60
-    )
 
 
 @pytest.fixture(scope="module")

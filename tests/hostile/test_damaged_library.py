@@ -5,35 +5,17 @@ file on stderr and exits 0; a seed of 2**63+5 from the server is saved and liste
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from fluxdesk.core.library.store import Library
+from tests.e2e.clirun import run
 from tests.hostile.damaged import ALL_DAMAGE, real_file, words_for, write_hostile_files
 from tests.hostile.server import HostileServer, file_route
 from tests.hostile.test_hostile_cli import answer, png
 
 pytestmark = pytest.mark.subprocess
-
-
-def run(*args: str, home: Path, server: HostileServer | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FLUXDESK_")}
-    env["FLUXDESK_HOME"] = str(home)
-    if server is not None:
-        env["FLUXDESK_BASE_URL"] = server.base_url
-        env["FLUXDESK_API_KEY"] = "sk-hostile-test"
-    return subprocess.run(
-        [sys.executable, "-m", "fluxdesk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def test_reindex_skips_and_names_damaged_files_and_indexes_the_rest(tmp_path: Path) -> None:
@@ -64,7 +46,9 @@ def test_an_api_seed_past_2_63_is_saved_and_listed_exactly(tmp_path: Path) -> No
     with HostileServer() as server:
         server.answer(answer(server, seed=seed))
         server.routes["/img/0.png"] = file_route(png())
-        result = run("generate", "a fox", "--json", home=home, server=server)
+        result = run(
+            "generate", "a fox", "--json", home=home, base_url=server.base_url, key="sk-hostile-test"
+        )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["seed"] == seed
