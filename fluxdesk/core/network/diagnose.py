@@ -37,7 +37,7 @@ from fluxdesk.core.errors import (
 )
 from fluxdesk.core.network.config import PROXY_MODE_LABELS, NetworkConfig, ProxyMode
 from fluxdesk.core.network.probe import Target, close_quietly, peer_certificate, proxy_socket, target_of
-from fluxdesk.core.network.proxy import ProxyRoute, open_tunnel, proxy_for, read_head
+from fluxdesk.core.network.proxy import ProxyRoute, ask_proxy, open_tunnel, proxy_for
 
 CHECKS = ("key", "dns", "tcp", "proxy", "tls", "api")
 CHECK_TITLES = {
@@ -245,15 +245,7 @@ def _forward(route: ProxyRoute, target: Target, timeout: float, context: ssl.SSL
     sock = proxy_socket(route, timeout, context)
     try:
         head = f"GET http://{target.display}/ HTTP/1.1\r\nHost: {target.display}\r\nConnection: close\r\n"
-        for name, value in route.auth_header().items():
-            head += f"{name}: {value}\r\n"
-        sock.sendall((head + "\r\n").encode("latin-1"))
-        try:
-            status, reason = read_head(sock)
-        except TimeoutError:
-            raise TimeoutError_(f"the proxy at {route.display}", timeout) from None
-        except (OSError, ValueError) as exc:
-            raise ProxyError(route.display, ProxyProblem.TUNNEL, f"no HTTP answer: {exc}") from None
+        status, reason = ask_proxy(sock, route, head, timeout)
     finally:
         close_quietly(sock)
     if status == 407:

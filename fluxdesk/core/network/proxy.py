@@ -112,6 +112,22 @@ def connect_proxy(route: ProxyRoute, timeout: float, context: ssl.SSLContext | N
     return sock
 
 
+def ask_proxy(
+    sock: socket.socket, route: ProxyRoute, head: str, timeout: float, asked: str = ""
+) -> tuple[int, str]:
+    """Send ``head`` (request line and headers, each ending in CRLF) with the route's
+    proxy credentials and read the answer's status; a silent or garbled proxy is named."""
+    for name, value in route.auth_header().items():
+        head += f"{name}: {value}\r\n"
+    sock.sendall((head + "\r\n").encode("latin-1"))
+    try:
+        return read_head(sock)
+    except TimeoutError:
+        raise TimeoutError_(f"the proxy at {route.display}", timeout) from None
+    except (OSError, ValueError) as exc:
+        raise ProxyError(route.display, ProxyProblem.TUNNEL, f"no HTTP answer{asked}: {exc}") from None
+
+
 def read_head(sock: socket.socket) -> tuple[int, str]:
     """(status, reason) of an HTTP response head read from ``sock`` (the head is consumed)."""
     data = b""
@@ -136,17 +152,9 @@ def open_tunnel(
     sock = connect_proxy(route, timeout, context)
     try:
         target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        head = f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n"
-        for name, value in route.auth_header().items():
-            head += f"{name}: {value}\r\n"
-        sock.sendall((head + "\r\n").encode("latin-1"))
-        try:
-            status, reason = read_head(sock)
-        except TimeoutError:
-            raise TimeoutError_(f"the proxy at {route.display}", timeout) from None
-        except (OSError, ValueError) as exc:
-            detail = f"no HTTP answer to CONNECT: {exc}"
-            raise ProxyError(route.display, ProxyProblem.TUNNEL, detail) from None
+        status, reason = ask_proxy(
+            sock, route, f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n", timeout, " to CONNECT"
+        )
         if status == 407:
             detail = "the user name or password was refused" if route.username else "HTTP 407"
             raise ProxyError(route.display, ProxyProblem.AUTH, detail)
