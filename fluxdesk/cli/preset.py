@@ -161,13 +161,13 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from fluxdesk.core.presets import write_json_atomically
+    from fluxdesk.core.presets import write_json
 
     preset = _known(args.name, "export")
     if preset is None:
         return BAD_INPUT
     target = Path(args.file)
-    write_json_atomically(target, preset.to_file())
+    write_json(target, preset.to_file())
     print(f"Wrote preset {preset.name!r} to {target}.")
     return 0
 

@@ -88,3 +88,25 @@ def new_file_mode() -> int:
     mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def write_json_atomically(path: Path, data: object, *, shared: bool = False) -> None:
+    """``data`` as JSON at ``path``: a crash leaves the old file or the new one, never half
+    of one. The file stays private to the user (mkstemp's 0600) unless ``shared``: then it
+    gets the mode any new file of theirs gets. Raises OSError; callers word it."""
+    import json  # lazily (with tempfile): the window's start-up only reads
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=2, ensure_ascii=False)
+            out.flush()
+            os.fsync(out.fileno())
+        if shared:
+            os.chmod(tmp, new_file_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

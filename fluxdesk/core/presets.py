@@ -13,8 +13,6 @@ a file ``{"fluxdesk_preset": 1, "name": …, "values": {…}}``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +20,7 @@ from typing import Any
 
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import InvalidRequestError, LibraryError
-from fluxdesk.core.paths import new_file_mode
+from fluxdesk.core.paths import write_json_atomically
 from fluxdesk.core.request import GenerationRequest, Problem, build_request
 
 SUBJECT_SLOT = "{subject}"
@@ -184,23 +182,13 @@ class PresetStore:
             "version": FILE_VERSION,
             "presets": [{"name": p.name, "values": dict(p.values)} for p in presets],
         }
-        write_json_atomically(self.path, data)
+        write_json(self.path, data)
 
 
-def write_json_atomically(path: Path, data: object) -> None:
-    """``data`` as JSON at ``path``: a crash leaves the old file or the new one, never half."""
+def write_json(path: Path, data: object) -> None:
+    """A preset file (or the presets of a data folder), written atomically; a shared
+    preset is an ordinary file, not a private one."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=2, ensure_ascii=False)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, new_file_mode())  # a shared preset is an ordinary file
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json_atomically(path, data, shared=True)
     except OSError as exc:
         raise LibraryError(f"Cannot write {path}: {exc.strerror or exc}.") from exc

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fluxdesk.core import params as P
 from fluxdesk.core.errors import LibraryError
-from fluxdesk.core.paths import AppPaths, app_paths
+from fluxdesk.core.paths import AppPaths, app_paths, write_json_atomically
 from fluxdesk.core.safe_text import has_controls
 
 if TYPE_CHECKING:
@@ -160,22 +160,9 @@ class Settings:
 
     def save(self, path: Path | None = None) -> None:
         """Write atomically: a crash never leaves a half-written settings file."""
-        import json  # lazily (with tempfile): only needed when saving
-        import tempfile
-
         path = path or app_paths().settings_file
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(data, fh, indent=2, ensure_ascii=False)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_json_atomically(path, data)
         except OSError as exc:
             raise LibraryError(f"Cannot save settings to {path}: {exc.strerror or exc}") from exc
