@@ -7,12 +7,11 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
-from fluxdesk.core import metadata as md
-from fluxdesk.core.interop import containers
 from fluxdesk.core.interop.upgrade import lacks_standard_blocks
 from fluxdesk.core.library.store import Library
 from fluxdesk.ui.library.gallery import GalleryWidget
 from fluxdesk.ui.library.interop_actions import UPGRADE_OFFERED
+from tests.interop.interophelpers import make_old_style
 
 A1111 = "a tin robot reading\nSteps: 24, Sampler: Euler a, CFG scale: 6, Seed: 4242, Size: 512x512"
 
@@ -40,25 +39,10 @@ def test_import_images_adds_them_to_the_gallery(qtbot, gallery: GalleryWidget, t
     assert report.added[0].prompt == "a tin robot reading" and report.added[0].seed == 4242
 
 
-def _make_old(path: Path) -> None:
-    data = path.read_bytes()
-    record = md.read_bytes(data)
-    assert record is not None
-    if data.startswith(containers.PNG_SIGNATURE):
-        chunks, tail = containers.png_chunks(data)
-        kept = [c.raw for c in chunks if c.kind not in (b"tEXt", b"iTXt")]
-        ours = containers.png_itxt_chunk("fluxdesk", record.dumps())
-        path.write_bytes(containers.PNG_SIGNATURE + b"".join(kept[:-1]) + ours + kept[-1] + tail)
-    else:
-        segments, rest = containers.jpeg_segments(data)
-        kept = [s.raw for s in segments if not (containers.is_exif(s) or containers.is_xmp(s))]
-        path.write_bytes(containers.JPEG_SOI + b"".join(kept) + rest)
-
-
 def test_upgrade_is_offered_once_and_adds_metadata(qtbot, gallery: GalleryWidget, library: Library) -> None:  # type: ignore[no-untyped-def]
     items = library.items()
     for item in items:
-        _make_old(item.path)
+        make_old_style(item.path)
     assert all(lacks_standard_blocks(i.path) for i in items)
     gallery.ctx.settings.ui_state.pop(UPGRADE_OFFERED, None)
     gallery.interop_actions.offer_upgrade_once()

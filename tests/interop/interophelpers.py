@@ -67,3 +67,23 @@ def exiftool(path: Path, *tags: str) -> dict[str, Any]:
     )
     result: dict[str, Any] = json.loads(done.stdout)[0]
     return result
+
+
+def make_old_style(path: Path) -> None:
+    """Make a FluxDesk file look as FluxDesk wrote it before issue 16: only its own block
+    (PNG: after the image data; JPEG: no Exif or XMP)."""
+    from fluxdesk.core import metadata as md
+    from fluxdesk.core.interop import containers
+
+    data = path.read_bytes()
+    record = md.read_bytes(data)
+    assert record is not None
+    if data.startswith(containers.PNG_SIGNATURE):
+        chunks, tail = containers.png_chunks(data)
+        kept = [c.raw for c in chunks if c.kind not in (b"tEXt", b"iTXt")]
+        ours = containers.png_itxt_chunk("fluxdesk", record.dumps())
+        path.write_bytes(containers.PNG_SIGNATURE + b"".join(kept[:-1]) + ours + kept[-1] + tail)
+    else:
+        segments, rest = containers.jpeg_segments(data)
+        kept = [s.raw for s in segments if not (containers.is_exif(s) or containers.is_xmp(s))]
+        path.write_bytes(containers.JPEG_SOI + b"".join(kept) + rest)

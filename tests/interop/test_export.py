@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from interophelpers import exiftool, image_bytes, make_meta, pixels
+from interophelpers import exiftool, image_bytes, make_meta, make_old_style, pixels
 from PIL import Image
 
 from fluxdesk.cli.main import main
@@ -177,20 +177,7 @@ def test_cancel_leaves_nothing_behind(home: Path, tmp_path: Path) -> None:
 
 
 def _old_style(path: Path) -> None:
-    """Make a file look as FluxDesk wrote it before issue 16: only its own block (PNG:
-    after the image data)."""
-    data = path.read_bytes()
-    record = md.read_bytes(data)
-    assert record is not None
-    if data.startswith(containers.PNG_SIGNATURE):
-        chunks, tail = containers.png_chunks(data)
-        kept = [c.raw for c in chunks if c.kind not in (b"tEXt", b"iTXt")]
-        ours = containers.png_itxt_chunk("fluxdesk", record.dumps())
-        path.write_bytes(containers.PNG_SIGNATURE + b"".join(kept[:-1]) + ours + kept[-1] + tail)
-    else:
-        segments, rest = containers.jpeg_segments(data)
-        kept = [s.raw for s in segments if not (containers.is_exif(s) or containers.is_xmp(s))]
-        path.write_bytes(containers.JPEG_SOI + b"".join(kept) + rest)
+    make_old_style(path)
     assert needs_upgrade(path)
 
 
