@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -12,6 +13,9 @@ from fluxdesk.core.context import AppContext
 from fluxdesk.core.library.store import Library
 from fluxdesk.ui.library.gallery import GalleryWidget
 from fluxdesk.ui.theme.palette import apply_theme
+
+if TYPE_CHECKING:
+    from fluxdesk.ui.main_window import MainWindow
 
 from .factory import build_library
 
@@ -51,3 +55,23 @@ def gallery(qtbot, qapp: QApplication, ctx: AppContext, library: Library) -> Ite
         widget.item_actions.viewer.close()
     if widget.item_actions.compare_dialog is not None:
         widget.item_actions.compare_dialog.close()
+
+
+@pytest.fixture
+def main_window(qtbot, qapp: QApplication, ctx: AppContext, library: Library) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """The whole window on the generated library, built, with every image listed."""
+    from fluxdesk.ui.main_window import MainWindow
+
+    apply_theme(qapp)
+    win = MainWindow(ctx, check_key=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.built, timeout=10_000)
+    gallery = win.gallery_view
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == COUNT, timeout=10_000)
+    yield win
+    # Let the start-up rescan finish before the window goes.
+    qtbot.waitUntil(lambda: gallery.io_pool.activeThreadCount() == 0, timeout=10_000)
+    win.queue.shutdown(timeout_ms=5000)
+    win.close()

@@ -10,11 +10,9 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QToolButton, QWidget
 
-from fluxdesk.core.context import AppContext
 from fluxdesk.core.library.record import ImageRecord
-from fluxdesk.core.library.store import Library
 from fluxdesk.ui.library.compare import CompareDialog
 from fluxdesk.ui.library.gallery import GalleryWidget
 from fluxdesk.ui.library.gallery_details import EMPTY_TEXT, param_text, timings_text
@@ -54,21 +52,9 @@ def _problems(gallery: GalleryWidget) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot, qapp: QApplication, ctx: AppContext, library: Library) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    apply_theme(qapp)
-    win = MainWindow(ctx, check_key=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.built, timeout=TIMEOUT)
-    gallery = win.gallery_view
-    qtbot.waitUntil(lambda: gallery.model.rowCount() == COUNT, timeout=TIMEOUT)
-    win.tabs.setCurrentIndex(1)
-    yield win
-    if gallery.rescan_on_open:  # let the start-up rescan finish before the window goes
-        qtbot.waitUntil(lambda: gallery.io_pool.activeThreadCount() == 0, timeout=TIMEOUT)
-    win.queue.shutdown(timeout_ms=5000)
-    win.close()
+def window(main_window: MainWindow) -> MainWindow:
+    main_window.tabs.setCurrentIndex(1)
+    return main_window
 
 
 @pytest.mark.parametrize("size", [(900, 620), (1024, 700), (1280, 820)])

@@ -4,37 +4,19 @@ also with a message bar showing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
-from fluxdesk.core.context import AppContext
-from fluxdesk.core.library.store import Library
 from fluxdesk.ui.library.gallery_view import MARGIN, justify
 from fluxdesk.ui.main_window import MainWindow
-from fluxdesk.ui.theme.palette import apply_theme
-
-from .conftest import COUNT
 
 TIMEOUT = 10_000
 
 
 @pytest.fixture
-def window(qtbot, qapp: QApplication, ctx: AppContext, library: Library) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    apply_theme(qapp)
-    win = MainWindow(ctx, check_key=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.built, timeout=TIMEOUT)
-    gallery = win.gallery_view
-    qtbot.waitUntil(lambda: gallery.model.rowCount() == COUNT, timeout=TIMEOUT)
-    yield win
-    qtbot.waitUntil(lambda: gallery.io_pool.activeThreadCount() == 0, timeout=TIMEOUT)
-    win.queue.shutdown(timeout_ms=5000)
-    win.close()
+def window(main_window: MainWindow) -> MainWindow:
+    return main_window
 
 
 def _visible_in(widget: QWidget, frame: QWidget) -> bool:
