@@ -1,8 +1,10 @@
 """``fluxdesk library set`` and ``library delete``: one change on many images at once.
 
-Every image's file is rewritten atomically (``Library.update_review``: the file first,
-then the index), one image after another: stopped half way, each image is either fully
-changed or untouched. Every id is checked before the first change.
+Both run the bulk actions the window's selection uses (``core/library/bulk``): every
+image's file is rewritten atomically (the file first, then the index), one image after
+another, with a journal so that stopped half way (even killed) each image is either
+fully changed or untouched, in its file and in the index alike. Every id is checked
+before the first change.
 """
 
 from __future__ import annotations
@@ -75,35 +77,37 @@ def parse_ids(text: str) -> list[int]:
 
 def run(library: Any, args: argparse.Namespace) -> int:
     from fluxdesk.core.library import projects as pj
+    from fluxdesk.core.library.bulk.apply import existing_ids, set_review
+    from fluxdesk.core.library.bulk.review import ReviewChange
 
-    missing = [str(i) for i in args.ids if library.get(i) is None]
+    found = existing_ids(library, args.ids)
+    missing = [str(i) for i in args.ids if i not in found]
     if missing:
         raise pj.ProjectError(f"--ids: no image with id {', '.join(missing)} (nothing was changed)")
     if args.library_command == "delete":
         return _delete(library, args.ids)
     project = None if args.project is None else pj.existing(library, args.project, "--project")
-    removed = {" ".join(t.split()).casefold() for t in args.remove_tag}
-    for item_id in args.ids:
-        item = library.get(item_id)
-        tags = None
-        if args.add_tag or removed:
-            tags = [t for t in item.tags if t.casefold() not in removed] + list(args.add_tag)
-        library.update_review(
-            item_id, favourite=args.favourite, rating=args.rating, tags=tags, project=project
-        )
+    change = ReviewChange(
+        favourite=args.favourite,
+        rating=args.rating,
+        add_tags=tuple(args.add_tag),
+        remove_tags=tuple(args.remove_tag),
+        project=project,
+    )
+    result = set_review(library, args.ids, change)
+    _raise_failures(result.failed, len(result.changed) + result.unchanged, "changed")
     count = len(args.ids)
     print(f"Changed {count} image{'s' if count != 1 else ''}.")
     return 0
 
 
 def _delete(library: Any, ids: list[int]) -> int:
+    from fluxdesk.core.library.bulk.delete import trash_images
     from fluxdesk.core.library.trash import OWN_TRASH, move_to_own_trash
 
-    for item_id in ids:
-        item = library.get(item_id)
-        # The file first: should the index update fail, a reindex drops the row.
-        move_to_own_trash(item.path, library.root)
-        library.remove(item_id, delete_file=False)
+    # The file first: should the index update fail, a reindex drops the row.
+    result = trash_images(library, ids, lambda path: move_to_own_trash(path, library.root))
+    _raise_failures(result.failed, len(result.removed), "deleted")
     count = len(ids)
     print(
         f"Moved {count} image{'s' if count != 1 else ''} to {library.root / OWN_TRASH} "
@@ -111,3 +115,13 @@ def _delete(library: Any, ids: list[int]) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _raise_failures(failed: list[tuple[int, str]], done: int, verb: str) -> None:
+    """The others went on; the command still fails, naming the first image that did not."""
+    if failed:
+        from fluxdesk.core.errors import LibraryError
+
+        item_id, reason = failed[0]
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise LibraryError(f"Image {item_id}: {reason}{more}; {done} other image(s) {verb}.")

@@ -114,15 +114,15 @@ def use(library: Library, name: str) -> str:
 
 def move(library: Library, ids: list[int], name: str) -> int:
     """Put the images ``ids`` into project ``name`` (``none``: into no project), each
-    file rewritten atomically; returns how many changed."""
+    file rewritten atomically (a bulk action: see ``bulk/apply.py``); returns how many
+    changed."""
+    from fluxdesk.core.library.bulk.apply import existing_ids, set_review
+    from fluxdesk.core.library.bulk.review import ReviewChange
+
     stored = existing(library, name)
-    changed = 0
-    for item_id in ids:
-        item = library.get(item_id)
-        if item is not None and item.project != stored:
-            library.update_review(item_id, project=stored)
-            changed += 1
-    return changed
+    found = existing_ids(library, ids)
+    present = [i for i in ids if i in found]
+    return len(set_review(library, present, ReviewChange(project=stored)).changed)
 
 
 def rename(library: Library, old: str, new: str) -> str:

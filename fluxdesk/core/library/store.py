@@ -19,7 +19,6 @@ The package's other modules: ``schema`` (tables, migrations), ``naming`` (file n
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import socket
 import sqlite3
@@ -31,7 +30,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fluxdesk import __version__
 from fluxdesk.core import metadata as md
 from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library import naming
@@ -315,6 +313,11 @@ class Library:
             with contextlib.suppress(OSError):
                 if now - part.stat().st_mtime >= self.stale_after:
                     part.unlink()
+        # A bulk action (many files, then their rows) killed half way: rows catch up
+        # with their files (see bulk/journal.py).
+        from fluxdesk.core.library.bulk.journal import reconcile
+
+        reconcile(self)
 
     def walk(self, wanted: Callable[[str], bool]) -> Iterator[Path]:
         for folder, dirs, files in os.walk(self.root):
@@ -389,44 +392,23 @@ class Library:
         File first: the file is the truth, so if the index update fails a reindex still
         has the new review; if the file cannot be written nothing changes.
         """
+        from fluxdesk.core.library.bulk.files import (
+            UPDATE_REVIEW_SQL,
+            editable_record,
+            row_update,
+            write_record,
+        )
+
         item = self.get(item_id)
         if item is None:
             raise KeyError(item_id)
-        try:
-            current = md.read_file(item.path)
-        except OSError as exc:
-            raise LibraryError(os_message(exc, item.path, "read")) from exc
-        except ValueError as exc:
-            raise LibraryError(f"Cannot update {item.path}: its metadata is damaged ({exc}).") from exc
-        # An imported image of another tool keeps its bytes (and its own parameters): its
-        # review lives in the index only.
-        imported = current is None and _foreign_record(item.path) is not None
-        if current is None:  # its block was stripped: write the indexed record back
-            current = replace(item, app_version=__version__)
+        current, imported = editable_record(item)
         updated = current.with_review(
             favourite=favourite, rating=rating, notes=notes, tags=tags, project=project
         )
-        try:
-            if not imported:
-                md.rewrite_file(item.path, updated)
-            stat = item.path.stat()
-        except OSError as exc:
-            raise LibraryError(os_message(exc, item.path, "update")) from exc
+        stat = write_record(item, updated, imported)
         with self.write() as conn:
-            conn.execute(
-                "UPDATE images SET favourite = ?, rating = ?, notes = ?, tags = ?, project = ?, "
-                "file_size = ?, mtime = ? WHERE id = ?",
-                (
-                    int(updated.favourite),
-                    updated.rating,
-                    updated.notes,
-                    json.dumps(list(updated.tags), ensure_ascii=False),
-                    updated.project,
-                    stat.st_size,
-                    stat.st_mtime,
-                    item_id,
-                ),
-            )
+            conn.execute(UPDATE_REVIEW_SQL, row_update(item_id, updated, stat))
         result = self.get(item_id)
         assert result is not None
         return result
@@ -452,13 +434,6 @@ class Library:
     def reindex(self) -> ReindexReport:
         """Rebuild the index from the files' embedded metadata (works from an empty index)."""
         return reindex(self)
-
-
-def _foreign_record(path: Path) -> ImageRecord | None:
-    from fluxdesk.core.interop.importing import foreign_record
-
-    record: ImageRecord | None = foreign_record(path)
-    return record
 
 
 def _discard(path: Path) -> None:
