@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from fluxdesk.ui.generate.result_view import ResultView
     from fluxdesk.ui.library.gallery import GalleryWidget
     from fluxdesk.ui.messages import UserMessage
+    from fluxdesk.ui.presets.controller import PresetActions
     from fluxdesk.ui.widgets.empty_hint import EmptyHint
     from fluxdesk.ui.widgets.image_viewer import ViewerWindow
     from fluxdesk.ui.widgets.message_bar import MessageBar
@@ -50,6 +51,8 @@ class MainWindow(QMainWindow):
     right_split: QSplitter
     form_panel: FormPanel
     generate_button: QPushButton
+    presets_button: QPushButton
+    presets_menu: QMenu
     cancel_button: QPushButton
     tabs: QTabWidget
     tab_layout: QVBoxLayout
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
     image_drop: ImageDropFilter
     files: FileActions
     job_status: JobStatusPresenter
+    presets: PresetActions
     generate_action: QAction
     cancel_action: QAction
     save_action: QAction
@@ -174,6 +178,8 @@ class MainWindow(QMainWindow):
             self._show_form_problem()
             return None
         self.ensure_built()
+        if self.presets.slot_unfilled():  # a template's {subject} is not sent as it is
+            return None
         self.ctx.settings.remember_prompt(request.prompt)
         self.ctx.settings.last_request = self.form.values()
         # Written now, in a worker: a crash or a killed process keeps the prompt history.

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from fluxdesk.core import params as P
 from fluxdesk.core.params import OutputFormat, SizePreset
-from fluxdesk.core.request import CustomSize, GenerationRequest, Problem, build_request
+from fluxdesk.core.request import GenerationRequest, Problem, build_request
 
 CUSTOM_SIZE = "custom"
 
@@ -125,22 +125,32 @@ class RequestForm(QObject):
 
     def load_request(self, request: GenerationRequest, *, with_seed: bool = True) -> None:
         """ "Use these settings again": fill the form from a request."""
-        size = request.image_size
-        if isinstance(size, SizePreset):
-            self.set_value(SIZE, size.value)
-        else:
-            assert isinstance(size, CustomSize)
+        fields = request.to_fields()
+        if not with_seed:
+            fields[SEED] = None
+        self.load_fields(fields)
+
+    def load_fields(self, fields: Mapping[str, Any]) -> None:
+        """Fill the form from request fields in their JSON shape (``to_fields()``, a
+        preset's values); a field not given keeps its value. The seed, when given: locked
+        to it, or random for None."""
+        size = fields.get(P.IMAGE_SIZE.field)
+        if isinstance(size, Mapping):
             self.set_value(SIZE, CUSTOM_SIZE)
-            self.set_value(WIDTH, size.width)
-            self.set_value(HEIGHT, size.height)
+            self.set_value(WIDTH, size["width"])
+            self.set_value(HEIGHT, size["height"])
+        elif size is not None:
+            self.set_value(SIZE, SizePreset(size).value)
         for spec in P.FIELDS:
-            value = getattr(request, spec.field)
-            if spec.kind == P.SIZE:
+            if spec.kind == P.SIZE or spec.field not in fields:
                 continue
+            value = fields[spec.field]
             if spec is P.SEED:
-                value = str(value) if with_seed and value is not None else ""
+                value = str(value) if value is not None else ""
             elif isinstance(value, OutputFormat):
                 value = value.value
+            elif spec.kind == P.NUMBER and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
             self.set_value(spec.field, value)
 
     # --- validation ---------------------------------------------------------------------

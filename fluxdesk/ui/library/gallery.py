@@ -269,6 +269,7 @@ class GalleryWidget(QWidget):
             "Use these settings without seed", lambda: self.item_actions.use_settings(with_seed=False)
         )
         self.vary_action = action("Vary seed", self.item_actions.vary_seed)
+        self.preset_action = action("Save as preset…", self.item_actions.save_as_preset)
         self.compare_action = action("Compare the two selected", self.item_actions.compare_selected)
         self.sheet_action = action("Export contact sheet…", self.item_actions.export_sheet_dialog)
         self.delete_action = action("Delete (to trash)", self.item_actions.delete_selected, ["Delete"])
@@ -514,6 +515,7 @@ class GalleryWidget(QWidget):
             self.use_action,
             self.use_noseed_action,
             self.vary_action,
+            self.preset_action,
         ):
             a.setEnabled(one)
         for a in (self.copy_action, self.export_action):
@@ -529,7 +531,7 @@ class GalleryWidget(QWidget):
         menu = QMenu(self)
         menu.addActions([self.open_action, self.reveal_action, self.copy_action, self.export_action])
         menu.addSeparator()
-        menu.addActions([self.use_action, self.use_noseed_action, self.vary_action])
+        menu.addActions([self.use_action, self.use_noseed_action, self.vary_action, self.preset_action])
         menu.addSeparator()
         menu.addActions([self.compare_action, self.sheet_action])
         menu.addSeparator()
@@ -575,6 +577,7 @@ class GalleryWidget(QWidget):
             "use": lambda: self.item_actions.use_settings(with_seed=True),
             "use_noseed": lambda: self.item_actions.use_settings(with_seed=False),
             "vary": self.item_actions.vary_seed,
+            "preset": self.item_actions.save_as_preset,
         }[name]()
 
     # --- messages -----------------------------------------------------------------------

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from fluxdesk.core.interop.export import ExportReport
     from fluxdesk.ui.library.export_dialog import ExportDialog
     from fluxdesk.ui.library.gallery import GalleryWidget
+    from fluxdesk.ui.presets.dialog import SavePresetDialog
 
 
 class GalleryActions:
@@ -148,6 +149,11 @@ class GalleryActions:
         request = replace(base, seed=seed)
         self.gallery.use_request.emit(request, f"Same settings, new seed {seed}: press Generate")
         return request
+
+    def save_as_preset(self) -> SavePresetDialog | None:
+        from fluxdesk.ui.presets.from_library import save_item_as_preset
+
+        return save_item_as_preset(self.gallery, self.gallery.current_item())
 
     # --- compare, contact sheet ---------------------------------------------------------
     def compare_selected(self) -> CompareDialog | None:

@@ -152,7 +152,7 @@ class DetailsPanel(QScrollArea):
     review_changed = Signal(int, dict)  # item id, Library.update_review keywords
     action_requested = Signal(
         str
-    )  # "open", "reveal", "copy", "export", "delete", "use", "use_noseed", "vary"
+    )  # "open", "reveal", "copy", "export", "delete", "use", "use_noseed", "vary", "preset"
 
     # Buttons that act on every selected image; the others need exactly one.
     MULTI_ACTIONS = ("copy", "export", "delete")
@@ -281,6 +281,7 @@ class DetailsPanel(QScrollArea):
                 ("use", "Use these settings"),
                 ("use_noseed", "Use settings without seed"),
                 ("vary", "Vary seed"),
+                ("preset", "Save as preset…"),
             ),
             (("export", "Export…"), ("delete", "Delete")),
         ):
@@ -300,6 +301,9 @@ class DetailsPanel(QScrollArea):
             self._actions_at += 1
         self.action_buttons["use"].setToolTip("Put these settings, seed included, in the form")
         self.action_buttons["use_noseed"].setToolTip("Put these settings in the form with a random seed")
+        self.action_buttons["preset"].setToolTip(
+            "Save these settings as a named preset (the seed if you ask)"
+        )
         outer.addStretch(1)
         self.setWidget(body)
         self.show_item(None)

@@ -101,9 +101,22 @@ def build_actions(win: MainWindow) -> None:
     menus["generation"].addActions([win.generate_action, win.cancel_action])
     win.sweep_action = action("Parameter &sweep…", win.open_sweep)
     menus["generation"].addAction(win.sweep_action)
+    _build_presets(win)
     menus["view"].addActions([win.view_action, win.full_action])
 
     update_result_actions(win)
+
+
+def _build_presets(win: MainWindow) -> None:
+    """The Presets menu: on its button next to Generate and in the Generation menu (one
+    menu, filled as it opens; see ui/presets)."""
+    from fluxdesk.ui.presets.controller import PresetActions
+    from fluxdesk.ui.presets.menu import fill_menu
+
+    win.presets = PresetActions(win)
+    win.presets_menu.aboutToShow.connect(lambda: fill_menu(win.presets_menu, win.presets))
+    win.menus["generation"].addSeparator()
+    win.menus["generation"].addMenu(win.presets_menu)
 
 
 def _copy_diagnostics(win: MainWindow) -> None:

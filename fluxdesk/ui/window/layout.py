@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -118,6 +119,16 @@ def _build_left(win: MainWindow) -> None:
     win.generate_button.setMinimumHeight(34)
     set_role(win.generate_button, "primary")
     buttons.addWidget(win.generate_button, 1)
+    # Presets (ui/presets): the menu is filled each time it opens, after the first frame.
+    win.presets_button = QPushButton("P&resets")
+    win.presets_button.setObjectName("presetsButton")
+    win.presets_button.setAccessibleName("Presets")
+    win.presets_button.setToolTip("Apply a saved preset to the form, or save the form as one")
+    win.presets_button.setMinimumHeight(34)
+    win.presets_menu = QMenu("&Presets", win.presets_button)
+    win.presets_menu.setObjectName("presetsMenu")
+    win.presets_button.setMenu(win.presets_menu)
+    buttons.addWidget(win.presets_button)
     win.cancel_button = QPushButton("Cancel")
     win.cancel_button.setObjectName("cancelButton")
     win.cancel_button.setAccessibleName("Cancel running job")
