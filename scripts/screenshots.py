@@ -133,11 +133,52 @@ def _child(out: Path, tag: str, width: int, height: int, every: bool) -> None:
         settings.show()
         shot(settings, "settings")
         settings.close()
+        _presets_shots(win, shot, settle, out / f"presets-menu-{tag}.png")
     win.queue.shutdown(timeout_ms=5000)
     gallery.shutdown()
     win.close()
     ctx.close()
     QApplication.processEvents()
+
+
+def _presets_shots(win, shot, settle, menu_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The Generate tab with the Presets menu open (the menu is a window of its own: drawn
+    onto the window's picture where it opened), and the save dialog."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+
+    from fluxdesk.core.presets import Preset, PresetStore
+    from fluxdesk.ui.generate import form as F
+
+    store = PresetStore(win.ctx.paths.presets_file)
+    store.save(
+        Preset(
+            "Portrait, rim light",
+            {
+                "prompt": "studio portrait of {subject}, rim light, 85mm",
+                "image_size": "portrait_4_3",
+                "guidance_scale": 4.0,
+            },
+        )
+    )
+    store.save(Preset("Panorama 3:1", {"image_size": {"width": 1536, "height": 512}, "num_images": 1}))
+    store.save(Preset("Quick draft", {"num_inference_steps": 8, "num_images": 4, "output_format": "jpeg"}))
+    win.tabs.setCurrentIndex(0)
+    win.form.set_value(F.PROMPT, "A lighthouse on a basalt cliff at dusk, long exposure")
+    menu = win.presets_menu
+    menu.popup(win.presets_button.mapToGlobal(QPoint(0, 0)))
+    settle()
+    picture = win.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(win.mapFromGlobal(menu.pos()), menu.grab())
+    painter.end()
+    picture.save(str(menu_path))
+    print(menu_path, flush=True)
+    menu.close()
+    dialog = win.presets.save_form()
+    assert dialog is not None
+    shot(dialog, "presets-save")
+    dialog.close()
 
 
 def _optimise(path: Path) -> None:

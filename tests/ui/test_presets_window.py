@@ -121,6 +121,18 @@ def test_the_form_saved_as_a_preset_comes_back_on_a_changed_form(  # type: ignor
     assert not window.form_panel.safety_check.isChecked()
 
 
+def test_a_custom_size_comes_back_exactly_with_the_ratio_locked(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, fd_home: Path
+) -> None:
+    PresetStore(fd_home / "presets.json").save(Preset("Wide", {"image_size": {"width": 1024, "height": 768}}))
+    fill(window, {F.PROMPT: "a fox", F.SIZE: F.CUSTOM_SIZE, F.WIDTH: 640, F.HEIGHT: 640})
+    window.form_panel.lock_ratio.setChecked(True)  # 1:1 locked
+    apply_from_menu(window, "Wide")
+    assert (window.form.value(F.WIDTH), window.form.value(F.HEIGHT)) == (1024, 768)
+    window.form.set_value(F.WIDTH, 1536)  # the lock keeps the preset's 4:3 from now on
+    assert window.form.value(F.HEIGHT) == 1152
+
+
 def test_a_template_puts_its_slot_selected_in_the_prompt_and_typing_fills_it(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, ctx: AppContext, fd_home: Path
 ) -> None:

@@ -7,6 +7,8 @@ sides) and the seed (with "Use last" and "Random") have rows of their own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -393,6 +395,16 @@ class FormPanel(QWidget):
             self.form.set_value(HEIGHT, w)
         finally:
             self._ratio = (1 / saved) if saved else None
+
+    def load_fields(self, fields: dict[str, Any]) -> None:
+        """Fill the form from request fields (a preset's): the sides exactly as given
+        (a ratio lock would bend the second to the first), the lock then keeping theirs."""
+        locked, self._ratio = self._ratio, None
+        try:
+            self.form.load_fields(fields)
+        finally:
+            if locked:
+                self._lock_toggled(True)
 
     def set_last_seed(self, seed: int | None) -> None:
         self.last_seed = seed

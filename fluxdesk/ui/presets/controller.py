@@ -47,7 +47,7 @@ class PresetActions:
     def apply(self, preset: Preset) -> None:
         """Fill the form with what ``preset`` holds (the rest stays as it is)."""
         win = self._win
-        win.form.load_fields({k: v for k, v in preset.values.items() if k != P.PROMPT.field})
+        win.form_panel.load_fields({k: v for k, v in preset.values.items() if k != P.PROMPT.field})
         prompt = preset.values.get(P.PROMPT.field)
         if isinstance(prompt, str):
             win.form.set_value(PROMPT, prompt)
