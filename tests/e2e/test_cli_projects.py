@@ -12,6 +12,7 @@ import pytest
 from clirun import run
 
 from fluxdesk.core import metadata as md
+from fluxdesk.core.library import schema
 from fluxdesk.sandbox.server import Sandbox
 
 
@@ -203,14 +204,15 @@ def test_an_index_of_schema_2_gets_projects_and_stacks(home: Path, sandbox: Sand
     conn = sqlite3.connect(index)
     # Back to schema 2: what an index of the previous version looks like.
     conn.executescript(
-        "DROP INDEX images_project; DROP TABLE projects; DROP TABLE library_state;"
+        "DROP INDEX images_project_order; DROP INDEX images_order; DROP TABLE projects;"
+        "DROP TABLE library_state; CREATE INDEX images_newest ON images (created_ts DESC, id DESC);"
         "ALTER TABLE images DROP COLUMN project; ALTER TABLE images DROP COLUMN job;"
         "PRAGMA user_version = 2;"
     )
     conn.close()
     (item,) = listed(home)
     assert (item["project"], item["job"]) == (None, None)  # an old row: no project, no stack
-    assert sqlite3.connect(index).execute("PRAGMA user_version").fetchone()[0] == 3
+    assert sqlite3.connect(index).execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     ok("project", "create", "New", home=home)
     ok("library", "set", "--ids", str(item["id"]), "--project", "New", home=home)
     assert listed(home, "--project", "new")[0]["id"] == item["id"]

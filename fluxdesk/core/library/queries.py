@@ -71,6 +71,14 @@ class ItemFilter:
         return any(getattr(self, f.name) not in (None, "") for f in fields(self))
 
 
+def search_alone(flt: ItemFilter) -> str | None:
+    """The FTS5 query when search text is the filter's only condition, else None: such a
+    filter is counted in the full-text index alone (see ``Library.count``)."""
+    if not flt.search or any(getattr(flt, f.name) is not None for f in fields(flt) if f.name != "search"):
+        return None
+    return fts_query(flt.search)
+
+
 def where(flt: ItemFilter, *, use_fts: bool) -> tuple[str, list[Any]]:
     """The WHERE clause (done rows only) and its arguments for ``flt``."""
     search, date_from, date_to = flt.search, flt.date_from, flt.date_to

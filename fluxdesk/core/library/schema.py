@@ -126,8 +126,34 @@ def _migrate_3(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_4(conn: sqlite3.Connection) -> None:
+    """Indexes in the gallery's whole order (paging.ORDER), after the done state every
+    listing asks for: the first page and every keyset page after it are an index range
+    read in order, without sorting the library (at 100,000 images the planner had scanned
+    the table and sorted it for each first page), and a count of done rows, of a
+    project's done rows, reads the index alone. The project index compares names without
+    case, as every project query does (the schema 3 one, case-sensitive, was never used).
+    """
+    _run_script(
+        conn,
+        """
+        DROP INDEX images_newest;
+        DROP INDEX images_project;
+        CREATE INDEX images_order ON images (state, created_ts DESC, seed_shifted, image_index, id DESC);
+        CREATE INDEX images_project_order ON images (
+            project COLLATE NOCASE, state, created_ts DESC, seed_shifted, image_index, id DESC
+        );
+        """,
+    )
+
+
 # Index i migrates user_version i -> i + 1. Append only; never edit a shipped step.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _migrate_1,
+    _migrate_2,
+    _migrate_3,
+    _migrate_4,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

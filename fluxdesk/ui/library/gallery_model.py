@@ -1,19 +1,28 @@
 """The gallery's list model: library items newest first, loaded a page at a time.
 
-Only the rows scrolled into view exist in memory: ``fetchMore`` pulls the next page from
-the SQLite index (offset pagination over the ``created_ts DESC`` index), so a 10,000-image
-library opens as fast as a 10-image one. Building a page of items costs ~10 ms of Python,
-so the view asks for the next page ahead of time (:meth:`GalleryModel.prefetch`, on a
-worker) and ``fetchMore`` usually just appends it; it queries itself only when the page
-is not there yet. Rows are grouped into day
-sections here (local time) so the view can draw headers without asking per row.
+Built for 100,000 images (issue 18). Pages are keyset pages (core/library/paging.py):
+``fetchMore`` reads the rows after the last one loaded, so the 400th page costs what the
+first does, and an image added or removed meanwhile neither repeats a row nor skips one.
+For each loaded row the model keeps only what the layout needs, in compact arrays: the
+id, the size and the (local) day. The full ImageRecords (request, review, strings) of
+the rows being looked at come from the index by id, a block of rows at a time, into a
+bounded most-recently-used cache: a full scroll to the end holds 100,000 light rows and
+a few hundred records, never 100,000 records (the memory and the garbage collector's
+passes over them were the 400 MB and the 400 ms frames). A record is found by its id,
+so a cached one is never shown in another row. Pages are small and the view also asks
+for the next one ahead of time (:meth:`GalleryModel.prefetch`, on a worker). Rows are
+grouped into day sections here (local time) so the view can draw headers without asking
+per row.
 """
 
 from __future__ import annotations
 
 import bisect
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,13 +36,16 @@ from PySide6.QtCore import (
 )
 
 from fluxdesk.core.errors import LibraryError
+from fluxdesk.core.library.paging import PageKey, PageRow
 from fluxdesk.core.library.queries import ItemFilter
-from fluxdesk.core.library.record import ImageRecord, parse_iso
+from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.library.store import Library
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.tasks import run_task
 
-PAGE = 240
+PAGE = 240  # light rows a fetchMore appends
+BLOCK = 120  # rows whose records are read together when one of them is asked for
+RECORDS_KEPT = 1200  # records cached: several screens of the largest grid
 ItemRole = Qt.ItemDataRole.UserRole + 1
 PixmapRole = Qt.ItemDataRole.UserRole + 2
 MissingRole = Qt.ItemDataRole.UserRole + 3
@@ -60,10 +72,11 @@ def day_label(day: date, today: date | None = None) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def local_day(created: str) -> date:
+def day_of(created_ts: float) -> date:
+    """The local day of a time stamp (the day section an image is under)."""
     try:
-        return parse_iso(created).astimezone().date()
-    except ValueError:
+        return datetime.fromtimestamp(created_ts).date()
+    except (OverflowError, OSError, ValueError):
         return datetime.fromtimestamp(0).date()
 
 
@@ -77,15 +90,22 @@ class GalleryModel(QAbstractListModel):
         self.library: Library | None = None
         self.filter = ItemFilter()
         self.total = 0
-        self._items: list[ImageRecord] = []
-        self._days: list[date] = []
+        # The loaded rows, light (see the module's doc): row → id, width, height, day.
+        self._ids = array("q")
+        self._widths = array("l")
+        self._heights = array("l")
+        self._days = array("l")  # date.toordinal() of the local day
         self._rows_by_id: dict[int, int] = {}
+        self._records: OrderedDict[int, ImageRecord] = OrderedDict()  # by id, least recent first
+        self._gone: set[int] = set()  # ids asked for that the index no longer holds
+        self._after: PageKey | None = None  # where the next page starts
+        self._exhausted = False  # the last page came back short: nothing more to fetch
         self.sections: list[Section] = []
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._generation = 0  # bumped by refresh: a prefetch of an older list is dropped
         self._prefetching = False
-        self._prefetched: tuple[int, int, list[ImageRecord]] | None = None  # generation, offset, page
+        self._prefetched: tuple[int, PageKey | None, list[PageRow]] | None = None  # generation, after, page
         loader.ready.connect(self._thumb_changed)
         loader.missing.connect(self._thumb_changed)
 
@@ -101,7 +121,10 @@ class GalleryModel(QAbstractListModel):
     def refresh(self) -> None:
         """Reload from the index (first page only) under the current filter."""
         self.beginResetModel()
-        self._items, self._days, self._rows_by_id, self.sections = [], [], {}, []
+        self._clear_rows()
+        self._records.clear()
+        self._gone.clear()
+        self._after, self._exhausted = None, False
         self.total = 0
         self._generation += 1
         self._prefetching = False
@@ -109,16 +132,24 @@ class GalleryModel(QAbstractListModel):
         self.loader.cancel_pending()
         if self.library is not None:
             try:
-                self.total = self.library.count(self.filter)
-                self._append(self.library.items(self.filter, limit=PAGE, offset=0))
+                page = self.library.page(self.filter, None, PAGE)
+                self._take_page(page)
+                # A short first page is the whole list: no count needed.
+                self.total = len(self._ids) if self._exhausted else self.library.count(self.filter)
             except LibraryError as exc:
-                self.total = len(self._items)
+                self.total = len(self._ids)
+                self._exhausted = True
                 self.error.emit(str(exc))
         self.endResetModel()
         self.loaded.emit()
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self.library is not None and len(self._items) < self.total
+        return (
+            not parent.isValid()
+            and self.library is not None
+            and not self._exhausted
+            and len(self._ids) < self.total
+        )
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
@@ -126,76 +157,137 @@ class GalleryModel(QAbstractListModel):
         assert self.library is not None
         ready, self._prefetched = self._prefetched, None
         try:
-            if ready is not None and ready[:2] == (self._generation, len(self._items)):
+            if ready is not None and ready[:2] == (self._generation, self._after):
                 page = ready[2]
             else:
-                page = self.library.items(self.filter, limit=PAGE, offset=len(self._items))
+                page = self.library.page(self.filter, self._after, PAGE)
         except LibraryError as exc:
-            self.total = len(self._items)
+            self.total = len(self._ids)
             self.error.emit(str(exc))
             return
-        # Offsets shift when images were added or removed since the first page: skip rows
-        # we already have instead of showing them twice.
-        page = [item for item in page if item.id not in self._rows_by_id]
-        if not page:
-            self.total = len(self._items)
-            return
-        first = len(self._items)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._append(page)
-        self.endInsertRows()
-        self.loaded.emit()
+        first = len(self._ids)
+        fresh = [row for row in page if row.id not in self._rows_by_id]
+        if fresh:
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._take_page(page)
+            self.endInsertRows()
+        else:
+            self._take_page(page)
+        if self._exhausted:  # the count was taken before images were added or removed
+            self.total = len(self._ids)
+        if fresh:
+            self.loaded.emit()
 
     def prefetch(self) -> None:
         """Load the next page on a worker, so the coming ``fetchMore`` does not query."""
         if self._prefetching or not self.canFetchMore() or self.library is None:
             return
-        offset, generation = len(self._items), self._generation
-        if self._prefetched is not None and self._prefetched[:2] == (generation, offset):
+        after, generation = self._after, self._generation
+        if self._prefetched is not None and self._prefetched[:2] == (generation, after):
             return
         library, flt, limit = self.library, self.filter, PAGE
         self._prefetching = True
 
-        def done(page: list[ImageRecord]) -> None:
+        def done(page: list[PageRow]) -> None:
             if generation == self._generation:
                 self._prefetching = False
-                self._prefetched = (generation, offset, page)
+                self._prefetched = (generation, after, page)
 
         def failed(_error: BaseException) -> None:  # fetchMore queries again and reports it
             if generation == self._generation:
                 self._prefetching = False
 
-        run_task(
-            self.pool, lambda: library.items(flt, limit=limit, offset=offset), done, failed, receiver=self
-        )
+        run_task(self.pool, lambda: library.page(flt, after, limit), done, failed, receiver=self)
 
     def shutdown(self, timeout_ms: int = 3000) -> None:
         self.pool.waitForDone(timeout_ms)
 
-    def _append(self, items: list[ImageRecord]) -> None:
+    def _take_page(self, page: list[PageRow]) -> None:
+        """Append a page's rows not loaded yet and move the next page's start past it."""
+        if page:
+            self._after = page[-1].key
+        if len(page) < PAGE:
+            self._exhausted = True
         today = date.today()
-        for item in items:
-            row = len(self._items)
-            day = local_day(item.created)
-            self._items.append(item)
-            self._days.append(day)
-            self._rows_by_id[item.id] = row
+        for row in page:
+            if row.id in self._rows_by_id:  # an image whose time changed since its page
+                continue
+            n = len(self._ids)
+            day = day_of(row.created_ts)
+            self._ids.append(row.id)
+            self._widths.append(row.width)
+            self._heights.append(row.height)
+            self._days.append(day.toordinal())
+            self._rows_by_id[row.id] = n
             if self.sections and self.sections[-1].day == day:
                 self.sections[-1].count += 1
             else:
-                self.sections.append(Section(day, row, 1, day_label(day, today)))
+                self.sections.append(Section(day, n, 1, day_label(day, today)))
+
+    def _clear_rows(self) -> None:
+        for column in (self._ids, self._widths, self._heights, self._days):
+            del column[:]
+        self._rows_by_id, self.sections = {}, []
 
     def _rebuild_index(self) -> None:
-        items = self._items
-        self._items, self._days, self._rows_by_id, self.sections = [], [], {}, []
-        self._append(items)
+        """Row numbers and day sections again, after rows were removed."""
+        self._rows_by_id = {item_id: row for row, item_id in enumerate(self._ids)}
+        today = date.today()
+        self.sections = []
+        first = 0
+        for ordinal, run in groupby(self._days):
+            count = sum(1 for _ in run)
+            day = date.fromordinal(ordinal)
+            self.sections.append(Section(day, first, count, day_label(day, today)))
+            first += count
 
     # --- access -------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
+        return 0 if parent.isValid() else len(self._ids)
 
     def item(self, row: int) -> ImageRecord | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
+        """The full record of ``row`` (read from the index with its block when not cached);
+        None past the end or when the image has left the index meanwhile."""
+        if not 0 <= row < len(self._ids):
+            return None
+        item_id = self._ids[row]
+        record = self._records.get(item_id)
+        if record is not None:
+            self._records.move_to_end(item_id)
+            return record
+        if item_id in self._gone or self.library is None:
+            return None
+        self._load_block(row)
+        return self._records.get(item_id)
+
+    def id_at(self, row: int) -> int:
+        """The image id of ``row`` (-1 past the end), without reading its record."""
+        return self._ids[row] if 0 <= row < len(self._ids) else -1
+
+    def size_of(self, row: int) -> tuple[int, int]:
+        """The width and height of ``row``'s image as the index has them ((0, 0) past the end)."""
+        if not 0 <= row < len(self._ids):
+            return 0, 0
+        return self._widths[row], self._heights[row]
+
+    def _load_block(self, row: int) -> None:
+        assert self.library is not None
+        start = row - row % BLOCK
+        block = self._ids[start : start + BLOCK]
+        wanted = [i for i in block if i not in self._records and i not in self._gone]
+        try:
+            found = self.library.get_many(wanted)
+        except LibraryError as exc:
+            self.error.emit(str(exc))
+            return
+        for item_id in wanted:
+            record = found.get(item_id)
+            if record is None:
+                self._gone.add(item_id)
+            else:
+                self._records[item_id] = record
+        while len(self._records) > RECORDS_KEPT:
+            self._records.popitem(last=False)
 
     def row_of(self, item_id: int) -> int:
         return self._rows_by_id.get(item_id, -1)
@@ -233,7 +325,10 @@ class GalleryModel(QAbstractListModel):
     def replace_item(self, item: ImageRecord) -> None:
         row = self.row_of(item.id)
         if row >= 0:
-            self._items[row] = item
+            self._records[item.id] = item
+            self._records.move_to_end(item.id)
+            self._gone.discard(item.id)
+            self._widths[row], self._heights[row] = item.width, item.height
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
@@ -243,9 +338,19 @@ class GalleryModel(QAbstractListModel):
         # which (finding nothing new) sets the total to the rows left; subtracting after
         # that counted the deleted images twice ("22 images" after deleting 1 of 24).
         self.total -= len(rows)
+        for item_id in ids:
+            self._records.pop(item_id, None)
+        # Runs of neighbouring rows go in one removal each, the last run first.
+        runs: list[tuple[int, int]] = []
         for row in rows:
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._items[row]
+            if runs and runs[-1][0] == row + 1:
+                runs[-1] = (row, runs[-1][1])
+            else:
+                runs.append((row, row))
+        for first, last in runs:
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for column in (self._ids, self._widths, self._heights, self._days):
+                del column[first : last + 1]
             self.endRemoveRows()
         if rows:
             self._rebuild_index()

@@ -26,6 +26,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QRegion, QResizeEvent
 from PySide6.QtWidgets import (
@@ -52,11 +53,11 @@ MARGIN = 16
 HEADER_H = 36
 
 
-def aspect_of(item: ImageRecord | None) -> float:
+def aspect_of(width: int, height: int) -> float:
     """width / height from the index, bounded (a damaged record must not make a 1 px tile)."""
-    if item is None or item.width <= 0 or item.height <= 0:
+    if width <= 0 or height <= 0:
         return 1.0
-    return min(MAX_ASPECT, max(MIN_ASPECT, item.width / item.height))
+    return min(MAX_ASPECT, max(MIN_ASPECT, width / height))
 
 
 def _gaps(count: int) -> int:
@@ -201,6 +202,7 @@ class GalleryView(QAbstractItemView):
         self._x: list[int] = []  # each row's tile left…
         self._w: list[int] = []  # …and width
         self._content_h = 0
+        self._relayout_due = False  # rows were removed: a relayout is coming
         super().__init__(parent)
         self.setObjectName("galleryGrid")
         self.setAccessibleName("Library images")
@@ -217,14 +219,16 @@ class GalleryView(QAbstractItemView):
     def setModel(self, model: QAbstractItemModel | None) -> None:
         old = self.model()
         if isinstance(old, GalleryModel):
-            for signal in (old.rowsRemoved, old.modelReset, old.layoutChanged):
+            for signal in (old.modelReset, old.layoutChanged):
                 signal.disconnect(self._relayout)
             old.rowsInserted.disconnect(self._rows_inserted)
+            old.rowsRemoved.disconnect(self._rows_removed)
         super().setModel(model)
         if isinstance(model, GalleryModel):
-            for signal in (model.rowsRemoved, model.modelReset, model.layoutChanged):
+            for signal in (model.modelReset, model.layoutChanged):
                 signal.connect(self._relayout)
             model.rowsInserted.connect(self._rows_inserted)
+            model.rowsRemoved.connect(self._rows_removed)
         self._relayout()
 
     def minimumSizeHint(self) -> QSize:
@@ -248,7 +252,20 @@ class GalleryView(QAbstractItemView):
         # A page appended: only the day it continues and the new ones are laid out again.
         self._relayout(from_row=first)
 
+    def _rows_removed(self, *_: object) -> None:
+        # Laid out once at the end of this event pass, not once per removed run: deleting
+        # a selection of thousands of scattered images is thousands of runs (the model's
+        # layoutChanged after its last run usually lays out sooner).
+        if not self._relayout_due:
+            self._relayout_due = True
+            QTimer.singleShot(0, self, self._relayout_if_due)
+
+    def _relayout_if_due(self) -> None:
+        if self._relayout_due:
+            self._relayout()
+
     def _relayout(self, *_: object, from_row: int = 0) -> None:
+        self._relayout_due = False
         model = self.gallery_model()
         sections = model.sections if model else []
         width = max(TILE_W, self.viewport().width() - 2 * MARGIN)
@@ -271,7 +288,10 @@ class GalleryView(QAbstractItemView):
             self._sec_y.append(y)
             y += HEADER_H
             assert model is not None
-            aspects = [aspect_of(model.item(r)) for r in range(section.first, section.first + section.count)]
+            # Sizes from the model's light rows: laying out never reads a record.
+            aspects = [
+                aspect_of(*model.size_of(r)) for r in range(section.first, section.first + section.count)
+            ]
             row = section.first
             for height, widths in justify(aspects, width):
                 self._line_y.append(y)
