@@ -44,7 +44,7 @@ from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.tasks import run_task
 
 PAGE = 240  # light rows a fetchMore appends
-BLOCK = 120  # rows whose records are read together when one of them is asked for
+BLOCK = 48  # rows whose records are read together when one of them is asked for (a screen's worth)
 RECORDS_KEPT = 1200  # records cached: several screens of the largest grid
 ItemRole = Qt.ItemDataRole.UserRole + 1
 PixmapRole = Qt.ItemDataRole.UserRole + 2

@@ -480,7 +480,9 @@ class GalleryView(QAbstractItemView):
         self.initViewItemOption(option)
         selection = self.selectionModel()
         current = self.currentIndex()
-        hover = self.viewport().mapFromGlobal(self.cursor().pos())
+        # Asking where the cursor is goes to the display server (a round trip of ms on
+        # X11): only when the pointer is over the grid at all.
+        hover = self.viewport().mapFromGlobal(self.cursor().pos()) if self.underMouse() else None
         delegate = self.itemDelegate()
         base_state = option.state
         for row in self._rows_in(top, bottom):
@@ -494,7 +496,7 @@ class GalleryView(QAbstractItemView):
                 state |= QStyle.StateFlag.State_Selected
             if index == current and self.hasFocus():
                 state |= QStyle.StateFlag.State_HasFocus
-            if rect.contains(hover) and self.underMouse():
+            if hover is not None and rect.contains(hover):
                 state |= QStyle.StateFlag.State_MouseOver
             option.state = state
             delegate.paint(painter, option, index)

@@ -125,5 +125,7 @@ class InteropActions:
 def _older_files_exist(library: Any) -> bool:
     from fluxdesk.core.interop.upgrade import lacks_standard_blocks
 
-    items = library.items()[-UPGRADE_SAMPLE:]  # the oldest: newest first
+    # The oldest (the list is newest first), read alone: building every record of a
+    # 100,000-image library for 50 of them took 250 MB and seconds of the GIL at start-up.
+    items = library.items(limit=UPGRADE_SAMPLE, offset=max(0, library.count() - UPGRADE_SAMPLE))
     return any(lacks_standard_blocks(Path(item.path)) for item in items)
