@@ -166,7 +166,12 @@ def _presets_shots(win, shot, settle, menu_path: Path) -> None:  # type: ignore[
     win.tabs.setCurrentIndex(0)
     win.form.set_value(F.PROMPT, "A lighthouse on a basalt cliff at dusk, long exposure")
     menu = win.presets_menu
-    menu.popup(win.presets_button.mapToGlobal(QPoint(0, 0)))
+    # Above the button, where it opens when the window sits low on the screen (below it,
+    # it would be cut off by the window's picture); filled as it opens, then moved.
+    at = win.presets_button.mapToGlobal(QPoint(0, 0))
+    menu.popup(at)
+    settle()
+    menu.move(at.x(), at.y() - menu.height())
     settle()
     picture = win.grab()
     painter = QPainter(picture)

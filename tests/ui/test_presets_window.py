@@ -95,7 +95,7 @@ def test_the_form_saved_as_a_preset_comes_back_on_a_changed_form(  # type: ignor
 ) -> None:
     fill(window, DUSK)
     dialog = save_dialog(window)
-    assert dialog.name_edit.text() == "a lighthouse on a"  # a start, selected: typing replaces it
+    assert dialog.name_edit.text() == "a lighthouse on a basalt cliff"  # selected: typing replaces it
     assert dialog.name_edit.selectedText() == dialog.name_edit.text()
     assert "1536×512 · guidance 7.5 · 12 steps · 3 images · PNG · safety off" in dialog.settings_label.text()
     assert not dialog.seed_check.isChecked() and "4242" in dialog.seed_check.text()
@@ -224,9 +224,16 @@ def test_the_menu_lists_presets_and_is_in_the_generation_menu_too(  # type: igno
     store = PresetStore(fd_home / "presets.json")  # saved elsewhere (the command line): there next time
     store.save(Preset("Salt & pepper", {"image_size": "square_hd"}))
     store.save(Preset("Portrait", {"prompt": "portrait of {subject}", "image_size": "portrait_4_3"}))
+    store.save(Preset("draft", {"num_inference_steps": 8, "num_images": 4, "output_format": "png"}))
     menu = open_menu(window)
     entries = [a.text() for a in menu.actions() if a.objectName().startswith("preset:")]
-    assert entries == ["Portrait\tPortrait 3:4 · template", "Salt && pepper\tSquare HD"]
+    assert entries == [
+        "draft\t8 steps · 4 images",  # (no size: its first settings)
+        "Portrait\tPortrait 3:4 · template",
+        "Salt && pepper\tSquare HD",
+    ]
+    tip = menu_entry(menu, "preset:Portrait").toolTip()
+    assert tip == "Prompt template: portrait of {subject}\nPortrait 3:4"
     menu.close()
     generation = window.menus["generation"]
     assert window.presets_menu.menuAction() in generation.actions()

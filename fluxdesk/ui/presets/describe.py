@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from fluxdesk.core import params as P
 from fluxdesk.core.presets import SUBJECT_SLOT, Preset
 
-NAME_WORDS = 4  # a suggested name: the prompt's first few words
-NAME_CHARS = 40
+NAME_CHARS = 32  # a suggested name: at most this much of the prompt's first clause
+# Words a suggested name does not end on ("portrait of {subject}" gives "portrait").
+DANGLING = frozenset(
+    ["a", "an", "the", "of", "on", "in", "at", "with", "and", "or", "for", "to", "by", "from"]
+)
 
 
 def value_text(spec: P.FieldSpec, value: Any) -> str:
@@ -56,11 +60,19 @@ def preset_text(preset: Preset) -> str:
 
 
 def suggested_name(prompt: str) -> str:
-    """A name to start from (selected, so typing replaces it): the prompt's first words,
-    without the template's slot."""
-    words = prompt.replace(SUBJECT_SLOT, " ").split()
-    name = " ".join(words[:NAME_WORDS]).strip(" ,.;:")
-    return name[:NAME_CHARS].rstrip() or "My preset"
+    """A name to start from (selected, so typing replaces it): the prompt's first clause,
+    cut at a word within NAME_CHARS, without the template's slot or a dangling "of"."""
+    clause = re.split(r"[,;.:\n]", prompt.replace(SUBJECT_SLOT, " "), maxsplit=1)[0]
+    words: list[str] = []
+    for word in clause.split():
+        if len(" ".join([*words, word])) > NAME_CHARS:
+            break
+        words.append(word)
+    while words and words[-1].casefold() in DANGLING:
+        words.pop()
+    if not words and clause.split():  # one long word
+        words = [clause.split()[0][:NAME_CHARS]]
+    return " ".join(words) or "My preset"
 
 
 def menu_text(name: str) -> str:

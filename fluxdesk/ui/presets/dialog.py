@@ -105,8 +105,9 @@ class SavePresetDialog(QDialog):
         has_prompt = bool(prompt.strip())
         self.prompt_check.setChecked(has_prompt)
         self.prompt_check.toggled.connect(self._prompt_toggled)
+        self.prompt_check.setToolTip("Off: applying the preset keeps the form's prompt")
         if not has_prompt:
-            self.prompt_check.setText("Include a prompt (the form has none: applying keeps the form's)")
+            self.prompt_check.setText("Include a &prompt")
 
         self.seed_check = QCheckBox()
         self.seed_check.setObjectName("presetSeedCheck")
@@ -144,12 +145,12 @@ class SavePresetDialog(QDialog):
         layout.addWidget(self.name_error)
         layout.addWidget(self.replace_hint)
         layout.addSpacing(6)
-        layout.addWidget(self.prompt_check)
+        prompt_row = QHBoxLayout()  # the slot button beside what it acts on
+        prompt_row.addWidget(self.prompt_check)
+        prompt_row.addStretch(1)
+        prompt_row.addWidget(self.slot_button)
+        layout.addLayout(prompt_row)
         layout.addWidget(self.prompt_edit)
-        slot_row = QHBoxLayout()
-        slot_row.addWidget(self.slot_button)
-        slot_row.addStretch(1)
-        layout.addLayout(slot_row)
         layout.addWidget(self.template_hint)
         layout.addWidget(self.prompt_error)
         layout.addSpacing(6)
@@ -159,8 +160,7 @@ class SavePresetDialog(QDialog):
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
-        self.resize(520, 0)
+        self.setMinimumWidth(520)  # (its height: what the wrapped hints need at this width)
 
         self.name_edit.textChanged.connect(self._name_changed)
         self._name_changed(self.name_edit.text())

@@ -63,11 +63,14 @@ def fill_menu(menu: QMenu, actions: PresetActions) -> None:
 
 
 def entry_hint(preset: Preset) -> str:
-    """The short words right of a preset's name: its size, and "template" for one."""
-    words = []
+    """The short words right of a preset's name: its size (else its first two settings),
+    and "template" for one."""
     size = preset.values.get(P.IMAGE_SIZE.field)
     if size is not None:
-        words.append(value_text(P.IMAGE_SIZE, size))
+        words = [value_text(P.IMAGE_SIZE, size)]
+    else:
+        held = [spec for spec in P.FIELDS if spec.field in preset.values and spec is not P.PROMPT]
+        words = [value_text(spec, preset.values[spec.field]) for spec in held[:2]]
     if preset.is_template:
         words.append("template")
     return " · ".join(words)
