@@ -104,7 +104,7 @@ def _child(out: Path, tag: str, width: int, height: int, every: bool) -> None:
     win.tabs.setCurrentIndex(1)
     gallery = win.gallery_view
     images = sum(count for _p, _s, count in PROMPTS) + 2
-    wait(lambda: gallery.model.rowCount() >= images)
+    wait(lambda: gallery.model.total >= images)  # (a batch is one tile: a stack)
     # Every thumbnail drawn (they are made off the GUI thread).
     from fluxdesk.ui.library.gallery_model import PixmapRole
 
@@ -114,9 +114,13 @@ def _child(out: Path, tag: str, width: int, height: int, every: bool) -> None:
     assert first is not None and second is not None
     gallery.select_ids([first.id])
     shot(win, "library")
-    gallery.select_ids([first.id, second.id])
     if every:
+        gallery.stacks.toggle(0)  # the newest stack, expanded in place
+        shot(win, "library-stack-expanded")
+        gallery.stacks.toggle(0)
+        gallery.select_ids([first.id, second.id])
         shot(win, "library-two-selected")
+    gallery.select_ids([first.id])  # the newest batch: a stack of two, compared
     dialog = gallery.item_actions.compare_selected()
     assert dialog is not None
     dialog.resize(width, height)

@@ -204,7 +204,8 @@ def test_an_index_of_schema_2_gets_projects_and_stacks(home: Path, sandbox: Sand
     conn = sqlite3.connect(index)
     # Back to schema 2: what an index of the previous version looks like.
     conn.executescript(
-        "DROP INDEX images_project_order; DROP INDEX images_order; DROP TABLE projects;"
+        "DROP INDEX images_project_order; DROP INDEX images_order; DROP INDEX images_job;"
+        "DROP TABLE projects;"
         "DROP TABLE library_state; CREATE INDEX images_newest ON images (created_ts DESC, id DESC);"
         "ALTER TABLE images DROP COLUMN project; ALTER TABLE images DROP COLUMN job;"
         "PRAGMA user_version = 2;"

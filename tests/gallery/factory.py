@@ -93,6 +93,37 @@ def add_image(
     return library.commit(temp, final, meta)
 
 
+def add_batch(
+    library: Library, n: int, count: int = 4, *, created: datetime | None = None
+) -> list[ImageRecord]:
+    """A job's ``count`` images (index 0…), saved like a batch: one time stamp, one seed,
+    one request, so one job id (one stack in the gallery)."""
+    when = created or NOW + timedelta(minutes=n)
+    request = GenerationRequest(
+        prompt=f"{PROMPTS[n % len(PROMPTS)]}, batch #{n}",
+        image_size=SIZES[n % len(SIZES)],
+        num_images=count,
+        output_format=OutputFormat.PNG,
+    )
+    width, height = request.dimensions
+    seed = 5000 + n * 7919
+    saved = []
+    for index in range(count):
+        meta = ImageRecord.for_image(
+            request,
+            seed=seed,
+            index=index,
+            width=width,
+            height=height,
+            created=when.isoformat(timespec="seconds"),
+        )
+        final = library.reserve_path(when, request.prompt, seed, index, "png")
+        temp = Library.temp_path_for(final)
+        temp.write_bytes(picture(n * 5 + index, (width, height), "png"))
+        saved.append(library.commit(temp, final, meta))
+    return saved
+
+
 def build_library(root: Path, count: int = 24) -> Library:
     library = Library(root)
     for n in range(count):

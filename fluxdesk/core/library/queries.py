@@ -61,6 +61,7 @@ class ItemFilter:
     min_rating: int | None = None
     nsfw: bool | None = None
     project: str | None = None  # a project's name; "" for the images in no project
+    job: str | None = None  # one stack: the images of one job (see record.job_id)
 
     @classmethod
     def of(cls, query: ItemFilter | str | None) -> ItemFilter:
@@ -125,4 +126,7 @@ def where(flt: ItemFilter, *, use_fts: bool) -> tuple[str, list[Any]]:
     if flt.project is not None:
         clauses.append("project = ? COLLATE NOCASE")
         args.append(flt.project)
+    if flt.job is not None:
+        clauses.append("job = ?")
+        args.append(flt.job)
     return " AND ".join(clauses), args

@@ -147,12 +147,19 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_5(conn: sqlite3.Connection) -> None:
+    """Stacks: a job's images by their job id (the gallery loads the rest of a stack that
+    a page cuts in two; without the index that is a scan of the whole table)."""
+    conn.execute("CREATE INDEX images_job ON images (job)")
+
+
 # Index i migrates user_version i -> i + 1. Append only; never edit a shipped step.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
     _migrate_4,
+    _migrate_5,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

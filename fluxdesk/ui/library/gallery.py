@@ -65,6 +65,7 @@ from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole
 from fluxdesk.ui.library.gallery_view import THUMB_H, GalleryView
 from fluxdesk.ui.library.interop_actions import InteropActions
 from fluxdesk.ui.library.live_index import IndexWatcher
+from fluxdesk.ui.library.stacks.control import StackControl
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
@@ -118,6 +119,7 @@ class GalleryWidget(QWidget):
         self._build()
         self.item_actions = GalleryActions(self)
         self.interop_actions = InteropActions(self)
+        self.stacks = StackControl(self)
         self._build_actions()
         self.model.error.connect(self.show_error)
         self.model.loaded.connect(self.update_count)
@@ -284,6 +286,8 @@ class GalleryWidget(QWidget):
             action(f"Rate {n}", rate, [str(n)])
         menu = QMenu(self)
         menu.addActions([self.compare_action, self.sheet_action])
+        menu.addSeparator()
+        menu.addActions([self.stacks.expand_all_action, self.stacks.collapse_all_action])
         menu.addSeparator()
         menu.addActions([self.import_action, self.rescan_action])
         self.more.setMenu(menu)
@@ -479,12 +483,19 @@ class GalleryWidget(QWidget):
 
     # --- selection ----------------------------------------------------------------------
     def selected_items(self) -> list[ImageRecord]:
+        """The selected images, what actions change: a collapsed stack's tile stands for
+        every image in it (favourite, rating, delete, export, compare, contact sheet…)."""
+        rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
+        return [item for r in rows for item in self.model.acted_on(r)]
+
+    def selected_tiles(self) -> list[ImageRecord]:
+        """The selected tiles' own images (a collapsed stack's first image only)."""
         rows = sorted(i.row() for i in self.grid.selectionModel().selectedIndexes())
         items = [self.model.item(r) for r in rows]
         return [i for i in items if i is not None]
 
     def current_item(self) -> ImageRecord | None:
-        selected = self.selected_items()
+        selected = self.selected_tiles()
         if len(selected) == 1:
             return selected[0]
         index = self.grid.currentIndex()
@@ -496,7 +507,7 @@ class GalleryWidget(QWidget):
         sel.clearSelection()
         first: QModelIndex | None = None
         for item_id in ids:
-            row = self.model.row_of(item_id)
+            row = self.model.shown_row(item_id)  # a collapsed stack's tile for its images
             if row >= 0:
                 index = self.model.index(row)
                 sel.select(index, sel.SelectionFlag.Select)
@@ -506,7 +517,7 @@ class GalleryWidget(QWidget):
             self.grid.scrollTo(first)
 
     def _selection_changed(self, *_: object) -> None:
-        selected = self.selected_items() if self.grid.selectionModel() else []
+        selected = self.selected_tiles() if self.grid.selectionModel() else []
         one = len(selected) == 1
         self.details.show_selection(selected)
         for a in (
@@ -520,7 +531,7 @@ class GalleryWidget(QWidget):
             a.setEnabled(one)
         for a in (self.copy_action, self.export_action):
             a.setEnabled(bool(selected))
-        self.compare_action.setEnabled(len(selected) == 2)
+        self.compare_action.setEnabled(len(self.selected_items()) == 2)  # also a stack of two
         self.sheet_action.setEnabled(bool(selected))
         self.delete_action.setEnabled(bool(selected))
 
@@ -534,6 +545,8 @@ class GalleryWidget(QWidget):
         menu.addActions([self.use_action, self.use_noseed_action, self.vary_action, self.preset_action])
         menu.addSeparator()
         menu.addActions([self.compare_action, self.sheet_action])
+        if self.stacks.toggle_action.isEnabled():
+            menu.addAction(self.stacks.toggle_action)
         menu.addSeparator()
         menu.addActions([self.delete_action, self.rescan_action])
         menu.popup(self.grid.viewport().mapToGlobal(pos))
