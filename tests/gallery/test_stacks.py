@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
 
 from fluxdesk.core import metadata as md
 from fluxdesk.core.library.record import ImageRecord
@@ -101,6 +102,9 @@ def test_actions_on_a_collapsed_stack_change_all_its_images(  # type: ignore[no-
     assert gallery.details.item.id == batch[0].id  # type: ignore[union-attr]
     assert gallery.stacks.note.isVisible() and "Stack of 4 images" in gallery.stacks.note.text()
     assert gallery.details.action_buttons["delete"].text() == "Delete 4 images"
+    # What a screen reader hears of the current tile (the grid's accessible description).
+    spoken = QAccessible.queryAccessibleInterface(grid).text(QAccessible.Text.Description)
+    assert spoken.startswith("Stack of 4 images, " + batch[0].prompt[:20])
     qtbot.keyClick(grid, Qt.Key.Key_F)
     qtbot.keyClick(grid, Qt.Key.Key_3)
     for b in batch:

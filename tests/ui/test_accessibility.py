@@ -152,10 +152,10 @@ def test_every_control_of_the_window_and_its_dialogs_has_a_name(qtbot, full_wind
     # Library tab: search, the five filters, the grid, the details of a selected image.
     win.tabs.setCurrentIndex(1)
     gallery = win.gallery_view
-    qtbot.waitUntil(lambda: gallery.model.rowCount() >= 2, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: gallery.model.total >= 2, timeout=TIMEOUT)  # (a batch: one stack)
     gallery.dates.setCurrentIndex(gallery.dates.findData("custom"))  # the two date fields shown
     assert gallery.date_from.isVisible()
-    qtbot.waitUntil(lambda: gallery.model.rowCount() >= 2, timeout=TIMEOUT)  # (today's)
+    qtbot.waitUntil(lambda: gallery.model.total >= 2, timeout=TIMEOUT)  # (today's)
     gallery.select_ids([gallery.model.item(0).id])  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: gallery.details.item is not None, timeout=TIMEOUT)
     filters = (gallery.rating, gallery.format, gallery.size_filter, gallery.nsfw, gallery.dates)
@@ -179,8 +179,7 @@ def test_every_control_of_the_window_and_its_dialogs_has_a_name(qtbot, full_wind
     assert_all_named(viewer, at_least=5)
     viewer.close()
 
-    other = gallery.model.item(1)
-    assert other is not None
+    other = gallery.model.stacks.stack_of(item)[1]  # the batch's second image (one stack)
     compare = CompareDialog(item, other, win)
     qtbot.addWidget(compare)
     compare.show()

@@ -139,6 +139,10 @@ class StackControl(QObject):
             model.data(model.index(row), StackRole) if item is not None else None
         )
         one = len(self.gallery.grid.selectionModel().selectedIndexes()) <= 1
+        # The grid paints its tiles itself and gives AT-SPI no item objects: a screen reader
+        # hears the current tile through the grid's description ("Stack of 4 images, …").
+        text = model.data(model.index(row), Qt.ItemDataRole.AccessibleTextRole) if item is not None else ""
+        self.gallery.grid.setAccessibleDescription(text or "")
         self.toggle_action.setEnabled(stack is not None and one)
         self.note.setVisible(stack is not None and one)
         if stack is None:
