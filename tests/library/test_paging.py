@@ -138,7 +138,7 @@ def test_an_index_of_schema_3_gets_the_order_indexes(tmp_path: Path) -> None:
         expected = [item.id for item in lib.items()]
     conn = sqlite3.connect(root / "index.sqlite3")
     conn.executescript(
-        "DROP INDEX images_order; DROP INDEX images_project_order;"
+        "DROP INDEX images_order; DROP INDEX images_project_order; DROP INDEX images_job;"
         "CREATE INDEX images_newest ON images (created_ts DESC, id DESC);"
         "CREATE INDEX images_project ON images (project, created_ts DESC, id DESC);"
         "PRAGMA user_version = 3;"

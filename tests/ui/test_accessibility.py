@@ -179,7 +179,7 @@ def test_every_control_of_the_window_and_its_dialogs_has_a_name(qtbot, full_wind
     assert_all_named(viewer, at_least=5)
     viewer.close()
 
-    other = gallery.model.stacks.stack_of(item)[1]  # the batch's second image (one stack)
+    other = gallery.model.records(gallery.model.stacks.stack_ids(item.id))[1]  # the batch's second image
     compare = CompareDialog(item, other, win)
     qtbot.addWidget(compare)
     compare.show()

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 ORDER = "created_ts DESC, seed_shifted, image_index, id DESC"
 
 # What a light row is read with: PageRow's fields in order.
-PAGE_COLUMNS = "id, created_ts, width, height, seed_shifted, image_index"
+PAGE_COLUMNS = "id, created_ts, width, height, seed_shifted, image_index, job"
 
 
 class PageKey(NamedTuple):
@@ -37,6 +37,7 @@ class PageRow(NamedTuple):
     height: int
     seed_shifted: int
     image_index: int
+    job: str = ""  # its stack id: the gallery shows a job's images as one tile
 
     @property
     def key(self) -> PageKey:

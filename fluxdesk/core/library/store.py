@@ -372,6 +372,14 @@ class Library:
         )
         return [PageRow(*row) for row in rows]
 
+    def page_rows(self, ids: list[int]) -> dict[int, PageRow]:
+        """The light rows of these ids (at most 500 a call), by id (a stack shown again)."""
+        if not ids:
+            return {}
+        with self.sql():
+            rows = self.connection().execute(records_sql(PAGE_COLUMNS, len(ids)), ids).fetchall()
+        return {row[0]: PageRow(*row) for row in rows}
+
     def get_many(self, ids: list[int]) -> dict[int, ImageRecord]:
         """The records of these ids (at most 500 a call), by id; ids no longer indexed are absent."""
         if not ids:

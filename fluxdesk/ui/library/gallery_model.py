@@ -13,6 +13,11 @@ so a cached one is never shown in another row. Pages are small and the view also
 for the next one ahead of time (:meth:`GalleryModel.prefetch`, on a worker). Rows are
 grouped into day sections here (local time) so the view can draw headers without asking
 per row.
+
+The images of one job are one row, a stack (``stacks.state``): the others are loaded but
+hidden under it (only their ids kept) until the stack is expanded in place (rows
+inserted after it). A page that ends inside a stack loads the rest of the stack at once,
+so a tile's count and an action on it always cover the whole stack.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
@@ -40,6 +45,7 @@ from fluxdesk.core.library.paging import PageKey, PageRow
 from fluxdesk.core.library.queries import ItemFilter
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.library.store import Library
+from fluxdesk.ui.library.stacks.state import StackState
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.tasks import run_task
 
@@ -49,6 +55,8 @@ RECORDS_KEPT = 1200  # records cached: several screens of the largest grid
 ItemRole = Qt.ItemDataRole.UserRole + 1
 PixmapRole = Qt.ItemDataRole.UserRole + 2
 MissingRole = Qt.ItemDataRole.UserRole + 3
+StackRole = Qt.ItemDataRole.UserRole + 4  # (position, size, expanded) of a stack's image, else None
+STACK_MAX = 256  # a stack's images read at once when a page cuts it (a batch is 4, a sweep 64)
 
 
 @dataclass
@@ -101,6 +109,7 @@ class GalleryModel(QAbstractListModel):
         self._after: PageKey | None = None  # where the next page starts
         self._exhausted = False  # the last page came back short: nothing more to fetch
         self.sections: list[Section] = []
+        self.stacks = StackState()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._generation = 0  # bumped by refresh: a prefetch of an older list is dropped
@@ -125,6 +134,7 @@ class GalleryModel(QAbstractListModel):
         self._records.clear()
         self._gone.clear()
         self._after, self._exhausted = None, False
+        self.stacks.reset()
         self.total = 0
         self._generation += 1
         self._prefetching = False
@@ -133,11 +143,11 @@ class GalleryModel(QAbstractListModel):
         if self.library is not None:
             try:
                 page = self.library.page(self.filter, None, PAGE)
-                self._take_page(page)
+                self._append_rows(self._take_page(page)[0])
                 # A short first page is the whole list: no count needed.
-                self.total = len(self._ids) if self._exhausted else self.library.count(self.filter)
+                self.total = self.loaded_count() if self._exhausted else self.library.count(self.filter)
             except LibraryError as exc:
-                self.total = len(self._ids)
+                self.total = self.loaded_count()
                 self._exhausted = True
                 self.error.emit(str(exc))
         self.endResetModel()
@@ -148,7 +158,7 @@ class GalleryModel(QAbstractListModel):
             not parent.isValid()
             and self.library is not None
             and not self._exhausted
-            and len(self._ids) < self.total
+            and self.loaded_count() < self.total
         )
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
@@ -161,21 +171,22 @@ class GalleryModel(QAbstractListModel):
                 page = ready[2]
             else:
                 page = self.library.page(self.filter, self._after, PAGE)
+            shown, grown = self._take_page(page)
         except LibraryError as exc:
-            self.total = len(self._ids)
+            self.total = self.loaded_count()
             self.error.emit(str(exc))
             return
         first = len(self._ids)
-        fresh = [row for row in page if row.id not in self._rows_by_id]
-        if fresh:
-            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-            self._take_page(page)
+        if shown:
+            self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
+            self._append_rows(shown)
             self.endInsertRows()
-        else:
-            self._take_page(page)
         if self._exhausted:  # the count was taken before images were added or removed
-            self.total = len(self._ids)
-        if fresh:
+            self.total = self.loaded_count()
+        for leader in grown:  # their count badges
+            index = self.index(self.row_of(leader))
+            self.dataChanged.emit(index, index, [StackRole])
+        if shown or grown:
             self.loaded.emit()
 
     def prefetch(self) -> None:
@@ -202,16 +213,29 @@ class GalleryModel(QAbstractListModel):
     def shutdown(self, timeout_ms: int = 3000) -> None:
         self.pool.waitForDone(timeout_ms)
 
-    def _take_page(self, page: list[PageRow]) -> None:
-        """Append a page's rows not loaded yet and move the next page's start past it."""
+    def loaded_count(self) -> int:
+        """Images loaded: the rows and the images hidden in collapsed stacks."""
+        return len(self._ids) + len(self.stacks.hidden)
+
+    def _take_page(self, page: list[PageRow]) -> tuple[list[PageRow], set[int]]:
+        """Move the next page's start past ``page``; of its rows not loaded yet (and of
+        the rest of a stack it ends in), those to show, and the leaders whose stack grew."""
         if page:
             self._after = page[-1].key
         if len(page) < PAGE:
             self._exhausted = True
+        rows = page
+        last = page[-1] if len(page) == PAGE else None
+        if last is not None and last.job and self.library is not None:
+            # The next page brings these again: they are loaded by then and skipped.
+            rows = page + self.library.page(replace(self.filter, job=last.job), last.key, STACK_MAX)
+        # (an image whose time changed since its page may come again)
+        fresh = [r for r in rows if r.id not in self._rows_by_id and r.id not in self.stacks.hidden]
+        return self.stacks.add(fresh)
+
+    def _append_rows(self, rows: list[PageRow]) -> None:
         today = date.today()
-        for row in page:
-            if row.id in self._rows_by_id:  # an image whose time changed since its page
-                continue
+        for row in rows:
             n = len(self._ids)
             day = day_of(row.created_ts)
             self._ids.append(row.id)
@@ -292,6 +316,39 @@ class GalleryModel(QAbstractListModel):
     def row_of(self, item_id: int) -> int:
         return self._rows_by_id.get(item_id, -1)
 
+    def shown_row(self, item_id: int) -> int:
+        """The row of the image, or of the collapsed stack it is in; -1 if not loaded."""
+        row = self.row_of(item_id)
+        return (
+            row if row >= 0 or item_id not in self.stacks.hidden else self.row_of(self.stacks.leader(item_id))
+        )
+
+    def acted_on(self, row: int) -> list[ImageRecord]:
+        """The images an action on the tile of ``row`` changes: all of a collapsed stack."""
+        ids = self.stacks.acted_on(self.id_at(row))
+        if len(ids) == 1:
+            item = self.item(row)
+            return [item] if item is not None else []
+        return self.records(ids)
+
+    def records(self, ids: list[int]) -> list[ImageRecord]:
+        """The records of these ids (cached or read), in this order; gone ones left out."""
+        missing = [i for i in ids if i not in self._records and i not in self._gone]
+        if missing and self.library is not None:
+            for start in range(0, len(missing), 500):
+                chunk = missing[start : start + 500]
+                try:
+                    found = self.library.get_many(chunk)
+                except LibraryError as exc:
+                    self.error.emit(str(exc))
+                    break
+                self._records.update(found)
+                self._gone.update(i for i in chunk if i not in found)
+        result = [self._records[i] for i in ids if i in self._records]
+        while len(self._records) > RECORDS_KEPT:
+            self._records.popitem(last=False)
+        return result
+
     def section_of(self, row: int) -> int:
         firsts = [s.first for s in self.sections]
         return max(0, bisect.bisect_right(firsts, row) - 1)
@@ -313,16 +370,21 @@ class GalleryModel(QAbstractListModel):
             return pixmap
         if role == MissingRole:
             return item.id in self.loader.missing_ids
+        if role == StackRole:
+            return self.stacks.info(item.id)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.prompt}\nSeed {item.seed} · {item.width}×{item.height} · {item.created[:16]}"
+            tip = f"{item.prompt}\nSeed {item.seed} · {item.width}×{item.height} · {item.created[:16]}"
+            return tip + stack_tip(self.stacks.info(item.id))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             stars = f", {item.rating} stars" if item.rating else ""
             fav = ", favourite" if item.favourite else ""
-            return f"{item.prompt[:80]}{fav}{stars}"
+            return stack_text(self.stacks.info(item.id)) + f"{item.prompt[:80]}{fav}{stars}"
         return None
 
     # --- edits --------------------------------------------------------------------------
     def replace_item(self, item: ImageRecord) -> None:
+        if item.id in self._records:  # also an image hidden in a collapsed stack
+            self._records[item.id] = item
         row = self.row_of(item.id)
         if row >= 0:
             self._records[item.id] = item
@@ -334,10 +396,12 @@ class GalleryModel(QAbstractListModel):
 
     def remove_ids(self, ids: set[int]) -> None:
         rows = sorted((self.row_of(i) for i in ids if self.row_of(i) >= 0), reverse=True)
+        leader_rows = {self.id_at(row): row for row in rows}
+        hidden, heirs = self.stacks.forget(ids)
         # The total first: each removal makes the view relayout and maybe call fetchMore,
         # which (finding nothing new) sets the total to the rows left; subtracting after
         # that counted the deleted images twice ("22 images" after deleting 1 of 24).
-        self.total -= len(rows)
+        self.total -= len(rows) + hidden
         for item_id in ids:
             self._records.pop(item_id, None)
         # Runs of neighbouring rows go in one removal each, the last run first.
@@ -355,9 +419,111 @@ class GalleryModel(QAbstractListModel):
         if rows:
             self._rebuild_index()
             self.layoutChanged.emit()
+        # A collapsed stack that lost only its leader shows its next image in its place.
+        for leader, heir in heirs:
+            old = leader_rows[leader]
+            self._insert_rows(old - sum(1 for r in rows if r < old), self._light([heir]))
+
+    # --- stacks ---------------------------------------------------------------------------
+    def expand(self, row: int) -> bool:
+        """Show a collapsed stack's other images right after its tile; False if none."""
+        leader = self.id_at(row)
+        if not self.stacks.is_collapsed_stack(leader):
+            return False
+        self._insert_rows(row + 1, self._light(self.stacks.set_open(leader, True)))
+        return True
+
+    def collapse(self, row: int) -> int:
+        """Hide the other images of the open stack shown at ``row`` (any of its images)
+        under its leader; the leader's row, or -1 if ``row`` is in no open stack."""
+        info = self.stacks.info(self.id_at(row))
+        if info is None or not info[2]:
+            return -1
+        leader = self.stacks.leader(self.id_at(row))
+        rows = sorted(
+            (r for r in map(self.row_of, self.stacks.set_open(leader, False)) if r >= 0), reverse=True
+        )
+        while rows:  # runs of neighbouring rows, the last first
+            last = first = rows.pop(0)
+            while rows and rows[0] == first - 1:
+                first = rows.pop(0)
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for column in (self._ids, self._widths, self._heights, self._days):
+                del column[first : last + 1]
+            self._rebuild_index()
+            self.endRemoveRows()
+        self.layoutChanged.emit()  # laid out now, not at the end of the event pass
+        return self.row_of(leader)
+
+    def set_all_expanded(self, expanded: bool) -> None:
+        """Open (or close) every stack, also those loaded later. The rows are laid out
+        again: the caller keeps the selection and the scroll position."""
+        stacks = self.stacks
+        stacks.set_all_open(expanded)
+        have = {
+            i: (w, h, d)
+            for i, w, h, d in zip(self._ids, self._widths, self._heights, self._days, strict=True)
+        }
+        order: list[int] = []
+        for item_id in self._ids:
+            if stacks.leader(item_id) != item_id:
+                continue  # an image of a stack: it follows its leader below
+            order.extend(stacks.stack_ids(item_id) if expanded else [item_id])
+        for row in self._light([i for i in order if i not in have]):
+            have[row.id] = (row.width, row.height, day_of(row.created_ts).toordinal())
+        self.beginResetModel()
+        self._clear_rows()
+        for item_id in order:
+            if item_id in have:
+                w, h, d = have[item_id]
+                self._ids.append(item_id)
+                self._widths.append(w)
+                self._heights.append(h)
+                self._days.append(d)
+        self._rebuild_index()
+        self.endResetModel()
+
+    def _light(self, ids: list[int]) -> list[PageRow]:
+        """The light rows of these ids from the index, in this order (gone ones left out)."""
+        found: dict[int, PageRow] = {}
+        if self.library is not None:
+            try:
+                for start in range(0, len(ids), 500):
+                    found.update(self.library.page_rows(ids[start : start + 500]))
+            except LibraryError as exc:
+                self.error.emit(str(exc))
+        return [found[i] for i in ids if i in found]
+
+    def _insert_rows(self, row: int, rows: list[PageRow]) -> None:
+        if not rows:
+            return
+        self.beginInsertRows(QModelIndex(), row, row + len(rows) - 1)
+        self._ids[row:row] = array("q", [r.id for r in rows])
+        self._widths[row:row] = array("l", [r.width for r in rows])
+        self._heights[row:row] = array("l", [r.height for r in rows])
+        self._days[row:row] = array("l", [day_of(r.created_ts).toordinal() for r in rows])
+        self._rebuild_index()
+        self.endInsertRows()
 
     def _thumb_changed(self, item_id: int) -> None:
         row = self.row_of(item_id)
         if row >= 0:
             index = self.index(row)
             self.dataChanged.emit(index, index, [PixmapRole, MissingRole])
+
+
+def stack_text(stack: tuple[int, int, bool] | None) -> str:
+    """What a screen reader says first about a tile in a stack."""
+    if stack is None:
+        return ""
+    position, size, expanded = stack
+    return f"Image {position} of {size} in a stack, " if expanded else f"Stack of {size} images, "
+
+
+def stack_tip(stack: tuple[int, int, bool] | None) -> str:
+    if stack is None:
+        return ""
+    size, expanded = stack[1], stack[2]
+    if expanded:
+        return f"\nStack of {size} images: click its badge or press S to collapse it"
+    return f"\nStack of {size} images: click the badge or press S to show them all"

@@ -79,11 +79,8 @@ class StackControl(QObject):
             self.update()
             return
         selection = grid.selectionModel()
-        item = model.item(row)
-        members = model.stacks.stack_of(item) if item is not None else []
-        had = any(
-            selection.isSelected(model.index(r)) for r in (model.row_of(m.id) for m in members) if r >= 0
-        )
+        members = model.stacks.stack_ids(model.id_at(row))
+        had = any(selection.isSelected(model.index(r)) for r in map(model.row_of, members) if r >= 0)
         leader = model.collapse(row)
         if leader >= 0:
             index = model.index(leader)
@@ -165,12 +162,8 @@ class StackControl(QObject):
 
     def _review_changed(self, item_id: int, changes: dict[str, Any]) -> None:
         """The gallery saved the leader; a collapsed stack's other images follow."""
-        model = self.gallery.model
-        row = model.row_of(item_id)
-        item = model.item(row) if row >= 0 else None
-        if item is None or not model.stacks.is_collapsed_stack(item):
-            return
+        stacks = self.gallery.model.stacks
         shared = {k: v for k, v in changes.items() if k in REVIEW_OF_STACK}
-        if shared:
-            for member in model.stacks.stack_of(item)[1:]:
-                self.gallery.save_review(member.id, shared)
+        if shared and stacks.is_collapsed_stack(item_id):
+            for member in stacks.stack_ids(item_id)[1:]:
+                self.gallery.save_review(member, shared)

@@ -1,115 +1,146 @@
-"""Which loaded images are stacked: the images of one job under its first one, the leader.
+"""Which loaded images are stacked: a job's images under its first one, the leader.
 
-A job's images share a ``job`` id and are saved together with one time stamp and seed,
-so newest first they are adjacent in the index; the gallery shows the first one loaded
-(the leader) and keeps the others here while the stack is collapsed. Images with no job
-(imported, or saved before stacks existed) are never stacked. Under a search or filter
-a stack holds only the images that match: it is what the tile shows.
+A job's images share a ``job`` id and are saved together, with one time stamp and one
+seed, so in the gallery's order they are neighbours: a run of rows of one job is one
+stack. The gallery shows its leader's row and keeps only the others' ids here while the
+stack is collapsed (rows are light; see gallery_model). Images with no job (imported, or
+saved before stacks existed) are never stacked. Under a search or filter a stack holds
+the images that match: it is what the tile shows.
 
-Plain Python (no Qt): the model asks it which of a page's images become rows.
+Plain Python (no Qt): the model asks it which rows of a page to show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
-from fluxdesk.core.library.record import ImageRecord
+from fluxdesk.core.library.paging import PageRow
+
+Row = TypeVar("Row", bound=PageRow)
 
 
 class StackState:
     def __init__(self) -> None:
-        self.members: dict[str, list[ImageRecord]] = {}  # job -> loaded images, leader first
+        self.members: dict[int, list[int]] = {}  # leader id -> its stack's ids, leader first (2+)
         self.hidden: set[int] = set()  # ids loaded but shown under their collapsed leader
-        self.expanded: set[str] = set()  # jobs shown image by image
-        self.expand_all = False  # stacks loaded from now on start expanded
-        self.loaded = 0  # rows taken from the index (shown or not): the next page's offset
+        self.open_members: dict[int, int] = {}  # id -> leader, for the members of open stacks
+        self.expand_all = False  # every stack open (those loaded later too)…
+        self.toggled: set[int] = set()  # …except these leaders (or, when False, only these)
+        self._run: tuple[str, int] = ("", -1)  # the job and leader of the last row loaded
 
     def reset(self) -> None:
-        """A new listing (refresh, another filter): which stacks are expanded stays."""
+        """A new listing (refresh, another filter); which stacks are open stays."""
         self.members.clear()
         self.hidden.clear()
-        self.loaded = 0
+        self.open_members.clear()
+        self._run = ("", -1)
 
     # --- loading ------------------------------------------------------------------------
-    def add(self, items: Iterable[ImageRecord]) -> tuple[list[ImageRecord], set[str]]:
-        """Take newly loaded images: the ones to show as rows (leaders, images of no job,
-        members of expanded stacks) and the jobs whose shown stack grew."""
-        shown: list[ImageRecord] = []
-        grown: set[str] = set()
-        for item in items:
-            job = item.job
-            if not job:
-                shown.append(item)
+    def add(self, rows: Iterable[Row]) -> tuple[list[Row], set[int]]:
+        """Take newly loaded rows (in order, none loaded before): the ones to show
+        (leaders, images of no job, members of open stacks) and the leaders whose stack
+        grew."""
+        shown: list[Row] = []
+        grown: set[int] = set()
+        for row in rows:
+            job, leader = self._run
+            if not row.job or row.job != job:
+                self._run = (row.job, row.id)
+                shown.append(row)
                 continue
-            members = self.members.get(job)
-            if members is None:
-                self.members[job] = [item]
-                if self.expand_all:
-                    self.expanded.add(job)
-                shown.append(item)
-                continue
-            members.append(item)
-            grown.add(job)
-            if job in self.expanded:
-                shown.append(item)
+            self.members.setdefault(leader, [leader]).append(row.id)
+            grown.add(leader)
+            if self.is_open(leader):
+                self.open_members[row.id] = leader
+                shown.append(row)
             else:
-                self.hidden.add(item.id)
+                self.hidden.add(row.id)
         return shown, grown
 
-    def knows(self, item_id: int) -> bool:
-        """Loaded but not a row (a member of a collapsed stack)."""
-        return item_id in self.hidden
+    def run_job(self) -> str:
+        """The job of the last row loaded (a page ending there may cut its stack in two)."""
+        return self._run[0]
 
     # --- questions ----------------------------------------------------------------------
-    def size(self, item: ImageRecord) -> int:
-        return len(self.members.get(item.job, ())) if item.job else 1
+    def is_open(self, leader: int) -> bool:
+        return (leader in self.toggled) != self.expand_all
 
-    def stack_of(self, item: ImageRecord) -> list[ImageRecord]:
-        """Every loaded image of ``item``'s stack, leader first ([item] if it has none)."""
-        return list(self.members.get(item.job, [item])) if item.job else [item]
+    def leader(self, item_id: int) -> int:
+        """The leader of the stack ``item_id`` is in (itself if it leads or is alone)."""
+        if item_id in self.open_members:
+            return self.open_members[item_id]
+        if item_id in self.hidden:
+            return next(lead for lead, ids in self.members.items() if item_id in ids)
+        return item_id
 
-    def position(self, item: ImageRecord) -> int:
-        """1 for the leader, 2 for the next image…"""
-        for n, member in enumerate(self.stack_of(item), 1):
-            if member.id == item.id:
-                return n
-        return 1
+    def stack_ids(self, item_id: int) -> list[int]:
+        """Every loaded image of ``item_id``'s stack, leader first ([item_id] if none)."""
+        return list(self.members.get(self.leader(item_id), [item_id]))
 
-    def is_expanded(self, item: ImageRecord) -> bool:
-        return bool(item.job) and item.job in self.expanded
-
-    def is_collapsed_stack(self, item: ImageRecord) -> bool:
-        """A leader whose other images are hidden under it: actions on it mean all of them."""
-        return self.size(item) > 1 and not self.is_expanded(item)
-
-    def acted_on(self, item: ImageRecord) -> list[ImageRecord]:
-        """What an action on ``item``'s tile changes: a collapsed stack's every image."""
-        return self.stack_of(item) if self.is_collapsed_stack(item) else [item]
-
-    def leader_of(self, item_id: int) -> ImageRecord | None:
-        """The leader a hidden image is shown under."""
-        if item_id not in self.hidden:
+    def info(self, item_id: int) -> tuple[int, int, bool] | None:
+        """(position from 1, size, open) of an image in a stack of 2 or more, else None."""
+        leader = self.leader(item_id)
+        ids = self.members.get(leader)
+        if ids is None:
             return None
-        for members in self.members.values():
-            if any(m.id == item_id for m in members):
-                return members[0]
-        return None
+        return ids.index(item_id) + 1, len(ids), self.is_open(leader)
+
+    def is_collapsed_stack(self, item_id: int) -> bool:
+        """A leader whose other images are hidden under it: an action on it means them all."""
+        return item_id in self.members and not self.is_open(item_id)
+
+    def acted_on(self, item_id: int) -> list[int]:
+        """What an action on ``item_id``'s tile changes: a collapsed stack's every image."""
+        return list(self.members[item_id]) if self.is_collapsed_stack(item_id) else [item_id]
 
     # --- changes ------------------------------------------------------------------------
-    def replace(self, item: ImageRecord) -> None:
-        members = self.members.get(item.job) if item.job else None
-        for n, member in enumerate(members or ()):
-            if member.id == item.id:
-                members[n] = item  # type: ignore[index]
+    def set_open(self, leader: int, is_open: bool) -> list[int]:
+        """Open or close one stack; the ids of its other images (shown or hidden now)."""
+        if self.is_open(leader) != is_open:
+            self.toggled ^= {leader}
+        rest = self.members.get(leader, [leader])[1:]
+        if is_open:
+            self.hidden -= set(rest)
+            self.open_members.update(dict.fromkeys(rest, leader))
+        else:
+            self.hidden |= set(rest)
+            for item_id in rest:
+                self.open_members.pop(item_id, None)
+        return rest
 
-    def forget(self, ids: set[int]) -> int:
-        """Drop removed images; how many of them were hidden (not rows)."""
+    def set_all_open(self, is_open: bool) -> None:
+        self.expand_all, self.toggled = is_open, set()
+        for leader in self.members:
+            self.set_open(leader, is_open)
+
+    def forget(self, ids: set[int]) -> tuple[int, list[tuple[int, int]]]:
+        """Drop removed images: how many were hidden, and (old leader, heir) for each
+        collapsed stack that lost its leader but keeps hidden images (the heir is shown
+        in its place)."""
         hidden = len(ids & self.hidden)
+        heirs: list[tuple[int, int]] = []
+        for leader in [lead for lead, ms in self.members.items() if ids.intersection(ms)]:
+            was_open = self.is_open(leader)
+            left = [m for m in self.members.pop(leader) if m not in ids]
+            for item_id in ids:
+                self.open_members.pop(item_id, None)
+            self.toggled.discard(leader)
+            if not left:
+                continue
+            heir = left[0]
+            if leader in ids and not was_open:
+                heirs.append((leader, heir))
+                self.hidden.discard(heir)
+            if was_open != self.is_open(heir):
+                self.toggled ^= {heir}
+            if len(left) > 1:
+                self.members[heir] = left
+                if was_open:
+                    self.open_members.update(dict.fromkeys(left[1:], heir))
+            self.open_members.pop(heir, None)
+        job, run_leader = self._run
+        if run_leader in ids:  # the rows still to come join the heir's stack
+            self._run = next(((job, heir) for lead, heir in heirs if lead == run_leader), ("", -1))
         self.hidden -= ids
-        for job in [j for j, ms in self.members.items() if any(m.id in ids for m in ms)]:
-            left = [m for m in self.members[job] if m.id not in ids]
-            if left:
-                self.members[job] = left
-            else:
-                del self.members[job]
-        return hidden
+        return hidden, heirs
