@@ -366,3 +366,58 @@ def test_the_window_imports_nothing_of_the_presets_before_the_menu_opens() -> No
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_import_and_export_from_the_menu_go_through_the_file_dialogs(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, fd_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    shared = tmp_path / "shared" / "draft.json"
+    shared.parent.mkdir()
+    shared.write_text(json.dumps({"fluxdesk_preset": 1, "name": "Draft", "values": {"num_images": 4}}))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(shared), ""))
+    menu = open_menu(window)
+    menu_entry(menu, "importPresetAction").trigger()
+    menu.close()
+    assert stored(fd_home) == {"Draft": {"num_images": 4}}
+
+    asked: list[str] = []
+
+    def save_name(parent, title, suggested, filters):  # type: ignore[no-untyped-def]
+        asked.append(suggested)
+        return str(tmp_path / "out.json"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    menu = open_menu(window)
+    menu_entry(menu, "exportPresetMenu:Draft").trigger()
+    menu.close()
+    assert asked == [str(shared.parent / "Draft.json")]  # where the last one came from
+    assert json.loads((tmp_path / "out.json").read_text()) == Preset("Draft", {"num_images": 4}).to_file()
+
+
+def test_a_damaged_presets_file_is_named_and_never_overwritten(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, fd_home: Path
+) -> None:
+    damaged = fd_home / "presets.json"
+    damaged.write_text('{"presets": [', encoding="utf-8")
+    menu = open_menu(window)
+    assert menu.actions()[0].text() == "No presets yet: save the form as one"
+    menu.close()
+    message = window.message_bar.message
+    assert message is not None and message.title == "Presets cannot be read"
+    assert str(damaged) in message.text
+    fill(window, {F.PROMPT: "a fox"})
+    assert window.presets.save_form() is None  # no dialog that would replace the file
+    assert damaged.read_text(encoding="utf-8") == '{"presets": ['
+
+
+def test_the_save_dialog_names_every_control_for_a_screen_reader(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    from tests.ui.test_accessibility import assert_all_named
+
+    fill(window, {F.PROMPT: "a fox", F.SEED: "5"})
+    dialog = save_dialog(window)
+    assert_all_named(dialog, at_least=6)
+    dialog.reject()
