@@ -117,3 +117,22 @@ def test_a_review_edit_replaces_the_cached_record(
     for row in range(COUNT):  # pushed out of the cache and read again: still the edit
         model.item(row)
     assert model.item(3).rating == 5  # type: ignore[union-attr]
+
+
+def test_a_refresh_deep_in_the_list_reads_the_loaded_rows_at_once(
+    gallery: GalleryWidget, library: Library, small_pages: None
+) -> None:
+    model = gallery.model
+    model.refresh()
+    for _ in range(3):
+        model.fetchMore()
+    loaded = model.rowCount()
+    assert 5 < loaded < COUNT
+    added = add_image(library, 92, created=NOW + timedelta(hours=1))
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append(last - first + 1))
+    gallery.refresh()  # what a saved image or another process's change does
+    assert inserted == []  # one reset, not a page at a time
+    assert model.rowCount() >= loaded and model.id_at(0) == added.id
+    expected = [item.id for item in library.items()]
+    assert [model.id_at(r) for r in range(model.rowCount())] == expected[: model.rowCount()]

@@ -404,12 +404,7 @@ class GalleryWidget(QWidget):
         current = self.current_item()
         bar = self.grid.verticalScrollBar()
         position, loaded = bar.value(), self.model.rowCount()
-        self.model.refresh()
-        while self.model.rowCount() < loaded and self.model.canFetchMore():
-            before = self.model.rowCount()
-            self.model.fetchMore()
-            if self.model.rowCount() == before:
-                break
+        self.model.refresh(keep=loaded)
         if current is not None:
             self.select_ids([current.id])
         bar.setValue(position)

@@ -127,8 +127,10 @@ class GalleryModel(QAbstractListModel):
         self.filter = flt
         self.refresh()
 
-    def refresh(self) -> None:
-        """Reload from the index (first page only) under the current filter."""
+    def refresh(self, keep: int = 0) -> None:
+        """Reload from the index under the current filter: the first page, or as many rows
+        as ``keep`` (the rows loaded before, so a refresh keeps the scroll position) in
+        one read of light rows, not page by page."""
         self.beginResetModel()
         self._clear_rows()
         self._records.clear()
@@ -142,8 +144,8 @@ class GalleryModel(QAbstractListModel):
         self.loader.cancel_pending()
         if self.library is not None:
             try:
-                page = self.library.page(self.filter, None, PAGE)
-                self._append_rows(self._take_page(page)[0])
+                limit = max(PAGE, keep)
+                self._append_rows(self._take_page(self.library.page(self.filter, None, limit), limit)[0])
                 # A short first page is the whole list: no count needed.
                 self.total = self.loaded_count() if self._exhausted else self.library.count(self.filter)
             except LibraryError as exc:
@@ -171,7 +173,7 @@ class GalleryModel(QAbstractListModel):
                 page = ready[2]
             else:
                 page = self.library.page(self.filter, self._after, PAGE)
-            shown, grown = self._take_page(page)
+            shown, grown = self._take_page(page, PAGE)
         except LibraryError as exc:
             self.total = self.loaded_count()
             self.error.emit(str(exc))
@@ -217,15 +219,15 @@ class GalleryModel(QAbstractListModel):
         """Images loaded: the rows and the images hidden in collapsed stacks."""
         return len(self._ids) + len(self.stacks.hidden)
 
-    def _take_page(self, page: list[PageRow]) -> tuple[list[PageRow], set[int]]:
+    def _take_page(self, page: list[PageRow], limit: int) -> tuple[list[PageRow], set[int]]:
         """Move the next page's start past ``page``; of its rows not loaded yet (and of
         the rest of a stack it ends in), those to show, and the leaders whose stack grew."""
         if page:
             self._after = page[-1].key
-        if len(page) < PAGE:
+        if len(page) < limit:
             self._exhausted = True
         rows = page
-        last = page[-1] if len(page) == PAGE else None
+        last = page[-1] if len(page) == limit else None
         if last is not None and last.job and self.library is not None:
             # The next page brings these again: they are loaded by then and skipped.
             rows = page + self.library.page(replace(self.filter, job=last.job), last.key, STACK_MAX)
