@@ -403,7 +403,7 @@ class GalleryWidget(QWidget):
         scroll position (new images arrive at the top: what was on screen stays)."""
         current = self.current_item()
         bar = self.grid.verticalScrollBar()
-        position, loaded = bar.value(), self.model.rowCount()
+        position, loaded = bar.value(), self.model.loaded_count()
         self.model.refresh(keep=loaded)
         if current is not None:
             self.select_ids([current.id])
