@@ -10,11 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fluxdesk.core import params as P
 from fluxdesk.core.params import FieldSpec
 from fluxdesk.core.request import GenerationRequest, RequestInvalid
+
+if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
+    from fluxdesk.core.generation.generate import ImageSink, SavedFile
+    from fluxdesk.core.library.record import ImageRecord
+    from fluxdesk.core.params import OutputFormat
 
 MAX_CELLS = 64  # a sweep is a review aid, not a batch job: keep the bill predictable
 
@@ -134,3 +142,35 @@ def expand(base: GenerationRequest, columns: Axis, rows: Axis | None = None) -> 
                 raise RequestInvalid(problems)
             cells.append(SweepCell(r, c, " · ".join(labels), request))
     return Sweep(rows=rows, columns=columns, cells=tuple(cells))
+
+
+def new_stack_id() -> str:
+    """One stack id for every image of a sweep (its cells run as jobs of their own, and a
+    job's own id is made from its time, seed and request, which differ from cell to cell)."""
+    import uuid
+
+    return uuid.uuid4().hex[:16]
+
+
+@dataclass(frozen=True)
+class StackSink:
+    """Saves into ``sink`` with every image's stack id set to ``stack`` (a sweep's cells)."""
+
+    sink: ImageSink
+    stack: str
+
+    def reserve_path(
+        self, created: datetime, prompt: str, seed: int, index: int, output_format: OutputFormat
+    ) -> Path:
+        return self.sink.reserve_path(created, prompt, seed, index, output_format)
+
+    def temp_path_for(self, final: Path) -> Path:
+        return self.sink.temp_path_for(final)
+
+    def commit(self, temp: Path, final: Path, record: ImageRecord) -> SavedFile:
+        return self.sink.commit(temp, final, replace(record, job=self.stack))
+
+
+def stacked(sink: ImageSink, stack: str) -> ImageSink:
+    """``sink``, or with ``stack`` one saving every image into that stack."""
+    return StackSink(sink, stack) if stack else sink

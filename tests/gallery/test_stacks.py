@@ -205,3 +205,39 @@ def test_expand_and_collapse_all_stacks(
     assert gallery.model.rowCount() == COUNT + 2
     assert [i.id for i in gallery.selected_tiles()] == [other[0].id]
     assert gallery.stacks.expand_all_action in gallery.more.menu().actions()
+
+
+def test_a_sweeps_images_are_one_stack(qtbot, qapp, ctx, library: Library) -> None:  # type: ignore[no-untyped-def]
+    """Its cells run as jobs of their own; their images share the sweep's stack id."""
+    from fluxdesk.core.library.queries import ItemFilter
+    from fluxdesk.core.request import GenerationRequest
+    from fluxdesk.core.sweep import Axis, expand, parse_values
+    from fluxdesk.ui.generate.sweep_dialog import SweepGridWindow
+    from fluxdesk.ui.main_window import MainWindow
+    from fluxdesk.ui.theme.palette import apply_theme
+
+    apply_theme(qapp)
+    win = MainWindow(ctx, use_sandbox=True, check_key=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.built, timeout=TIMEOUT)
+    base = GenerationRequest(prompt="a sweep of foxes", seed=7)
+    sweep = expand(base, Axis("guidance_scale", parse_values("guidance_scale", "2, 3.5, 5")))
+    grid = SweepGridWindow(sweep, win.queue, win)
+    qtbot.addWidget(grid)
+    with qtbot.waitSignal(grid.finished, timeout=60_000):
+        jobs = grid.submit()
+    assert len({job.stack for job in jobs}) == 1 and jobs[0].stack
+    items = library.items(ItemFilter(search="sweep foxes"))
+    assert len(items) == 3 and {i.job for i in items} == {jobs[0].stack}
+    assert {md.read_file(i.path).job for i in items} == {jobs[0].stack}  # type: ignore[union-attr]
+    gallery = win.gallery_view
+    win.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: gallery.model.total == COUNT + 3, timeout=TIMEOUT)
+    row = gallery.model.shown_row(items[0].id)
+    assert gallery.model.index(row).data(StackRole) == (1, 3, False)
+    grid.close()
+    qtbot.waitUntil(lambda: gallery.io_pool.activeThreadCount() == 0, timeout=TIMEOUT)
+    win.queue.shutdown(timeout_ms=5000)
+    win.close()

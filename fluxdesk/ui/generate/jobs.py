@@ -77,6 +77,7 @@ class Job:
     saved_note: str = ""  # e.g. "1 of 4 saved", for a job kept from an earlier session
     kept_on_close: bool = False  # cancelled because the window closed: stays in the store
     label: str = ""  # what sets it apart from its siblings, e.g. a sweep cell's "guidance 3.5"
+    stack: str = ""  # the stack id its images get instead of their own (a sweep's cells share one)
 
     @property
     def elapsed(self) -> float:
@@ -162,8 +163,8 @@ class JobQueue(QObject):
         self.running: Job | None = None
 
     # --- public API ---------------------------------------------------------------------
-    def submit(self, request: GenerationRequest, label: str = "") -> Job:
-        job = Job(request=request, label=label)
+    def submit(self, request: GenerationRequest, label: str = "", stack: str = "") -> Job:
+        job = Job(request=request, label=label, stack=stack)
         if self.store is not None:
             # Written before it can be sent: a crash or a close keeps it for the next start.
             job.store_id = self.store.add(request)
@@ -180,7 +181,7 @@ class JobQueue(QObject):
         # A job cancelled before the API answered was forgotten by its worker: a new one.
         again = job.state in (JobState.FAILED, JobState.WAITING) or job.can_download_again
         if job.store_id is None or not again:
-            return self.submit(job.request)
+            return self.submit(job.request, stack=job.stack)
         self._requeue(job)
         self._start_next()
         return job

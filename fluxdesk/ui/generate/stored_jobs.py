@@ -45,10 +45,11 @@ def stored_work(ctx: AppContext, job: Job, thumb_side: int = THUMB_SIDE) -> JobW
 
     def work(report: Callable[[Progress], None]) -> JobOutput:
         from fluxdesk.core.jobs.runner import run_job  # heavy (requests, PIL): lazily
+        from fluxdesk.core.sweep import stacked
 
         store = ctx.jobs()
         client = ctx.make_client()
-        sink = ctx.make_sink()
+        sink = stacked(ctx.make_sink(), job.stack)  # a sweep's cells: one stack
         try:
             result = run_job(
                 store,

@@ -210,10 +210,13 @@ class SweepGridWindow(QWidget):
         self.resize(min(1400, 120 + cols * (CELL + 14)), min(900, 120 + rows * (CELL + 40)))
 
     def submit(self) -> list[Job]:
+        from fluxdesk.core.sweep import new_stack_id
+
         jobs = []
         self._submitting = True
+        stack = new_stack_id()  # the sweep's images: one stack in the Library
         for widget in self.cells:
-            job = self.queue.submit(widget.cell.request, label=f"Sweep {widget.cell.label}")
+            job = self.queue.submit(widget.cell.request, label=f"Sweep {widget.cell.label}", stack=stack)
             self._jobs[job.id] = widget
             jobs.append(job)
             if job.state.finished:  # an inline runner finished it inside submit()

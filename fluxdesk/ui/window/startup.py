@@ -173,7 +173,10 @@ def _job_work(win: MainWindow, job: Job) -> JobWork:
         from fluxdesk.ui.generate.stored_jobs import stored_work
 
         return stored_work(ctx, job, thumb_side)
-    return generation_work(job.request, ctx.make_client, ctx.make_sink, job.cancel_token, thumb_side)
+    from fluxdesk.core.sweep import stacked
+
+    sink = lambda: stacked(ctx.make_sink(), job.stack)  # noqa: E731 (a sweep's cells: one stack)
+    return generation_work(job.request, ctx.make_client, sink, job.cancel_token, thumb_side)
 
 
 def build_rest(win: MainWindow) -> None:
