@@ -78,6 +78,8 @@ def test_badge_click_expands_in_place_and_collapses(  # type: ignore[no-untyped-
     assert bar.value() == position  # what was on screen stays
     assert [i.id for i in gallery.selected_tiles()] == [middle[0].id]
     assert len(gallery.selected_items()) == 1  # an expanded stack: its tiles are chosen one by one
+    assert gallery.details.action_buttons["delete"].text() == "Delete"  # (was "Delete 4 images")
+    assert "Image 1 of a stack of 4" in gallery.stacks.note.text()
     # S on one of its images collapses it; the stack's tile is selected then.
     gallery.select_ids([middle[2].id])
     grid.setFocus()

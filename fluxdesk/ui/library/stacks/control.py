@@ -156,9 +156,9 @@ class StackControl(QObject):
             f"{size}; press S or click the badge to see each one."
         )
         details = self.gallery.details
-        if not expanded and details.item is not None:  # the panel shows the first image: say "all"
-            details.action_buttons["delete"].setText(f"Delete {size} images")
-            details.action_buttons["copy"].setText("Copy images")
+        if details.item is not None:  # one tile: a collapsed stack's buttons act on all of it
+            details.action_buttons["delete"].setText("Delete" if expanded else f"Delete {size} images")
+            details.action_buttons["copy"].setText("Copy image" if expanded else "Copy images")
 
     def _review_changed(self, item_id: int, changes: dict[str, Any]) -> None:
         """The gallery saved the leader; a collapsed stack's other images follow."""
