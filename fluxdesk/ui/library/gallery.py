@@ -526,7 +526,8 @@ class GalleryWidget(QWidget):
             a.setEnabled(one)
         for a in (self.copy_action, self.export_action):
             a.setEnabled(bool(selected))
-        self.compare_action.setEnabled(len(self.selected_items()) == 2)  # also a stack of two
+        rows = [i.row() for i in self.grid.selectionModel().selectedIndexes()] if selected else []
+        self.compare_action.setEnabled(self.model.acted_count(rows) == 2)  # also a stack of two
         self.sheet_action.setEnabled(bool(selected))
         self.delete_action.setEnabled(bool(selected))
 

@@ -333,6 +333,10 @@ class GalleryModel(QAbstractListModel):
             return [item] if item is not None else []
         return self.records(ids)
 
+    def acted_count(self, rows: list[int]) -> int:
+        """How many images an action on these rows' tiles changes (no record is read)."""
+        return sum(len(self.stacks.acted_on(self.id_at(row))) for row in rows)
+
     def records(self, ids: list[int]) -> list[ImageRecord]:
         """The records of these ids (cached or read), in this order; gone ones left out."""
         missing = [i for i in ids if i not in self._records and i not in self._gone]
