@@ -208,7 +208,9 @@ class PresetActions:
         replace = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        return box.clickedButton() is replace
+        chosen = box.clickedButton() is replace
+        box.deleteLater()  # (a child of the window: gone with the answer, not at close)
+        return chosen
 
 
 def select_slot(win: MainWindow) -> None:
