@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from fluxdesk.ui.generate.jobs import Job, JobListModel, JobQueue
     from fluxdesk.ui.generate.result_view import ResultView
     from fluxdesk.ui.library.gallery import GalleryWidget
+    from fluxdesk.ui.library.projects.active_box import ActiveProjectBox
     from fluxdesk.ui.messages import UserMessage
     from fluxdesk.ui.presets.controller import PresetActions
     from fluxdesk.ui.widgets.empty_hint import EmptyHint
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
     usage_label: QLabel
     progress: QProgressBar
     gallery_view: GalleryWidget
+    project_box: ActiveProjectBox  # the active project, beside the tabs
     image_drop: ImageDropFilter
     files: FileActions
     job_status: JobStatusPresenter

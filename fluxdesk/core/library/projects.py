@@ -63,21 +63,49 @@ def existing(library: Library, name: str, option: str = "") -> str:
     return str(row[0])
 
 
+@dataclass(frozen=True)
+class Overview:
+    """Every project with its image count, and the counts the window's project list
+    shows beside them: all images, and those in no project."""
+
+    projects: tuple[Project, ...]
+    total: int
+    no_project: int
+    active: str  # the active project's stored spelling; "" for none
+
+
+def overview(library: Library) -> Overview:
+    """The projects and their counts from one GROUP BY of the index.
+
+    It counts every row through the covering ``images_project`` index, then takes away
+    the few pending ones (through their partial index): asking for ``state = 'done'``
+    in the GROUP BY reads every row instead, ten times slower at 100,000 images.
+    """
+    active = active_project(library)
+    counts: dict[str, int] = {}
+    with library.sql():
+        conn = library.connection()
+        for name, n in conn.execute("SELECT project, count(*) FROM images GROUP BY project"):
+            counts[name.casefold()] = counts.get(name.casefold(), 0) + int(n)
+        for name, n in conn.execute(
+            "SELECT project, count(*) FROM images WHERE state = 'pending' GROUP BY project"
+        ):
+            counts[name.casefold()] -= int(n)
+        names = [row[0] for row in conn.execute("SELECT name FROM projects ORDER BY name COLLATE NOCASE")]
+    folded = active.casefold()
+    return Overview(
+        projects=tuple(
+            Project(n, counts.get(n.casefold(), 0), bool(active) and n.casefold() == folded) for n in names
+        ),
+        total=sum(counts.values()),
+        no_project=counts.get("", 0),
+        active=active,
+    )
+
+
 def projects(library: Library) -> list[Project]:
     """Every project with its image count, by name."""
-    active = active_project(library)
-    with library.sql():
-        rows = (
-            library.connection()
-            .execute(
-                "SELECT p.name, (SELECT count(*) FROM images i WHERE i.project = p.name COLLATE NOCASE "
-                "AND i.state = 'done') FROM projects p ORDER BY p.name COLLATE NOCASE"
-            )
-            .fetchall()
-        )
-    return [
-        Project(row[0], int(row[1]), row[0].casefold() == active.casefold() and bool(active)) for row in rows
-    ]
+    return list(overview(library).projects)
 
 
 def create(library: Library, name: str) -> str:

@@ -9,6 +9,7 @@ thread: a page of 240 rows or an FTS5 prefix search takes a few milliseconds.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import pairwise
 from typing import Any
 
@@ -65,6 +66,7 @@ from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole
 from fluxdesk.ui.library.gallery_view import THUMB_H, GalleryView
 from fluxdesk.ui.library.interop_actions import InteropActions
 from fluxdesk.ui.library.live_index import IndexWatcher
+from fluxdesk.ui.library.projects.panel import ProjectPanel
 from fluxdesk.ui.library.stacks.control import StackControl
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.messages import Severity, UserMessage, user_message
@@ -121,6 +123,8 @@ class GalleryWidget(QWidget):
         self.interop_actions = InteropActions(self)
         self.stacks = StackControl(self)
         self._build_actions()
+        self.project_panel = ProjectPanel(self)  # left of the grid; filters it by project
+        self.project_panel.filter_changed.connect(self.apply_filter)
         self.model.error.connect(self.show_error)
         self.model.loaded.connect(self.update_count)
         app = QCoreApplication.instance()
@@ -448,7 +452,7 @@ class GalleryWidget(QWidget):
         custom = self.dates.currentData() == "custom"
         self.date_from.setVisible(custom)
         self.date_to.setVisible(custom)
-        return item_filter(
+        flt = item_filter(
             search=self.search.text(),
             favourites=self.favourites.isChecked(),
             rating=self.rating.currentData(),
@@ -458,10 +462,11 @@ class GalleryWidget(QWidget):
             dates=self.dates.currentData(),
             custom=(self.date_from.date().toPython(), self.date_to.date().toPython()),  # type: ignore[arg-type]
         )
+        return replace(flt, project=self.project_panel.key())
 
     def apply_filter(self, *_: object) -> None:
         flt = self.current_filter()
-        self.grid.empty_text = (
+        self.grid.empty_text = self.project_panel.empty_text(flt) or (
             "No images match the search and filters."
             if flt.active
             else "No images yet. Generated images appear here."
@@ -539,6 +544,8 @@ class GalleryWidget(QWidget):
         menu.addActions([self.open_action, self.reveal_action, self.copy_action, self.export_action])
         menu.addSeparator()
         menu.addActions([self.use_action, self.use_noseed_action, self.vary_action, self.preset_action])
+        menu.addSeparator()
+        menu.addMenu(self.project_panel.move_menu(menu))
         menu.addSeparator()
         menu.addActions([self.compare_action, self.sheet_action])
         if self.stacks.toggle_action.isEnabled():

@@ -32,6 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -45,6 +46,7 @@ from fluxdesk.core.library.paging import PageKey, PageRow
 from fluxdesk.core.library.queries import ItemFilter
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.library.store import Library
+from fluxdesk.ui.library.projects.drag import IMAGE_IDS_MIME, image_mime
 from fluxdesk.ui.library.stacks.state import StackState
 from fluxdesk.ui.library.thumbnails import ThumbnailLoader
 from fluxdesk.ui.tasks import run_task
@@ -386,6 +388,19 @@ class GalleryModel(QAbstractListModel):
             fav = ", favourite" if item.favourite else ""
             return stack_text(self.stacks.info(item.id)) + f"{item.prompt[:80]}{fav}{stars}"
         return None
+
+    # --- dragging tiles: file URLs for other applications, ids for the project list -----
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list", IMAGE_IDS_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        items = [item for item in (self.item(row) for row in rows) if item is not None]
+        return image_mime(items, self.library.root if self.library is not None else None)
 
     # --- edits --------------------------------------------------------------------------
     def replace_item(self, item: ImageRecord) -> None:

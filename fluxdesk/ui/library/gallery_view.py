@@ -213,6 +213,10 @@ class GalleryView(QAbstractItemView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
+        # Tiles drag out as files (to other applications) and onto the project list.
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.verticalScrollBar().valueChanged.connect(self._maybe_fetch)
 
     # --- model --------------------------------------------------------------------------

@@ -305,3 +305,10 @@ def build_rest(win: MainWindow) -> None:
     # (Built after the first frame; it fills the Library tab's page, whose tab exists
     # from the first frame on.)
     win.library_layout.addWidget(gallery)
+
+    # The active project beside the tabs, on both of them (filled once the library opens).
+    from fluxdesk.ui.library.projects.active_box import ActiveProjectBox
+
+    win.project_box = ActiveProjectBox(gallery.project_panel.state)
+    win.tabs.setCornerWidget(win.project_box, Qt.Corner.TopRightCorner)
+    win.project_box.show()  # (a corner widget set after the first show stays hidden)
