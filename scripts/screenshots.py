@@ -33,6 +33,7 @@ PROMPTS: tuple[tuple[str, str | tuple[int, int], int], ...] = (
     ("Isometric brutalist library, pastel colours", "landscape_4_3", 2),
     ("A neon street in the rain, cinematic", "portrait_16_9", 1),
 )
+PROJECTS = ("Coast series", "Koi pond")  # the first prompts' projects
 
 
 def _child(out: Path, tag: str, width: int, height: int, every: bool) -> None:
@@ -81,7 +82,14 @@ def _child(out: Path, tag: str, width: int, height: int, every: bool) -> None:
         shot(win, "01-generate-empty")
     saved: list[object] = []
     win.image_saved.connect(saved.append)  # once per job
-    for prompt, size, count in PROMPTS:
+    # Projects: the first images go into one, the next into another (the active project
+    # in the box beside the tabs), the rest into none.
+    wait(lambda: win.project_box.combo.isEnabled())
+    state = win.gallery_view.project_panel.state
+    for name in PROJECTS:
+        state.create(name)
+    for n, (prompt, size, count) in enumerate(PROMPTS):
+        win.project_box.choose(PROJECTS[n] if n < len(PROJECTS) else "")
         win.form.set_value(F.PROMPT, prompt)
         if isinstance(size, tuple):
             win.form.set_value(F.SIZE, F.CUSTOM_SIZE)
@@ -93,6 +101,7 @@ def _child(out: Path, tag: str, width: int, height: int, every: bool) -> None:
         before = len(saved)
         win.generate()
         wait(lambda before=before: len(saved) > before)
+    win.project_box.choose(PROJECTS[0])  # what the picture's box shows
     # The last result shown: a batch of two 16:9 images.
     win.form.set_value(F.PROMPT, PROMPTS[0][0])
     win.form.set_value(F.SIZE, PROMPTS[0][1])

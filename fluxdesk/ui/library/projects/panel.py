@@ -215,9 +215,14 @@ class ProjectPanel(QWidget):
         overview = state.overview
         tree = self.tree
         keep = self._key
-        if self._renamed is not None and keep is not None and keep.casefold() == self._renamed[0].casefold():
-            if self._renamed[1].casefold() in {name.casefold() for name in state.names()}:
-                keep = self._renamed[1]
+        renamed = self._renamed
+        if (
+            renamed is not None
+            and keep is not None
+            and keep.casefold() == renamed[0].casefold()
+            and renamed[1].casefold() in {name.casefold() for name in state.names()}
+        ):
+            keep = renamed[1]  # follow the shown project to its new name
         tree.blockSignals(True)
         tree.clear()
         rows: list[tuple[str | None, str, int]] = [(None, ALL_TEXT, overview.total)]
