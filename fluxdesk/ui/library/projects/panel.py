@@ -3,8 +3,8 @@ project, each with its image count. Choosing one filters the gallery; images dra
 the grid onto a project (or onto "No project") move there; its context menu (and F2,
 Delete) creates, renames, deletes and makes a project the active one.
 
-The list is narrow and its splitter lets it fold away entirely (drag its edge to the
-left); a 900×600 window keeps a column of tiles and the details beside it.
+The list is narrow (190 px) and demands no width: a window too narrow for the list, a
+column of tiles and the details narrows the list first; at 900×600 all three fit.
 """
 
 from __future__ import annotations
@@ -47,8 +47,7 @@ if TYPE_CHECKING:
 
 KeyRole = Qt.ItemDataRole.UserRole + 1  # None: all images; "": in no project; else a name
 ALL_TEXT, NONE_TEXT = "All images", "No project"
-PANEL_WIDTH = 190  # wide enough for "All images  100,000"
-PANEL_MIN_WIDTH = 150
+PANEL_WIDTH = 190  # wide enough for "All images  100,000"; narrower only when squeezed
 ROW_H = 26  # a comfortable target for a click and a drop
 
 
@@ -168,19 +167,25 @@ class ProjectPanel(QWidget):
         self.tree.currentItemChanged.connect(self._chosen)
         self.tree.images_dropped.connect(self.state.move)
         layout.addWidget(self.tree, 1)
-        self.setMinimumWidth(PANEL_MIN_WIDTH)
         self._build_actions()
         self.state.changed.connect(self._fill)
         self.state.done.connect(self._rewritten)
         self._fill()
 
-        # Left of the grid, folding away when its edge is dragged to the left.
+        # Left of the grid, beside it in the splitter's first pane: a splitter handle of
+        # its own would add its width to the Library's (and so the window's) minimum.
         splitter = gallery.splitter
         sizes = splitter.sizes()
-        splitter.insertWidget(0, self)
-        splitter.setCollapsible(0, True)
-        splitter.setStretchFactor(0, 0)
-        splitter.setSizes([PANEL_WIDTH, max(200, sizes[0] - PANEL_WIDTH), *sizes[1:]])
+        pane = QWidget()
+        pane.setObjectName("galleryGridPane")
+        splitter.insertWidget(0, pane)
+        row = QHBoxLayout(pane)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self)
+        row.addWidget(gallery.grid, 1)  # (taken out of the splitter)
+        splitter.setStretchFactor(0, 1)
+        splitter.setSizes(sizes)
         # Tab: the toolbar's last button, the list's "+", the list, then the grid.
         QWidget.setTabOrder(gallery.more, self.new_button)
         QWidget.setTabOrder(self.new_button, self.tree)
@@ -200,6 +205,15 @@ class ProjectPanel(QWidget):
         self.rename_action = action("Rename…", self.rename_project, "F2")
         self.delete_action = action("Delete…", self.delete_project, "Delete")
         self.use_action = action("Set as active project", self.use_chosen)
+
+    def minimumSizeHint(self) -> QSize:
+        """No width of its own to demand: the Library's minimum (and through the tabs the
+        window's, 900 px with the form) stays the grid's and the details'; a window too
+        narrow for all three narrows the list first (its names elide), down to nothing."""
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(PANEL_WIDTH, super().sizeHint().height())
 
     # --- the list -----------------------------------------------------------------------
     def key(self) -> str | None:
