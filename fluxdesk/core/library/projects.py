@@ -75,22 +75,19 @@ class Overview:
 
 
 def overview(library: Library) -> Overview:
-    """The projects and their counts from one GROUP BY of the index.
-
-    It counts every row through the covering ``images_project`` index, then takes away
-    the few pending ones (through their partial index): asking for ``state = 'done'``
-    in the GROUP BY reads every row instead, ten times slower at 100,000 images.
+    """The projects and their counts from one GROUP BY of the index (~12 ms at 100,000
+    images): a scan of the covering ``images_project_order`` index in its own order.
+    (``+state`` keeps the planner off the ``state`` index: through it, it sorted every
+    row into a temporary tree, 14 times slower.)
     """
     active = active_project(library)
     counts: dict[str, int] = {}
     with library.sql():
         conn = library.connection()
-        for name, n in conn.execute("SELECT project, count(*) FROM images GROUP BY project"):
-            counts[name.casefold()] = counts.get(name.casefold(), 0) + int(n)
         for name, n in conn.execute(
-            "SELECT project, count(*) FROM images WHERE state = 'pending' GROUP BY project"
+            "SELECT project, count(*) FROM images WHERE +state = 'done' GROUP BY project COLLATE NOCASE"
         ):
-            counts[name.casefold()] -= int(n)
+            counts[name.casefold()] = counts.get(name.casefold(), 0) + int(n)
         names = [row[0] for row in conn.execute("SELECT name FROM projects ORDER BY name COLLATE NOCASE")]
     folded = active.casefold()
     return Overview(

@@ -1,7 +1,7 @@
 """The window's view of the library's projects: the names, their counts and the active
 project, shared by the Library's project list and the active-project box beside the tabs.
 
-Reading them is one GROUP BY (``projects.overview``, a few ms at 100,000 images), done
+Reading them is one GROUP BY (``projects.overview``, ~15 ms at 100,000 images), done
 when the library opens, after each change made here and whenever another process (the
 command line: ``fluxdesk project use``) or a worker commits to the index: its own
 :class:`IndexWatcher` polls ``PRAGMA data_version`` once a second while the window lives,
