@@ -399,7 +399,7 @@ class GalleryModel(QAbstractListModel):
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
         rows = sorted({index.row() for index in indexes if index.isValid()})
-        items = [item for item in (self.item(row) for row in rows) if item is not None]
+        items = [item for row in rows for item in self.acted_on(row)]  # a stack: all its images
         return image_mime(items, self.library.root if self.library is not None else None)
 
     # --- edits --------------------------------------------------------------------------

@@ -4,6 +4,8 @@ onto the list."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QMessageBox
 
@@ -14,6 +16,7 @@ from fluxdesk.ui.library.projects.dialogs import NameDialog
 from fluxdesk.ui.library.projects.drag import IMAGE_IDS_MIME
 
 from ..conftest import COUNT
+from ..factory import NOW, add_batch
 from .helpers import drag_selection_onto, file_project, row_of, rows
 
 TIMEOUT = 10_000
@@ -256,3 +259,18 @@ def test_set_as_active_from_the_list(qtbot, gallery: GalleryWidget, library: Lib
     panel.choose("")
     panel.use_action.trigger()
     assert projects.active_project(library) == ""
+
+
+def test_dragging_a_collapsed_stack_moves_all_its_images(
+    qtbot, library: Library, gallery: GalleryWidget
+) -> None:  # type: ignore[no-untyped-def]
+    batch = add_batch(library, 1, 4, created=NOW + timedelta(hours=1))
+    _with_projects(gallery, library)
+    panel = gallery.project_panel
+    gallery.select_ids([batch[0].id])  # the stack's one tile
+    assert gallery.model.rowCount() == COUNT + 1
+    with qtbot.waitSignal(panel.state.done, timeout=TIMEOUT) as done:
+        assert drag_selection_onto(gallery, "Posters") == (True, True)
+    assert done.args == ["4 images moved to “Posters”"]
+    assert [file_project(library, b.id) for b in batch] == ["Posters"] * 4
+    assert dict(rows(panel))["Posters"] == "5"
