@@ -151,3 +151,27 @@ def test_an_index_of_schema_3_gets_the_order_indexes(tmp_path: Path) -> None:
         assert {"images_order", "images_project_order"} <= names
         assert not names & {"images_newest", "images_project"}
         assert all_pages(lib, ItemFilter(), 4) == expected
+
+
+def test_the_rest_of_a_stack_under_a_search_is_checked_row_by_row(lib: Library) -> None:
+    fill(lib)
+    batch = lib.items(ItemFilter(search="batch 40"))
+    job = batch[0].job
+    assert len(batch) == 3 and {item.job for item in batch} == {job}
+    first = lib.page(ItemFilter(search="batch"), None, 1)
+    (after,) = [row for row in lib.page(ItemFilter(job=job), None, 1)]
+    for text, expected in (
+        ("batch", [i.id for i in batch[1:]]),
+        ("other", []),
+        ("40", [i.id for i in batch[1:]]),
+    ):
+        rest = lib.page(ItemFilter(search=text, job=job), after.key, 10)
+        assert [row.id for row in rest] == expected
+    assert first[0].id != after.id  # (the newest batch is another one)
+
+
+def test_the_whole_library_is_counted_without_pending_images(lib: Library) -> None:
+    fill(lib)
+    assert lib.count() == len(lib.items()) == 19
+    lib.connection().execute("UPDATE images SET state = 'pending' WHERE id = ?", (lib.items()[3].id,))
+    assert lib.count() == len(lib.items()) == 18

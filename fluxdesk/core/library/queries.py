@@ -80,8 +80,13 @@ def search_alone(flt: ItemFilter) -> str | None:
     return fts_query(flt.search)
 
 
-def where(flt: ItemFilter, *, use_fts: bool) -> tuple[str, list[Any]]:
-    """The WHERE clause (done rows only) and its arguments for ``flt``."""
+def where(flt: ItemFilter, *, use_fts: bool, per_row: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause (done rows only) and its arguments for ``flt``.
+
+    ``per_row``: the search is checked row by row in the full-text index, for a query
+    whose other conditions leave a handful of rows (one stack's): the usual list of every
+    match costs the whole match (14 ms for a one-letter prefix at 100,000 images).
+    """
     search, date_from, date_to = flt.search, flt.date_from, flt.date_to
     width, height, output_format = flt.width, flt.height, flt.output_format
     favourite, min_rating, nsfw = flt.favourite, flt.min_rating, flt.nsfw
@@ -90,7 +95,11 @@ def where(flt: ItemFilter, *, use_fts: bool) -> tuple[str, list[Any]]:
     if search and search.strip():
         query = fts_query(search) if use_fts else None
         if query is not None:
-            clauses.append("id IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)")
+            clauses.append(
+                "EXISTS (SELECT 1 FROM images_fts WHERE images_fts MATCH ? AND rowid = images.id)"
+                if per_row
+                else "id IN (SELECT rowid FROM images_fts WHERE images_fts MATCH ?)"
+            )
             args.append(query)
         else:
             for word in search.split():

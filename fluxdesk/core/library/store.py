@@ -329,10 +329,12 @@ class Library:
 
     # ------------------------------------------------------------------------ read
 
-    def _query(self, select: str, tail: str, tail_args: list[Any], flt: ItemFilter) -> list[sqlite3.Row]:
+    def _query(
+        self, select: str, tail: str, tail_args: list[Any], flt: ItemFilter, *, per_row: bool = False
+    ) -> list[sqlite3.Row]:
         search = flt.search
         for use_fts in (True, False):
-            clause, args = where(flt, use_fts=use_fts)
+            clause, args = where(flt, use_fts=use_fts, per_row=per_row)
             try:
                 with self.sql():
                     return (
@@ -363,12 +365,18 @@ class Library:
     def page(self, query: ItemFilter | str | None, after: PageKey | None, limit: int) -> list[PageRow]:
         """Light rows in ``items``' order, the ``limit`` after ``after`` (from the newest
         when None): a keyset page, as cheap deep in the library as at its start."""
+        flt = ItemFilter.of(query)
         clause, args = after_clause(after) if after is not None else ("1", [])
+        # One stack's rest: its few rows by the job index. Left to itself the planner reads
+        # images_order from the key on (no sort for the LIMIT) and, finding fewer rows than
+        # the limit, to the library's end: 40 ms at 100,000 images, on most pages.
+        table = "images INDEXED BY images_job" if flt.job is not None else "images"
         rows = self._query(
-            f"SELECT {PAGE_COLUMNS} FROM images",
+            f"SELECT {PAGE_COLUMNS} FROM {table}",
             f"AND {clause} ORDER BY {ORDER} LIMIT ?",
             [*args, limit],
-            ItemFilter.of(query),
+            flt,
+            per_row=flt.job is not None,
         )
         return [PageRow(*row) for row in rows]
 
@@ -394,6 +402,17 @@ class Library:
         if match is not None:
             with contextlib.suppress(sqlite3.OperationalError):  # FTS refused it: counted below
                 return self._count_matches(match)
+        if not flt.active:  # every row less the pending ones: the smallest index, not images_order
+            with self.sql():
+                row = (
+                    self.connection()
+                    .execute(
+                        "SELECT (SELECT count(*) FROM images) - "
+                        "(SELECT count(*) FROM images WHERE state = 'pending')"
+                    )
+                    .fetchone()
+                )
+            return int(row[0])
         return int(self._query("SELECT count(*) FROM images", "", [], flt)[0][0])
 
     def _count_matches(self, match: str) -> int:
