@@ -4,6 +4,7 @@ place; actions on a collapsed stack change all its images (the index and the fil
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -70,6 +71,10 @@ def test_badge_click_expands_in_place_and_collapses(  # type: ignore[no-untyped-
     bar = grid.verticalScrollBar()
     position = bar.value()
     assert position > 0
+    index = model.index(row)
+    badge = badge_rect(grid.visualRect(index), index.data(StackRole), grid.font())
+    qtbot.mouseMove(grid.viewport(), badge.center())
+    qtbot.waitUntil(lambda: grid.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor)
     click_badge(qtbot, gallery, row)
     after = ids_shown(gallery)
     assert after == before[: row + 1] + [m.id for m in middle[1:]] + before[row + 1 :]
@@ -94,7 +99,7 @@ def test_badge_click_expands_in_place_and_collapses(  # type: ignore[no-untyped-
 
 
 def test_actions_on_a_collapsed_stack_change_all_its_images(  # type: ignore[no-untyped-def]
-    qtbot, batch: list[ImageRecord], gallery: GalleryWidget, library: Library
+    qtbot, batch: list[ImageRecord], gallery: GalleryWidget, library: Library, tmp_path: Path
 ) -> None:
     grid = gallery.grid
     grid.setFocus()
@@ -123,6 +128,8 @@ def test_actions_on_a_collapsed_stack_change_all_its_images(  # type: ignore[no-
     assert all(gallery.model.item(r).rating == 5 for r in range(4))  # type: ignore[union-attr]
     gallery.stacks.toggle(0)
     gallery.select_ids([batch[0].id])
+    exported = gallery.item_actions.export_copies(gallery.selected_items(), tmp_path)
+    assert sorted(p.name for p in exported) == sorted(b.path.name for b in batch)
     with qtbot.waitSignal(gallery.deleted):
         qtbot.keyClick(grid, Qt.Key.Key_Delete)
     assert library.count() == COUNT and gallery.model.total == COUNT

@@ -115,6 +115,15 @@ class StackControl(QObject):
                 if event.type() == QEvent.Type.MouseButtonPress:
                     self.toggle(row)
                 return True  # not a selection click, not a double-click opening the viewer
+        elif event.type() == QEvent.Type.MouseMove and isinstance(event, QMouseEvent) and not event.buttons():
+            # A pointing hand over a badge: it is a button.
+            on_badge = self.badge_at(event.position().toPoint()) >= 0
+            viewport = self.gallery.grid.viewport()
+            if on_badge != (viewport.cursor().shape() == Qt.CursorShape.PointingHandCursor):
+                if on_badge:
+                    viewport.setCursor(Qt.CursorShape.PointingHandCursor)
+                else:
+                    viewport.unsetCursor()
         return super().eventFilter(watched, event)
 
     def badge_at(self, pos: Any) -> int:
