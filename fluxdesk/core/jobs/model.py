@@ -81,6 +81,7 @@ class Job:
     timings: dict[str, float] = field(default_factory=dict)
     images: tuple[JobImage, ...] = ()
     writer: str = ""  # 'host:pid' of the process running it
+    stack: str = ""  # the stack id its images get instead of their own (a sweep's cells)
 
     @property
     def images_saved(self) -> int:

@@ -67,6 +67,10 @@ def run_job(
     if job.state.running:
         raise FluxDeskError(f"Job {job_id} is running in another FluxDesk (state {job.state.value}).")
     cancel = cancel or CancelToken()
+    if job.stack:  # a sweep's cell: its images join the sweep's stack
+        from fluxdesk.core.sweep import StackSink
+
+        sink = StackSink(sink, job.stack)
     if job.accepted:
         return _download_missing(store, job, client, sink, cancel, on_progress)
     journal = StoreJournal(store, job_id, daily_cap)

@@ -63,8 +63,14 @@ def _migrate_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_2(conn: sqlite3.Connection) -> None:
+    """The stack id a job's images get instead of their own ('' for their own): the cells
+    of a sweep share one, also when a cell's images are downloaded again later."""
+    conn.execute("ALTER TABLE jobs ADD COLUMN stack TEXT NOT NULL DEFAULT ''")
+
+
 # Index i migrates user_version i -> i + 1. Append only; never edit a shipped step.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -201,22 +201,24 @@ class JobStore:
             timings=json.loads(row["timings_json"]),
             images=tuple(images),
             writer=row["writer"],
+            stack=row["stack"],
         )
 
     # ----------------------------------------------------------------- the steps
 
-    def add(self, request: GenerationRequest) -> Job:
-        """Write a new ``queued`` job."""
+    def add(self, request: GenerationRequest, stack: str = "") -> Job:
+        """Write a new ``queued`` job (``stack``: the stack id its images get, a sweep's)."""
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT INTO jobs (state, created, updated_ts, request_json, images_total) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO jobs (state, created, updated_ts, request_json, images_total, stack) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     JobState.QUEUED.value,
                     _now_iso(),
                     time.time(),
                     json.dumps(request.to_fields(), ensure_ascii=False),
                     request.num_images,
+                    stack,
                 ),
             )
             job_id = cursor.lastrowid

@@ -129,7 +129,7 @@ WorkFactory = Callable[[Job], JobWork]  # what a job runs in a worker (generatio
 class JobStoreLink(Protocol):
     """What the queue asks of the job store (see ui/generate/stored_jobs.py)."""
 
-    def add(self, request: GenerationRequest) -> int: ...
+    def add(self, request: GenerationRequest, stack: str = "") -> int: ...
 
     def discard(self, store_id: int) -> None: ...
 
@@ -167,7 +167,7 @@ class JobQueue(QObject):
         job = Job(request=request, label=label, stack=stack)
         if self.store is not None:
             # Written before it can be sent: a crash or a close keeps it for the next start.
-            job.store_id = self.store.add(request)
+            job.store_id = self.store.add(request, stack)
         self.jobs.append(job)
         self._trim()
         self.job_added.emit(job)

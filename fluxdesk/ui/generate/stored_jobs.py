@@ -30,8 +30,8 @@ class StoreLink:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def add(self, request: GenerationRequest) -> int:
-        return self.ctx.jobs().add(request).id
+    def add(self, request: GenerationRequest, stack: str = "") -> int:
+        return self.ctx.jobs().add(request, stack).id
 
     def discard(self, store_id: int) -> None:
         self.ctx.jobs().discard(store_id)
@@ -45,11 +45,10 @@ def stored_work(ctx: AppContext, job: Job, thumb_side: int = THUMB_SIDE) -> JobW
 
     def work(report: Callable[[Progress], None]) -> JobOutput:
         from fluxdesk.core.jobs.runner import run_job  # heavy (requests, PIL): lazily
-        from fluxdesk.core.sweep import stacked
 
         store = ctx.jobs()
         client = ctx.make_client()
-        sink = stacked(ctx.make_sink(), job.stack)  # a sweep's cells: one stack
+        sink = ctx.make_sink()  # (run_job puts a sweep cell's images into its stack)
         try:
             result = run_job(
                 store,
@@ -99,7 +98,7 @@ def restored_job(stored: StoredJob) -> Job:
     (with "Download again" when the API accepted it) otherwise."""
     from fluxdesk.core.jobs.model import JobState as Stored
 
-    job = Job(request=stored.request, store_id=stored.id)
+    job = Job(request=stored.request, store_id=stored.id, stack=stored.stack)
     if stored.state is Stored.QUEUED:
         job.state = JobState.WAITING
         return job
