@@ -312,3 +312,5 @@ def build_rest(win: MainWindow) -> None:
     win.project_box = ActiveProjectBox(gallery.project_panel.state)
     win.tabs.setCornerWidget(win.project_box, Qt.Corner.TopRightCorner)
     win.project_box.show()  # (a corner widget set after the first show stays hidden)
+    # The list's counts at once for the window's own images (else within the watcher's second).
+    win.image_saved.connect(lambda _job: gallery.project_panel.state.reload())
