@@ -12,7 +12,7 @@ from fluxdesk.ui.library import gallery_model
 from fluxdesk.ui.library.gallery import GalleryWidget
 
 from .conftest import COUNT
-from .factory import NOW, add_image
+from .factory import NOW, add_batch, add_image
 
 
 @pytest.fixture
@@ -136,3 +136,28 @@ def test_a_refresh_deep_in_the_list_reads_the_loaded_rows_at_once(
     assert model.rowCount() >= loaded and model.id_at(0) == added.id
     expected = [item.id for item in library.items()]
     assert [model.id_at(r) for r in range(model.rowCount())] == expected[: model.rowCount()]
+
+
+def test_stacks_losing_their_first_image_show_the_next_in_place(
+    library: Library, gallery: GalleryWidget
+) -> None:
+    """Deleting the shown image of many collapsed stacks at once changes those rows'
+    images (no removal and insertion per stack) and lists what a fresh load lists."""
+    batches = [add_batch(library, n, 3, created=NOW + timedelta(hours=n)) for n in range(1, 7)]
+    gallery.refresh()
+    model = gallery.model
+    load_all(model)
+    rows = model.rowCount()
+    gone = {batch[0].id for batch in batches} | {model.id_at(rows - 1)}  # and one single image
+    for item_id in gone:
+        library.remove(item_id, delete_file=False)
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append(first))
+    model.remove_ids(gone)
+    assert inserted == [] and model.rowCount() == rows - 1
+    shown = [model.id_at(r) for r in range(model.rowCount())]
+    assert [model.item(r).id for r in range(model.rowCount())] == shown  # type: ignore[union-attr]
+    total = model.total
+    model.refresh()
+    load_all(model)
+    assert [model.id_at(r) for r in range(model.rowCount())] == shown and model.total == total

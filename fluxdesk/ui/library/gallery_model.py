@@ -425,6 +425,19 @@ class GalleryModel(QAbstractListModel):
         self.total -= len(rows) + hidden
         for item_id in ids:
             self._records.pop(item_id, None)
+        # A collapsed stack that lost only its leader shows its next image in its place:
+        # that row changes its image instead of going and coming back (an insertion per
+        # stack renumbered and laid out every row after it: 77 s for 942 of 47,000 rows).
+        heir_rows = {leader_rows[leader]: heir for leader, heir in heirs if leader in leader_rows}
+        light = {row.id: row for row in self._light(list(heir_rows.values()))}
+        swapped: list[int] = []
+        for row, heir in heir_rows.items():
+            if heir in light:
+                r = light[heir]
+                self._ids[row], self._widths[row], self._heights[row] = r.id, r.width, r.height
+                self._days[row] = day_of(r.created_ts).toordinal()
+                swapped.append(r.id)
+        rows = [row for row in rows if self.id_at(row) in ids]
         # Runs of neighbouring rows go in one removal each, the last run first.
         runs: list[tuple[int, int]] = []
         for row in rows:
@@ -437,13 +450,12 @@ class GalleryModel(QAbstractListModel):
             for column in (self._ids, self._widths, self._heights, self._days):
                 del column[first : last + 1]
             self.endRemoveRows()
-        if rows:
+        if rows or swapped:
             self._rebuild_index()
             self.layoutChanged.emit()
-        # A collapsed stack that lost only its leader shows its next image in its place.
-        for leader, heir in heirs:
-            old = leader_rows[leader]
-            self._insert_rows(old - sum(1 for r in rows if r < old), self._light([heir]))
+        for heir in swapped:
+            index = self.index(self.row_of(heir))
+            self.dataChanged.emit(index, index)
 
     # --- stacks ---------------------------------------------------------------------------
     def expand(self, row: int) -> bool:
