@@ -50,6 +50,7 @@ def test_removing_a_collapsed_stacks_leader_makes_the_next_image_lead() -> None:
     hidden, heirs = state.forget({1})
     assert (hidden, heirs) == (0, [(1, 2)])
     assert state.hidden == {3} and state.info(2) == (1, 2, False)
+    assert state.leader(3) == 2 and state.leader(2) == 2 and state.member_of == {3: 2}
     shown, grown = state.add(rows((4, "a")))  # the run goes on under the heir
     assert ids(shown) == [] and grown == {2} and state.acted_on(2) == [2, 3, 4]
     hidden, heirs = state.forget({2, 3, 4})

@@ -23,8 +23,8 @@ Row = TypeVar("Row", bound=PageRow)
 class StackState:
     def __init__(self) -> None:
         self.members: dict[int, list[int]] = {}  # leader id -> its stack's ids, leader first (2+)
+        self.member_of: dict[int, int] = {}  # id -> leader, for every other image of a stack
         self.hidden: set[int] = set()  # ids loaded but shown under their collapsed leader
-        self.open_members: dict[int, int] = {}  # id -> leader, for the members of open stacks
         self.expand_all = False  # every stack open (those loaded later too)…
         self.toggled: set[int] = set()  # …except these leaders (or, when False, only these)
         self._run: tuple[str, int] = ("", -1)  # the job and leader of the last row loaded
@@ -32,8 +32,8 @@ class StackState:
     def reset(self) -> None:
         """A new listing (refresh, another filter); which stacks are open stays."""
         self.members.clear()
+        self.member_of.clear()
         self.hidden.clear()
-        self.open_members.clear()
         self._run = ("", -1)
 
     # --- loading ------------------------------------------------------------------------
@@ -50,17 +50,13 @@ class StackState:
                 shown.append(row)
                 continue
             self.members.setdefault(leader, [leader]).append(row.id)
+            self.member_of[row.id] = leader
             grown.add(leader)
             if self.is_open(leader):
-                self.open_members[row.id] = leader
                 shown.append(row)
             else:
                 self.hidden.add(row.id)
         return shown, grown
-
-    def run_job(self) -> str:
-        """The job of the last row loaded (a page ending there may cut its stack in two)."""
-        return self._run[0]
 
     # --- questions ----------------------------------------------------------------------
     def is_open(self, leader: int) -> bool:
@@ -68,11 +64,7 @@ class StackState:
 
     def leader(self, item_id: int) -> int:
         """The leader of the stack ``item_id`` is in (itself if it leads or is alone)."""
-        if item_id in self.open_members:
-            return self.open_members[item_id]
-        if item_id in self.hidden:
-            return next(lead for lead, ids in self.members.items() if item_id in ids)
-        return item_id
+        return self.member_of.get(item_id, item_id)
 
     def stack_ids(self, item_id: int) -> list[int]:
         """Every loaded image of ``item_id``'s stack, leader first ([item_id] if none)."""
@@ -101,12 +93,9 @@ class StackState:
             self.toggled ^= {leader}
         rest = self.members.get(leader, [leader])[1:]
         if is_open:
-            self.hidden -= set(rest)
-            self.open_members.update(dict.fromkeys(rest, leader))
+            self.hidden.difference_update(rest)
         else:
-            self.hidden |= set(rest)
-            for item_id in rest:
-                self.open_members.pop(item_id, None)
+            self.hidden.update(rest)
         return rest
 
     def set_all_open(self, is_open: bool) -> None:
@@ -119,28 +108,28 @@ class StackState:
         collapsed stack that lost its leader but keeps hidden images (the heir is shown
         in its place)."""
         hidden = len(ids & self.hidden)
+        self.hidden -= ids
         heirs: list[tuple[int, int]] = []
-        for leader in [lead for lead, ms in self.members.items() if ids.intersection(ms)]:
+        leaders = {self.leader(i) for i in ids} & self.members.keys()
+        for item_id in ids:
+            self.member_of.pop(item_id, None)
+        for leader in sorted(leaders):
             was_open = self.is_open(leader)
-            left = [m for m in self.members.pop(leader) if m not in ids]
-            for item_id in ids:
-                self.open_members.pop(item_id, None)
             self.toggled.discard(leader)
+            left = [m for m in self.members.pop(leader) if m not in ids]
             if not left:
                 continue
             heir = left[0]
-            if leader in ids and not was_open:
-                heirs.append((leader, heir))
+            self.member_of.pop(heir, None)
+            if heir in self.hidden:  # the leader went, the stack closed: the heir is shown
                 self.hidden.discard(heir)
+                heirs.append((leader, heir))
             if was_open != self.is_open(heir):
                 self.toggled ^= {heir}
             if len(left) > 1:
                 self.members[heir] = left
-                if was_open:
-                    self.open_members.update(dict.fromkeys(left[1:], heir))
-            self.open_members.pop(heir, None)
+                self.member_of.update(dict.fromkeys(left[1:], heir))
         job, run_leader = self._run
         if run_leader in ids:  # the rows still to come join the heir's stack
             self._run = next(((job, heir) for lead, heir in heirs if lead == run_leader), ("", -1))
-        self.hidden -= ids
         return hidden, heirs
