@@ -237,6 +237,7 @@ class DetailsPanel(QScrollArea):
         self.values: dict[str, QLabel] = {}
         for key, label in (
             ("created", "Created"),
+            ("project", "Project"),
             *((spec.field, spec.label) for spec in DETAIL_FIELDS),
             ("nsfw", "NSFW flagged"),
             ("model", "Model"),
@@ -434,6 +435,7 @@ class DetailsPanel(QScrollArea):
             "nsfw": "Yes" if item.nsfw else "No",
             "model": item.model,
             "created": created_text(item.created),
+            "project": item.project or "No project",
             "timings": timings_text(item.timings),
             "file": breakable_path(str(item.path)),
             "file_size": human_size(item.file_size),

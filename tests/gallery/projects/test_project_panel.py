@@ -195,6 +195,8 @@ def test_drag_tiles_onto_a_project_moves_them(qtbot, gallery: GalleryWidget, lib
         assert drag_selection_onto(gallery, "Posters") == (True, True)
     assert done.args == ["3 images moved to “Posters”"]
     assert [file_project(library, i) for i in (1, 5, 6)] == ["Posters"] * 3
+    gallery.select_ids([5])
+    assert gallery.details.values["project"].text() == "Posters"  # the details say where it is
     assert dict(rows(panel))["Posters"] == "4" and dict(rows(panel))["Logo work"] == "2"
 
     # Onto "No project": out of every project.
