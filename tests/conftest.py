@@ -60,6 +60,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+@pytest.fixture(autouse=True)
+def _collect_on_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Real windows collect garbage on the GUI thread only, as the app does after its first
+    frame (ui/collector.py): a collection a download worker triggered could otherwise
+    destroy Qt objects off their thread. Automatic collection is back on afterwards."""
+    if not GUI_FIXTURES & set(request.fixturenames):
+        yield
+        return
+    from fluxdesk.ui.collector import collect_on_gui_thread
+
+    collector = collect_on_gui_thread(request.getfixturevalue("qapp"))
+    yield
+    collector.stop()
+
+
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
     """A running offline API + CDN pair on free loopback ports (key: ``sandbox``)."""

@@ -142,20 +142,26 @@ def freeze_startup_objects() -> None:
     collector's reach, so a full collection scans only what the session creates. Measured
     on the gallery scroll benchmark: the 17–25 ms gen-2 pauses go away.
 
-    Also turns the collector back on: the launcher (``cli.main``) pauses it for start-up,
-    which allocates a few hundred thousand long-lived objects (modules, PySide types and
-    enums, widgets) and frees almost none, so passes over them are pure cost (README,
-    Start-up)."""
+    Also turns the collector back on, on the GUI thread only (``ui.collector``): the
+    launcher (``cli.main``) pauses it for start-up, which allocates a few hundred thousand
+    long-lived objects (modules, PySide types and enums, widgets) and frees almost none, so
+    passes over them are pure cost (README, Start-up)."""
     import gc
 
     gc.freeze()
-    gc.enable()
+    _resume_collector()
 
 
 def _resume_collector() -> None:
-    import gc
+    from fluxdesk.ui.collector import collect_on_gui_thread
 
-    gc.enable()
+    app = QApplication.instance()
+    if app is not None:
+        collect_on_gui_thread(app)
+    else:  # (no event loop to collect from)
+        import gc
+
+        gc.enable()
 
 
 def _exit_when_shown() -> None:
