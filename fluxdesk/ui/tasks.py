@@ -87,6 +87,13 @@ def _get_dispatcher() -> _Dispatcher:
     return _dispatcher
 
 
+def undelivered() -> int:
+    """How many tasks have not had their callback yet (running, queued, or finished with
+    the result still on its way to the GUI thread): what "all background work is done"
+    waits for, where a pool's idle thread count alone would miss a result in transit."""
+    return len(_dispatcher.pending) if _dispatcher is not None else 0
+
+
 class _Task(QRunnable):
     def __init__(self, fn: Callable[[Report], Any], key: int, dispatcher: _Dispatcher) -> None:
         super().__init__()

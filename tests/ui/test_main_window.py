@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QListView, QPus
 from fluxdesk.core.context import AppContext
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.core.settings import Settings
+from fluxdesk.ui import tasks
 from fluxdesk.ui.generate import form as F
 from fluxdesk.ui.generate.jobs import JobState
 from fluxdesk.ui.main_window import MainWindow
@@ -536,9 +537,9 @@ def test_the_library_follows_images_saved_by_the_command_line(
     assert "command line" in gallery.model.item(0).prompt  # type: ignore[union-attr]
     assert gallery.count_label.text().startswith(f"{before + 1} image")
 
-    # The start-up rescan done first: on a loaded machine it could end after the next
-    # image is saved, and show it.
-    qtbot.waitUntil(lambda: gallery.io_pool.activeThreadCount() == 0, timeout=60_000)
+    # The start-up rescan done first, its result delivered too: on a loaded machine it
+    # could end (or its result arrive) after the next image is saved, and show it.
+    qtbot.waitUntil(lambda: tasks.undelivered() == 0, timeout=60_000)
     gallery.watcher.stop()  # as if the Library were not looking
     generate("an owl saved while nobody looked")
     qtbot.wait(1500)
