@@ -50,6 +50,7 @@ from fluxdesk.core.library.queries import ItemFilter
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.library.store import Library, ReindexReport
 from fluxdesk.ui.library import trash
+from fluxdesk.ui.library.bulk.actions import BulkActions
 from fluxdesk.ui.library.gallery_actions import GalleryActions
 from fluxdesk.ui.library.gallery_details import DetailsPanel
 from fluxdesk.ui.library.gallery_filters import (
@@ -122,6 +123,7 @@ class GalleryWidget(QWidget):
         self.item_actions = GalleryActions(self)
         self.interop_actions = InteropActions(self)
         self.stacks = StackControl(self)
+        self.bulk = BulkActions(self)  # the selection's favourite, rating, tags, project, delete
         self._build_actions()
         self.project_panel = ProjectPanel(self)  # left of the grid; filters it by project
         self.project_panel.filter_changed.connect(self.apply_filter)
@@ -289,7 +291,10 @@ class GalleryWidget(QWidget):
 
             action(f"Rate {n}", rate, [str(n)])
         menu = QMenu(self)
-        menu.addActions([self.compare_action, self.sheet_action])
+        menu.addAction(self.bulk.select_all_action)
+        self.bulk.add_to_menu(menu)
+        menu.addSeparator()
+        menu.addActions([self.compare_action, self.sheet_action, self.export_action, self.delete_action])
         menu.addSeparator()
         menu.addActions([self.stacks.expand_all_action, self.stacks.collapse_all_action])
         menu.addSeparator()
@@ -441,6 +446,7 @@ class GalleryWidget(QWidget):
             self.grid.setFocus()
 
     def shutdown(self) -> None:
+        self.bulk.cancel()  # a bulk action stops at its next image (consistent: see bulk/journal)
         self.watcher.stop()
         self.details.flush_notes()
         self.loader.shutdown()
@@ -479,7 +485,9 @@ class GalleryWidget(QWidget):
     def update_count(self) -> None:
         total = self.model.total
         noun = "image" if total == 1 else "images"
-        self.set_count_text(f"{total:,} {noun}" + (" found" if self.model.filter.active else ""))
+        text = f"{total:,} {noun}" + (" found" if self.model.filter.active else "")
+        selected = self.bulk.scope.text()
+        self.set_count_text(f"{text} · {selected}" if selected else text)
 
     # --- selection ----------------------------------------------------------------------
     def selected_items(self) -> list[ImageRecord]:
@@ -545,6 +553,7 @@ class GalleryWidget(QWidget):
         menu.addSeparator()
         menu.addActions([self.use_action, self.use_noseed_action, self.vary_action, self.preset_action])
         menu.addSeparator()
+        self.bulk.add_to_menu(menu)
         menu.addMenu(self.project_panel.move_menu(menu))
         menu.addSeparator()
         menu.addActions([self.compare_action, self.sheet_action])
@@ -573,14 +582,10 @@ class GalleryWidget(QWidget):
         return item
 
     def toggle_favourite(self) -> None:
-        items = self.selected_items()
-        on = not all(i.favourite for i in items)
-        for item in items:
-            self.save_review(item.id, {"favourite": on})
+        self.bulk.toggle_favourite()
 
     def rate_selected(self, rating: int) -> None:
-        for item in self.selected_items():
-            self.save_review(item.id, {"rating": rating})
+        self.bulk.rate(rating)
 
     # --- item actions -------------------------------------------------------------------
     def _details_action(self, name: str) -> None:

@@ -17,10 +17,8 @@ from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog
 
-from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.core.library.record import ImageRecord
-from fluxdesk.core.library.reindex import ReindexReport
 from fluxdesk.core.params import random_seed
 from fluxdesk.core.request import GenerationRequest
 from fluxdesk.ui.library import trash
@@ -214,57 +212,8 @@ class GalleryActions:
     def _open_url(path: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    # --- delete / undo ------------------------------------------------------------------
-    def delete_selected(self) -> list[trash.Trashed]:
-        items = self.gallery.selected_items()
-        if self.gallery.library is None or not items:
-            return []
-        moved: list[trash.Trashed] = []
-        try:
-            for item in items:
-                entry = (
-                    trash.move_to_trash(item.path, self.gallery.library.root) if item.path.exists() else None
-                )
-                self.gallery.library.remove(item.id, delete_file=False)
-                self.gallery.loader.forget(item.id)
-                if entry is not None:
-                    moved.append(entry)
-        except (LibraryError, KeyError) as exc:
-            self.gallery.show_error(str(exc))
-        self.gallery.model.remove_ids({i.id for i in items})
-        self.gallery.update_count()
-        self._last_trashed = moved
-        where = "the trash" if all(m.system for m in moved) else "FluxDesk's trash (library/.trash)"
-        n = len(items)
-        self.gallery.message_bar.show_message(
-            UserMessage(f"Deleted {n} image{'s' if n != 1 else ''}", f"Moved to {where}.", Severity.INFO),
-            self.undo_delete,
-            primary_label="Undo",
-        )
-        self.gallery.deleted.emit(moved)
-        return moved
-
-    def undo_delete(self) -> None:
-        entries, self._last_trashed = self._last_trashed, []
-        library = self.gallery.library
-        if not entries or library is None:
-            return
-
-        def work() -> ReindexReport:
-            for entry in entries:
-                trash.restore(entry)
-            return library.reindex()
-
-        def done(report: ReindexReport) -> None:
-            self.gallery.message_bar.dismiss()
-            self.gallery.refresh()
-            paths = {e.original for e in entries}
-            ids = [
-                i.id
-                for i in (self.gallery.model.item(r) for r in range(self.gallery.model.rowCount()))
-                if i and i.path in paths
-            ]
-            self.gallery.select_ids(ids)
-            self.gallery.restored.emit()
-
-        run_task(self.gallery.io_pool, work, done, self.gallery.on_worker_error, receiver=self.gallery)
+    # --- delete --------------------------------------------------------------------------
+    def delete_selected(self) -> None:
+        """Delete the selection to the trash, with one Undo (a bulk action: see
+        ``ui/library/bulk``; the gallery's ``deleted`` signal says when it is done)."""
+        self.gallery.bulk.delete()

@@ -28,7 +28,17 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QRegion, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QRegion,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -203,6 +213,11 @@ class GalleryView(QAbstractItemView):
         self._w: list[int] = []  # …and width
         self._content_h = 0
         self._relayout_due = False  # rows were removed: a relayout is coming
+        # Shift-click and Shift+arrows select the run of images between the anchor and
+        # the click in the gallery's order (as a file manager does), not the rectangle
+        # between two tiles of justified rows; a drag from empty space is a rubber band.
+        self._anchor = QPersistentModelIndex()
+        self._extending = False  # inside a Shift-click or Shift+arrow of Qt's own handling
         super().__init__(parent)
         self.setObjectName("galleryGrid")
         self.setAccessibleName("Library images")
@@ -442,10 +457,38 @@ class GalleryView(QAbstractItemView):
             target = last
         return model.index(max(0, min(last, target)), 0)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if index.isValid() and not shift:
+            self._anchor = QPersistentModelIndex(index)
+        self._extending = shift and index.isValid()
+        try:
+            super().mousePressEvent(event)
+        finally:
+            self._extending = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if not shift or not self._anchor.isValid():
+            self._anchor = QPersistentModelIndex(self.currentIndex())
+        self._extending = shift
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self._extending = False
+        if not shift:
+            self._anchor = QPersistentModelIndex(self.currentIndex())
+
     def setSelection(self, rect: QRect, command: QItemSelectionModel.SelectionFlag) -> None:
         model = self.model()
         selection_model = self.selectionModel()
         if model is None or selection_model is None:
+            return
+        current = self.currentIndex()
+        if self._extending and self._anchor.isValid() and current.isValid():
+            first, last = sorted((self._anchor.row(), current.row()))
+            selection_model.select(QItemSelection(model.index(first, 0), model.index(last, 0)), command)
             return
         off = self.verticalOffset()
         area = rect.normalized().translated(0, off)

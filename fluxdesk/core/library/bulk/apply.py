@@ -19,6 +19,7 @@ from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library.bulk import journal
 from fluxdesk.core.library.bulk.files import UPDATE_REVIEW_SQL, editable_record, row_update, write_record
 from fluxdesk.core.library.bulk.review import Review, ReviewChange
+from fluxdesk.core.library.queries import ItemFilter
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.library.rows import record_from_row
 from fluxdesk.core.library.schema import COLUMNS
@@ -99,6 +100,15 @@ def existing_ids(library: Library, ids: Iterable[int]) -> set[int]:
                 row[0] for row in conn.execute(f"SELECT id FROM images WHERE id IN ({marks})", chunk)
             )
     return found
+
+
+def matching_ids(library: Library, flt: ItemFilter) -> list[int]:
+    """Every image the filter ``flt`` matches, as the gallery lists them (newest first):
+    what "Select all" stands for, loaded into the window or not."""
+    rows = library._query(
+        "SELECT id FROM images", "ORDER BY created_ts DESC, seed_shifted, image_index, id DESC", [], flt
+    )
+    return [int(row[0]) for row in rows]
 
 
 def records(library: Library, ids: list[int]) -> dict[int, ImageRecord]:
