@@ -21,6 +21,7 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
         ("startup.py", ["--runs", "1"], "fastest of each"),
         ("zoom_repaint.py", [], "zoom repaint of a 1536"),
         ("library_scale.py", ["--count", "200"], "first paint"),
+        ("bulk_rate.py", ["--count", "200"], "longest stall"),
         ("sandbox_render.py", ["--runs", "1"], "slowest median"),
         ("fake_client.py", ["--rounds", "1", "--images", "1"], "ratio fake / HTTP"),
         ("session_memory.py", ["--generations", "12"], "growth per image after the 10th"),

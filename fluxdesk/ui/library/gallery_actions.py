@@ -21,7 +21,6 @@ from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.params import random_seed
 from fluxdesk.core.request import GenerationRequest
-from fluxdesk.ui.library import trash
 from fluxdesk.ui.library.compare import CompareDialog
 from fluxdesk.ui.messages import Severity, UserMessage
 from fluxdesk.ui.tasks import run_task
@@ -41,7 +40,6 @@ class GalleryActions:
         self.gallery = gallery
         self.viewer: ViewerWindow | None = None
         self.compare_dialog: CompareDialog | None = None
-        self._last_trashed: list[trash.Trashed] = []
 
     def open_in_viewer(self) -> ViewerWindow | None:
         item = self.gallery.current_item()

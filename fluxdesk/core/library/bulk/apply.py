@@ -105,9 +105,9 @@ def existing_ids(library: Library, ids: Iterable[int]) -> set[int]:
 def matching_ids(library: Library, flt: ItemFilter) -> list[int]:
     """Every image the filter ``flt`` matches, as the gallery lists them (newest first):
     what "Select all" stands for, loaded into the window or not."""
-    rows = library._query(
-        "SELECT id FROM images", "ORDER BY created_ts DESC, seed_shifted, image_index, id DESC", [], flt
-    )
+    from fluxdesk.core.library.paging import ORDER
+
+    rows = library._query("SELECT id FROM images", f"ORDER BY {ORDER}", [], flt)
     return [int(row[0]) for row in rows]
 
 
