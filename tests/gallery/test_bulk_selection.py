@@ -241,3 +241,23 @@ def test_delete_everything_selected_then_one_undo(qtbot, gallery: GalleryWidget,
     assert all(Path(p).exists() for p in paths)
     assert len(gallery.selected_items()) == COUNT
     assert disagreements(library) == []
+
+
+def test_a_collapsed_stack_in_the_selection_stands_for_all_its_images(  # type: ignore[no-untyped-def]
+    qtbot, gallery: GalleryWidget, library: Library
+) -> None:
+    from datetime import timedelta
+
+    from .factory import NOW, add_batch
+
+    batch = add_batch(library, 1, 4, created=NOW + timedelta(hours=1))
+    gallery.refresh()
+    assert gallery.model.row_of(batch[0].id) == 0 and gallery.model.row_of(batch[1].id) < 0  # collapsed
+    single = gallery.model.item(1)
+    assert single is not None
+    gallery.select_ids([batch[0].id, single.id])
+    assert "5 selected" in gallery.count_label.text()  # images, not tiles
+    result = run_bulk(qtbot, gallery, gallery.bulk.favourite_on.trigger)
+    assert sorted(r.id for r in result.changed) == sorted([*(b.id for b in batch), single.id])  # type: ignore[attr-defined]
+    assert sorted(i.id for i in library.items() if i.favourite) == sorted([*(b.id for b in batch), single.id])
+    assert disagreements(library) == []

@@ -167,7 +167,8 @@ class BulkActions(QObject):
         """One image: at once, on the GUI thread (a key press shows its stars at once)."""
         from fluxdesk.core.library.bulk.review import Review
 
-        item = next((i for i in self.gallery.selected_items() if i.id == item_id), None)
+        row = self.gallery.model.row_of(item_id)
+        item = self.gallery.model.item(row) if row >= 0 else None
         if item is None and self.gallery.library is not None:
             item = self.gallery.library.get(item_id)
         if item is None:

@@ -4,8 +4,9 @@ The grid loads its rows a page at a time, so at 100,000 images "Select all" cann
 "the rows loaded": it selects every loaded row (and each page loaded afterwards) and
 marks the selection as *all images matching the search and filters*; an action then
 takes their ids straight from the index, in the worker. Any other change of the
-selection (a click, a new search) ends that. Otherwise the selection is
-``GalleryWidget.selected_items()`` (which a collapsed stack expands to its images).
+selection (a click, a new search) ends that. Otherwise the selection is the images of
+the selected tiles, a collapsed stack's tile standing for all its images (as
+``GalleryWidget.selected_items()``).
 """
 
 from __future__ import annotations
@@ -48,9 +49,19 @@ class SelectionScope(QObject):
         self.changed.emit()
 
     def count(self) -> int:
+        """How many images the selection stands for (a collapsed stack's tile: all of it)."""
         if self.all_matching:
             return self.gallery.model.total
-        return len(self.gallery.grid.selectionModel().selectedIndexes())
+        return len(self.selected_ids())
+
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected images in the gallery's order, a collapsed stack's
+        tile giving all its images (as ``GalleryWidget.selected_items``), without
+        reading their records: a selection may hold thousands."""
+        model = self.gallery.model
+        rows = sorted(i.row() for i in self.gallery.grid.selectionModel().selectedIndexes())
+        ids = (item_id for r in rows for item_id in model.stacks.acted_on(model.id_at(r)))
+        return list(dict.fromkeys(i for i in ids if i >= 0))
 
     def text(self) -> str:
         """'5,000 selected' for a selection of more than one image, else ''."""
@@ -66,7 +77,7 @@ class SelectionScope(QObject):
 
             flt: ItemFilter = self.gallery.model.filter
             return (lambda: matching_ids(library, flt)), self.gallery.model.total
-        ids = [item.id for item in self.gallery.selected_items()]
+        ids = self.selected_ids()
         return (lambda: ids), len(ids)
 
     # --- keeping "all" up to date -------------------------------------------------------
