@@ -4,8 +4,8 @@ all, in the grid's context menu and the Actions menu.
 
 One image changes at once, on the GUI thread, as the keyboard's F and 0–5 always did
 (up to four, a stack, too, with one Undo); a larger selection runs in the gallery's
-worker (``runner``), with progress, Cancel and one Undo. :meth:`BulkActions.move_to_project` is the move the project list's drag
-uses too.
+worker (``runner``), with progress, Cancel and one Undo.
+:meth:`BulkActions.move_to_project` is the move the project list's drag uses too.
 """
 
 from __future__ import annotations
