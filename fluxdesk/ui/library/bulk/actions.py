@@ -1,11 +1,12 @@
 """The actions on the gallery's selection (``GalleryWidget.bulk``): Favourite /
-Unfavourite, Rating ▸ 0–5, Add tag…, Remove tag…, Move to project ▸, Delete and Select
-all, in the grid's context menu and the Actions menu.
+Unfavourite, Rating ▸ 0–5, Add tag…, Remove tag…, Delete and Select all, in the grid's
+context menu and the Actions menu (Move to project ▸ there is the project list's menu,
+``ui/library/projects``).
 
 One image changes at once, on the GUI thread, as the keyboard's F and 0–5 always did
 (up to four, a stack, too, with one Undo); a larger selection runs in the gallery's
 worker (``runner``), with progress, Cancel and one Undo.
-:meth:`BulkActions.move_to_project` is the move the project list's drag uses too.
+:meth:`BulkActions.move_to_project` is a move to a project with progress, Cancel and Undo.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from fluxdesk.ui.messages import Severity
 
 if TYPE_CHECKING:
     from fluxdesk.ui.library.gallery import GalleryWidget
-
-NO_PROJECT_TEXT = "No project"
 
 
 class BulkActions(QObject):
@@ -71,9 +70,6 @@ class BulkActions(QObject):
         self.rating_menu.addActions(self.rating_actions)
         self.add_tag_action = self._action("Add tag…", lambda: self.ask_tag(add=True))
         self.remove_tag_action = self._action("Remove tag…", lambda: self.ask_tag(add=False))
-        self.project_menu = QMenu("Move to project")
-        self.project_menu.setObjectName("bulkProjectMenu")
-        self.project_menu.aboutToShow.connect(self._fill_project_menu)
         self.update_enabled()
 
     def add_to_menu(self, menu: QMenu) -> None:
@@ -81,32 +77,12 @@ class BulkActions(QObject):
         menu.addActions([self.favourite_on, self.favourite_off])
         menu.addMenu(self.rating_menu)
         menu.addActions([self.add_tag_action, self.remove_tag_action])
-        menu.addMenu(self.project_menu)
 
     def update_enabled(self) -> None:
         some = self.scope.count() > 0
         for action in (self.favourite_on, self.favourite_off, self.add_tag_action, self.remove_tag_action):
             action.setEnabled(some)
         self.rating_menu.setEnabled(some)
-        self.project_menu.setEnabled(some)
-
-    def _fill_project_menu(self) -> None:
-        """The projects as they are now (another window or the CLI may have made one)."""
-        from fluxdesk.core.library import projects as pj
-
-        self.project_menu.clear()
-        library = self.gallery.library
-        names = []
-        if library is not None:
-            try:
-                names = [project.name for project in pj.projects(library)]
-            except FluxDeskError as exc:
-                self.gallery.show_error(str(exc))
-        for name in names:
-            self.project_menu.addAction(self._action(name, lambda name=name: self.move_to_project(name)))  # type: ignore[misc]
-        if names:
-            self.project_menu.addSeparator()
-        self.project_menu.addAction(self._action(NO_PROJECT_TEXT, lambda: self.move_to_project("")))
 
     # --- what the selection gets --------------------------------------------------------
     def toggle_favourite(self) -> None:
