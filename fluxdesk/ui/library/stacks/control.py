@@ -159,10 +159,10 @@ class StackControl(QObject):
         if not one:
             return
         self.note.setText(
-            f"Image {position} of a stack of {size}: press S or click its badge to collapse the stack."
+            f"Image {position} of a stack of {size} · S closes the stack"
             if expanded
-            else f"Stack of {size} images. Favourite, stars, copy, export and delete apply to all "
-            f"{size}; press S or click the badge to see each one."
+            else f"Stack of {size} images · the heart, stars, Copy, Export and Delete act on all {size} "
+            "· S opens the stack"
         )
         details = self.gallery.details
         if details.item is not None:  # one tile: a collapsed stack's buttons act on all of it
