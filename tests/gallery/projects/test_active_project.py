@@ -15,7 +15,7 @@ from fluxdesk.ui.library.projects.dialogs import NameDialog
 from fluxdesk.ui.main_window import MainWindow
 from tests.e2e.clirun import run
 
-from .helpers import row_of
+from .helpers import row_of, rows
 
 WATCH_TIMEOUT = 5000  # the window polls the index once a second
 
@@ -89,3 +89,21 @@ def test_the_list_follows_the_box(qtbot, main_window: MainWindow, library: Libra
     panel.choose("")
     panel.use_action.trigger()  # "Set as active project" on "No project"
     assert win.project_box.active() == "" and not row_of(panel, "Logo work").font(0).bold()
+
+
+def test_a_project_deleted_elsewhere_leaves_the_list_on_all_images(
+    qtbot, main_window: MainWindow, library: Library
+) -> None:  # type: ignore[no-untyped-def]
+    projects.create(library, "Posters")
+    projects.move(library, [1, 2], "Posters")
+    win = main_window
+    panel = win.gallery_view.project_panel
+    panel.state.reload()
+    win.tabs.setCurrentIndex(1)
+    panel.choose("Posters")
+    assert win.gallery_view.model.total == 2
+    with Library(library.root) as other:  # another process's connection (a second window, the CLI)
+        projects.delete(other, "Posters")
+    qtbot.waitUntil(lambda: panel.key() is None, timeout=WATCH_TIMEOUT)
+    assert "Posters" not in [name for name, _count in rows(panel)]
+    qtbot.waitUntil(lambda: win.gallery_view.model.total == library.count(), timeout=WATCH_TIMEOUT)
