@@ -191,18 +191,27 @@ def test_drag_tiles_onto_a_project_moves_them(qtbot, gallery: GalleryWidget, lib
     assert gallery.grid.dragEnabled()
 
     assert drag_selection_onto(gallery, None) == (False, False)  # "All images" is no place
-    with qtbot.waitSignal(panel.state.done, timeout=TIMEOUT) as done:
+    with qtbot.waitSignal(panel.state.moved, timeout=TIMEOUT):
         assert drag_selection_onto(gallery, "Posters") == (True, True)
-    assert done.args == ["3 images moved to “Posters”"]
+    assert gallery.message_bar.message.title == "Moved into “Posters”: 3 images"  # type: ignore[union-attr]
     assert [file_project(library, i) for i in (1, 5, 6)] == ["Posters"] * 3
     gallery.select_ids([5])
     assert gallery.details.values["project"].text() == "Posters"  # the details say where it is
     assert dict(rows(panel))["Posters"] == "4" and dict(rows(panel))["Logo work"] == "2"
+    # One Undo puts them back where each was (a bulk action's).
+    assert gallery.message_bar.primary.text() == "Undo"
+    with qtbot.waitSignal(panel.state.moved, timeout=TIMEOUT):
+        gallery.message_bar.primary.click()
+    assert [file_project(library, i) for i in (1, 5, 6)] == ["Logo work", "", ""]
+    assert dict(rows(panel))["Posters"] == "1" and dict(rows(panel))["Logo work"] == "3"
+    gallery.select_ids([5, 6, 1])
+    with qtbot.waitSignal(panel.state.moved, timeout=TIMEOUT):
+        assert drag_selection_onto(gallery, "Posters") == (True, True)
 
     # Onto "No project": out of every project.
     panel.choose("Posters")
     gallery.select_ids([4, 5])
-    with qtbot.waitSignal(panel.state.done, timeout=TIMEOUT):
+    with qtbot.waitSignal(panel.state.moved, timeout=TIMEOUT):
         assert drag_selection_onto(gallery, "") == (True, True)
     assert [file_project(library, i) for i in (4, 5)] == ["", ""]
     assert gallery.model.total == 2 and dict(rows(panel))["Posters"] == "2"  # they left the view
@@ -229,7 +238,7 @@ def test_move_to_project_menu(qtbot, gallery: GalleryWidget, library: Library) -
     actions = {a.text(): a for a in menu.actions() if a.text()}
     assert list(actions) == ["No project", "Logo work", "Posters", "New project…"]
     assert actions["Logo work"].isChecked() and not actions["Posters"].isChecked()
-    with qtbot.waitSignal(panel.state.done, timeout=TIMEOUT):
+    with qtbot.waitSignal(panel.state.moved, timeout=TIMEOUT):
         actions["Posters"].trigger()
     assert [file_project(library, i) for i in (1, 2)] == ["Posters", "Posters"]
 
@@ -239,7 +248,7 @@ def test_move_to_project_menu(qtbot, gallery: GalleryWidget, library: Library) -
     next(a for a in menu.actions() if a.text() == "New project…").trigger()
     dialog = _name_dialog(qtbot, gallery)
     dialog.edit.setText("Client A")
-    with qtbot.waitSignal(panel.state.done, timeout=TIMEOUT):
+    with qtbot.waitSignal(panel.state.moved, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert file_project(library, 7) == "Client A" and dict(rows(panel))["Client A"] == "1"
     # No selection: nothing to move.
@@ -271,8 +280,8 @@ def test_dragging_a_collapsed_stack_moves_all_its_images(
     panel = gallery.project_panel
     gallery.select_ids([batch[0].id])  # the stack's one tile
     assert gallery.model.rowCount() == COUNT + 1
-    with qtbot.waitSignal(panel.state.done, timeout=TIMEOUT) as done:
+    with qtbot.waitSignal(panel.state.moved, timeout=TIMEOUT):
         assert drag_selection_onto(gallery, "Posters") == (True, True)
-    assert done.args == ["4 images moved to “Posters”"]
+    assert gallery.message_bar.message.title == "Moved into “Posters”: 4 images"  # type: ignore[union-attr]
     assert [file_project(library, b.id) for b in batch] == ["Posters"] * 4
     assert dict(rows(panel))["Posters"] == "5"

@@ -165,7 +165,7 @@ class ProjectPanel(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.currentItemChanged.connect(self._chosen)
-        self.tree.images_dropped.connect(self.state.move)
+        self.tree.images_dropped.connect(lambda ids, name: self.state.move(name, ids))
         layout.addWidget(self.tree, 1)
         self._build_actions()
         self.state.changed.connect(self._fill)
@@ -376,7 +376,7 @@ class ProjectPanel(QWidget):
             action = menu.addAction(text)
             action.setCheckable(True)
             action.setChecked(places == {name.casefold()})  # all of them are there already
-            action.triggered.connect(lambda _checked=False, name=name: self.state.move(ids, name))
+            action.triggered.connect(lambda _checked=False, name=name: self.state.move(name))
             if name == "":
                 menu.addSeparator()
         menu.addSeparator()
@@ -385,7 +385,7 @@ class ProjectPanel(QWidget):
             def made(name: str) -> None:
                 stored = self.state.create(name)
                 if stored is not None:
-                    self.state.move(ids, stored)
+                    self.state.move(stored)  # (the dialog is modal: the selection is as it was)
 
             self.dialog = dialogs.ask_name(
                 self,

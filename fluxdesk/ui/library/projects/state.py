@@ -7,8 +7,10 @@ command line: ``fluxdesk project use``) or a worker commits to the index: its ow
 :class:`IndexWatcher` polls ``PRAGMA data_version`` once a second while the window lives,
 on both tabs. Switching the gallery's project filter reads nothing here.
 
-Choosing the active project or creating one is a one-row write (GUI thread); renaming,
-deleting and moving rewrite each image's file, so they run on the gallery's writer pool.
+Choosing the active project or creating one is a one-row write (GUI thread); renaming and
+deleting rewrite each member's file, so they run on the gallery's writer pool. Moving
+images (a drop on the list, the grid's "Move to project" menu) is a bulk action
+(``BulkActions.move_to_project``): progress, Cancel and one Undo.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from fluxdesk.ui.library.live_index import IndexWatcher
 from fluxdesk.ui.tasks import run_task
 
 if TYPE_CHECKING:
+    from fluxdesk.core.library.record import ImageRecord
     from fluxdesk.core.library.store import Library
     from fluxdesk.ui.library.gallery import GalleryWidget
 
@@ -35,7 +38,8 @@ def _noun(count: int) -> str:
 
 class ProjectsState(QObject):
     changed = Signal()  # the overview was read again
-    done = Signal(str)  # a rename, delete or move finished (its status text)
+    done = Signal(str)  # a rename or delete finished (its status text)
+    moved = Signal()  # a bulk action (a move, its undo) or one image's edit ended: counts read
 
     def __init__(self, gallery: GalleryWidget) -> None:
         super().__init__(gallery)
@@ -45,6 +49,8 @@ class ProjectsState(QObject):
         self.watcher = IndexWatcher(lambda: gallery.library, self)
         self.watcher.changed.connect(self.reload)
         gallery.library_ready.connect(self._library_ready)
+        gallery.bulk.runner.finished.connect(self._bulk_finished)
+        gallery.review_saved.connect(self._review_saved)  # (a bulk action of one image)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.watcher.stop)
@@ -110,15 +116,23 @@ class ProjectsState(QObject):
         return True
 
     # --- file rewrites (the gallery's writer pool) --------------------------------------
-    def move(self, ids: list[int], name: str) -> None:
-        """Put the images ``ids`` into project ``name`` ("": into no project)."""
-        target = name or projects.NO_PROJECT
-        where = f"“{name}”" if name else "no project"
-        self._rewrite(
-            f"Moving {_noun(len(ids))} to {where}…",
-            lambda library: projects.move(library, ids, target),
-            lambda changed: f"{_noun(changed)} moved to {where}",
-        )
+    def move(self, name: str, ids: list[int] | None = None) -> None:
+        """Put the images ``ids`` (None: the grid's selection, all of it under Select all)
+        into project ``name`` ("": into no project), as a bulk action."""
+        self.gallery.bulk.move_to_project(name, ids)
+
+    def _bulk_finished(self, _result: object) -> None:
+        self.reload()
+        if self.gallery.model.filter.project is not None:
+            self.gallery.refresh()  # moved images leave (or join) the project shown
+        self.moved.emit()
+
+    def _review_saved(self, item: ImageRecord) -> None:
+        self.reload()
+        shown = self.gallery.model.filter.project
+        if shown is not None and item.project.casefold() != shown.casefold():
+            self.gallery.refresh()  # it left the project shown
+        self.moved.emit()
 
     def rename(self, old: str, new: str) -> None:
         self._rewrite(
