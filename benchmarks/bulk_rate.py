@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _display import ensure_display
+from _stall import StallMeter
 from library_scale import _format_key, build
 
 TARGET_MS = 50.0
@@ -62,7 +63,7 @@ def main() -> int:
     with Library(root) as fresh:
         fresh.reindex()
 
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QTimer
 
     from fluxdesk.core.context import AppContext
     from fluxdesk.ui.app import create_application, freeze_startup_objects
@@ -79,26 +80,13 @@ def main() -> int:
         app.processEvents()
     freeze_startup_objects()  # as run_app does after its first frame (the collector on the GUI thread)
 
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(1)
-    timer.timeout.connect(tick)
+    meter = StallMeter()
 
     def measure(start: object | None, seconds: float = 0.0) -> tuple[list[float], float]:
         """Run the event loop until the bulk action ``start`` begins has finished (or
         for ``seconds`` when idle); the timer's gaps and the time taken."""
-        gaps.clear()
         t0 = time.perf_counter()
-        last[0] = t0
-        timer.start()
+        meter.start()
         if start is None:
             QTimer.singleShot(int(seconds * 1000), app.quit)
         else:
@@ -106,10 +94,10 @@ def main() -> int:
             QTimer.singleShot(0, start)  # type: ignore[arg-type]
         QTimer.singleShot(600_000, app.quit)
         app.exec()
-        timer.stop()
+        gaps = meter.stop()
         if start is not None:
             gallery.bulk.finished.disconnect(app.quit)
-        return list(gaps), time.perf_counter() - t0
+        return gaps, time.perf_counter() - t0
 
     idle, _ = measure(None, 1.0)
 

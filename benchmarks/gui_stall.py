@@ -21,13 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _display import ensure_display
+from _stall import StallMeter
 
 
 def one_job() -> int:
     """One job in this process; prints its figures as a JSON line (for ``main``)."""
     ensure_display()
     os.environ.setdefault("FLUXDESK_HOME", tempfile.mkdtemp(prefix="fluxdesk-stall-"))
-    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtCore import QTimer
 
     from fluxdesk.core.context import AppContext
     from fluxdesk.ui.app import create_application
@@ -49,33 +50,21 @@ def one_job() -> int:
     f.set_value(F.NUM_IMAGES, 4)
     f.set_value(F.FORMAT, "png")
 
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(1)
-    timer.timeout.connect(tick)
+    meter = StallMeter()
     done: list[float] = []
     failed: list[str] = []
     win.image_saved.connect(lambda job: (done.append(time.perf_counter()), app.quit()))
     win.queue.job_failed.connect(lambda job: (failed.append(str(job.error)), app.quit()))
 
     def click() -> None:
-        last[0] = time.perf_counter()
-        timer.start()
+        meter.start()
         win.generate_button.click()
 
     QTimer.singleShot(50, click)
     QTimer.singleShot(60_000, app.quit)
     start = time.perf_counter()
     app.exec()
-    timer.stop()
+    gaps = meter.stop()
     win.queue.shutdown()
     ctx.close()
     if failed or not done:
