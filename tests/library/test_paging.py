@@ -175,3 +175,19 @@ def test_the_whole_library_is_counted_without_pending_images(lib: Library) -> No
     assert lib.count() == len(lib.items()) == 19
     lib.connection().execute("UPDATE images SET state = 'pending' WHERE id = ?", (lib.items()[3].id,))
     assert lib.count() == len(lib.items()) == 18
+
+
+def test_jobs_finished_within_one_second_are_listed_newest_first(tmp_path: Path) -> None:
+    """A job's time is kept to the millisecond: jobs a second apart or less are listed in
+    the order they finished (to the second, they were ordered by their seeds: by chance)."""
+    from fluxdesk.core.generation.generate import generate
+    from fluxdesk.core.request import validated_request
+    from fluxdesk.sandbox.fake import FakeClient
+
+    fake = FakeClient()
+    with Library(tmp_path / "lib") as library:
+        for n in range(6):
+            generate(validated_request({"prompt": f"job {n}", "num_images": 2}), fake, library)
+        items = library.items(limit=20)
+    assert [item.prompt for item in items] == [f"job {n}" for n in reversed(range(6)) for _ in (0, 1)]
+    assert [item.index for item in items[:2]] == [0, 1]  # a batch in its own order

@@ -218,7 +218,10 @@ def generate(
         request, cancel, on_wait=lambda seconds: tracker.emit(Stage.SUBMITTING, note=_waiting(seconds))
     )
     api_seconds = time.monotonic() - started
-    created = datetime.now(timezone.utc).replace(microsecond=0)
+    # To the millisecond: the library lists newest first by this time, and two jobs that
+    # finished within one second must not be ordered by chance (a job's images share it).
+    now = datetime.now(timezone.utc)
+    created = now.replace(microsecond=now.microsecond // 1000 * 1000)
     # Recorded before anything else can fail: from here on the images are paid for.
     journal.accepted(response, created)
     cancel.raise_if_cancelled()
@@ -297,7 +300,7 @@ def _result(
         seed=response.seed,
         images=tuple(sorted(saved, key=lambda s: s.index)),
         timings=timings,
-        created=created.isoformat(),
+        created=created.isoformat(timespec="milliseconds"),
         elapsed=elapsed,
         notes=notes,
     )
@@ -400,7 +403,7 @@ def _fetch_one(
                 "api_roundtrip": round(api_seconds, 3),
                 "download": round(time.monotonic() - download_started, 3),
             },
-            created=created.isoformat(),
+            created=created.isoformat(timespec="milliseconds"),
             output_format=check.output_format,
         )
         item = sink.commit(temp, final, record)

@@ -267,7 +267,7 @@ class JobStore:
                 job_id,
                 JobState.ACCEPTED,
                 seed=str(response.seed),
-                batch_created=created.isoformat(),
+                batch_created=created.isoformat(timespec="milliseconds"),
                 timings_json=json.dumps(response.timings),
                 images_total=len(response.images),
                 writer=self._writer,
