@@ -15,7 +15,7 @@ from fluxdesk.core import metadata as md
 from fluxdesk.core.library import projects as pj
 from fluxdesk.core.library.bulk import apply as bulk_apply
 from fluxdesk.core.library.store import Library
-from fluxdesk.ui.library import gallery_model
+from fluxdesk.ui.library import gallery_actions, gallery_model
 from fluxdesk.ui.library.gallery import GalleryWidget
 
 from .conftest import COUNT
@@ -183,6 +183,26 @@ def test_select_all_means_every_matching_image_not_only_the_loaded(
     assert disagreements(library) == []
     click(qtbot, gallery, 3)  # any other selection ends "all"
     assert not gallery.bulk.scope.all_matching and selected_rows(gallery) == [3]
+
+
+def test_export_after_select_all_takes_every_matching_image_up_to_its_limit(
+    qtbot, gallery: GalleryWidget, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(gallery_model, "PAGE", 2)
+    gallery.resize(700, 420)  # the rest stays unloaded
+    gallery.model.refresh()
+    qtbot.wait(50)
+    assert gallery.model.rowCount() < COUNT - 2
+    gallery.grid.setFocus()
+    qtbot.keyClick(gallery.grid, Qt.Key.Key_A, Ctrl)
+    dialog = gallery.item_actions.export_copy_dialog()
+    assert dialog is not None
+    assert [i.id for i in dialog.items] == [i.id for i in library.items()]  # all, newest first
+    dialog.close()
+    monkeypatch.setattr(gallery_actions, "EXPORT_MOST", COUNT - 1)
+    assert gallery.item_actions.export_copy_dialog() is None
+    message = gallery.message_bar.message
+    assert message is not None and f"at most {COUNT - 1} images" in message.text
 
 
 def test_cancel_half_way_leaves_index_and_files_agreeing(

@@ -17,6 +17,7 @@ from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog
 
+from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library import contact_sheet as cs
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.params import random_seed
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
     from fluxdesk.ui.library.export_dialog import ExportDialog
     from fluxdesk.ui.library.gallery import GalleryWidget
     from fluxdesk.ui.presets.dialog import SavePresetDialog
+
+
+# Export and contact sheets read the records of all they take on the GUI thread (names,
+# captions, the dialog's preview): after Select all, at most this many (~1 s to read).
+EXPORT_MOST = 10_000
 
 
 class GalleryActions:
@@ -78,11 +84,29 @@ class GalleryActions:
             mime.setImageData(image)
         QGuiApplication.clipboard().setMimeData(mime)
 
+    def _selection_records(self, what: str) -> list[ImageRecord]:
+        """Every image the selection stands for (after Select all: those not loaded yet
+        too), or [] with the reason shown."""
+        try:
+            items = self.gallery.bulk.scope.records(EXPORT_MOST)
+        except LibraryError as exc:
+            self.gallery.show_error(str(exc))
+            return []
+        if items is None:
+            self.gallery.show_note(
+                what,
+                f"{what} takes at most {EXPORT_MOST:,} images at a time, and "
+                f"{self.gallery.model.total:,} are selected: narrow the search or filters first.",
+                Severity.WARNING,
+            )
+            return []
+        return items
+
     def export_copy_dialog(self) -> ExportDialog | None:
         """The Export dialog for the selection (names, clean copies, sidecars, .zip)."""
         from fluxdesk.ui.library.export_dialog import ExportDialog
 
-        items = self.gallery.selected_items()
+        items = self._selection_records("Export")
         if not items:
             return None
         start = self.gallery.ctx.settings.ui_state.get("save_dir") or str(Path.home())
@@ -164,7 +188,7 @@ class GalleryActions:
         return self.compare_dialog
 
     def export_sheet_dialog(self) -> None:
-        items = self.gallery.selected_items()
+        items = self._selection_records("A contact sheet")
         if not items:
             return
         start = self.gallery.ctx.settings.ui_state.get("save_dir") or str(Path.home())

@@ -19,6 +19,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QOb
 from fluxdesk.core.library.queries import ItemFilter
 
 if TYPE_CHECKING:
+    from fluxdesk.core.library.record import ImageRecord
     from fluxdesk.core.library.store import Library
     from fluxdesk.ui.library.gallery import GalleryWidget
 
@@ -79,6 +80,23 @@ class SelectionScope(QObject):
             return (lambda: matching_ids(library, flt)), self.gallery.model.total
         ids = self.selected_ids()
         return (lambda: ids), len(ids)
+
+    def records(self, most: int) -> list[ImageRecord] | None:
+        """The records of the images the selection stands for, in the gallery's order (what
+        export and contact sheets take, whole, on the GUI thread). After Select all with
+        rows still unloaded they are read from the index: None when that is over ``most``.
+        Raises LibraryError."""
+        gallery = self.gallery
+        library = gallery.library
+        if not (self.all_matching and library is not None and gallery.model.canFetchMore()):
+            return gallery.selected_items()
+        if gallery.model.total > most:
+            return None
+        from fluxdesk.core.library.bulk.apply import matching_ids, records
+
+        ids = matching_ids(library, gallery.model.filter)
+        found = records(library, ids)
+        return [found[i] for i in ids if i in found]
 
     # --- keeping "all" up to date -------------------------------------------------------
     def _rows_added(self, _parent: QModelIndex, first: int, last: int) -> None:
