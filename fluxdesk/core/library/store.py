@@ -389,12 +389,16 @@ class Library:
         return {row[0]: PageRow(*row) for row in rows}
 
     def get_many(self, ids: list[int]) -> dict[int, ImageRecord]:
-        """The records of these ids (at most 500 a call), by id; ids no longer indexed are absent."""
-        if not ids:
-            return {}
+        """The saved records of these ids, by id (500 ids to a query); ids no longer
+        indexed, or whose image is still being saved, are absent."""
+        found: dict[int, ImageRecord] = {}
         with self.sql():
-            rows = self.connection().execute(records_sql(COLUMNS, len(ids)), ids).fetchall()
-        return {row["id"]: record_from_row(self.root, row) for row in rows}
+            conn = self.connection()
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                sql = records_sql(COLUMNS, len(chunk)) + " AND state = 'done'"
+                found.update((row["id"], record_from_row(self.root, row)) for row in conn.execute(sql, chunk))
+        return found
 
     def count(self, query: ItemFilter | str | None = None) -> int:
         flt = ItemFilter.of(query)

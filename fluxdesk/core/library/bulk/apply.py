@@ -10,9 +10,9 @@ cannot be changed (its file unreadable or damaged, gone meanwhile) is named in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.errors import LibraryError
@@ -21,8 +21,6 @@ from fluxdesk.core.library.bulk.files import UPDATE_REVIEW_SQL, editable_record,
 from fluxdesk.core.library.bulk.review import Review, ReviewChange
 from fluxdesk.core.library.queries import ItemFilter
 from fluxdesk.core.library.record import ImageRecord
-from fluxdesk.core.library.rows import record_from_row
-from fluxdesk.core.library.schema import COLUMNS
 
 if TYPE_CHECKING:
     from fluxdesk.core.library.store import Library
@@ -111,21 +109,6 @@ def matching_ids(library: Library, flt: ItemFilter) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def records(library: Library, ids: list[int]) -> dict[int, ImageRecord]:
-    """The indexed records of ``ids`` (those that exist), in one query."""
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    with library.sql():
-        rows = (
-            library.connection()
-            .execute(f"SELECT {COLUMNS} FROM images WHERE id IN ({marks}) AND state = 'done'", ids)
-            .fetchall()
-        )
-    found = (record_from_row(library.root, row) for row in rows)
-    return {item.id: item for item in found}
-
-
 def _run(
     library: Library,
     ids: list[int],
@@ -134,32 +117,59 @@ def _run(
     progress: ReportProgress | None,
 ) -> BulkResult:
     result = BulkResult(total=len(ids))
+    for batch, items, key in journalled_batches(library, ids, result, cancel):
+        changed = _run_batch(library, batch, items, key, target, cancel, result)
+        if progress is not None:
+            progress(Progress(result.done, result.total, changed))
+    return result
+
+
+class Tally(Protocol):
+    """What :func:`journalled_batches` keeps up to date on a bulk action's result."""
+
+    total: int
+    failed: list[tuple[int, str]]
+    cancelled: bool
+
+    @property
+    def done(self) -> int: ...
+
+
+def journalled_batches(
+    library: Library, ids: list[int], result: Tally, cancel: CancelToken | None
+) -> Iterator[tuple[list[int], dict[int, ImageRecord], str]]:
+    """The ids in batches of BATCH, each with the records the index has (a missing id is
+    named in ``result.failed``) and the key of the batch's journal entry, which the caller
+    ends in the transaction that brings the batch's rows up to date. Stops, marking
+    ``result.cancelled``, when ``cancel`` is set before a batch or stopped one half way."""
     for start in range(0, len(ids), BATCH):
         if cancel is not None and cancel.cancelled:
             result.cancelled = True
-            break
+            return
         batch = ids[start : start + BATCH]
-        changed = _run_batch(library, batch, target, cancel, result)
-        if progress is not None:
-            progress(Progress(result.done, result.total, changed))
+        items = library.get_many(batch)
+        result.failed += [
+            (i, f"No image with id {i} in the library (any more).") for i in batch if i not in items
+        ]
+        yield (
+            batch,
+            items,
+            journal.begin(library, [library.relative(items[i].path) for i in batch if i in items]),
+        )
         if cancel is not None and cancel.cancelled and result.done < result.total:
             result.cancelled = True
-            break
-    return result
+            return
 
 
 def _run_batch(
     library: Library,
     batch: list[int],
+    items: dict[int, ImageRecord],
+    key: str,
     target: Target,
     cancel: CancelToken | None,
     result: BulkResult,
 ) -> list[ImageRecord]:
-    items = records(library, batch)
-    for item_id in batch:
-        if item_id not in items:
-            result.failed.append((item_id, f"No image with id {item_id} in the library (any more)."))
-    key = journal.begin(library, [library.relative(items[i].path) for i in batch if i in items])
     updates: list[dict[str, object]] = []
     changed: list[ImageRecord] = []
     try:

@@ -19,7 +19,7 @@ from fluxdesk.core import metadata as md
 from fluxdesk.core.cancel import CancelToken
 from fluxdesk.core.errors import LibraryError
 from fluxdesk.core.library.bulk import journal
-from fluxdesk.core.library.bulk.apply import BATCH, Progress, ReportProgress, records
+from fluxdesk.core.library.bulk.apply import BATCH, Progress, ReportProgress, journalled_batches
 from fluxdesk.core.library.record import ImageRecord
 from fluxdesk.core.library.rows import record_from_row, row_values
 from fluxdesk.core.library.schema import COLUMNS, UPSERT
@@ -63,16 +63,7 @@ def trash_images(
     where it went, or raises LibraryError) and drop their rows."""
     wanted = list(dict.fromkeys(ids))
     result: DeleteResult[Entry] = DeleteResult(total=len(wanted))
-    for start in range(0, len(wanted), BATCH):
-        if cancel is not None and cancel.cancelled:
-            result.cancelled = True
-            break
-        batch = wanted[start : start + BATCH]
-        items = records(library, batch)
-        result.failed += [
-            (i, f"No image with id {i} in the library (any more).") for i in batch if i not in items
-        ]
-        key = journal.begin(library, [library.relative(items[i].path) for i in batch if i in items])
+    for batch, items, key in journalled_batches(library, wanted, result, cancel):
         gone: list[tuple[ImageRecord, Entry | None]] = []
         try:
             for item_id in batch:
@@ -94,9 +85,6 @@ def trash_images(
         result.removed += gone
         if progress is not None:
             progress(Progress(result.done, result.total, removed=[item.id for item, _ in gone]))
-        if cancel is not None and cancel.cancelled and result.done < result.total:
-            result.cancelled = True
-            break
     return result
 
 

@@ -92,10 +92,10 @@ class SelectionScope(QObject):
             return gallery.selected_items()
         if gallery.model.total > most:
             return None
-        from fluxdesk.core.library.bulk.apply import matching_ids, records
+        from fluxdesk.core.library.bulk.apply import matching_ids
 
         ids = matching_ids(library, gallery.model.filter)
-        found = records(library, ids)
+        found = library.get_many(ids)
         return [found[i] for i in ids if i in found]
 
     # --- keeping "all" up to date -------------------------------------------------------
