@@ -15,7 +15,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QDate,
     QModelIndex,
     Qt,
     QThreadPool,
@@ -31,14 +30,11 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -53,16 +49,7 @@ from fluxdesk.ui.library import trash
 from fluxdesk.ui.library.bulk.actions import BulkActions
 from fluxdesk.ui.library.gallery_actions import GalleryActions
 from fluxdesk.ui.library.gallery_details import DetailsPanel
-from fluxdesk.ui.library.gallery_filters import (
-    DATE_CHOICES,
-    FILTER_NAMES,
-    FORMAT_CHOICES,
-    NSFW_CHOICES,
-    RATING_CHOICES,
-    SIZE_CHOICES,
-    SearchField,
-    item_filter,
-)
+from fluxdesk.ui.library.gallery_filters import FilterControls, SearchField
 from fluxdesk.ui.library.gallery_model import GalleryModel, ItemRole
 from fluxdesk.ui.library.gallery_view import THUMB_H, GalleryView
 from fluxdesk.ui.library.interop_actions import InteropActions
@@ -74,7 +61,7 @@ from fluxdesk.ui.messages import Severity, UserMessage, user_message
 from fluxdesk.ui.tasks import run_task
 from fluxdesk.ui.theme.palette import set_role
 from fluxdesk.ui.widgets.message_bar import MessageBar
-from fluxdesk.ui.widgets.screen_reader import name_clear_button, name_combo
+from fluxdesk.ui.widgets.screen_reader import name_clear_button
 from fluxdesk.ui.widgets.wrap_rows import WrapRows
 
 SLOW_OPEN_MS = 4000  # after this, say the library disk is slow instead of showing nothing
@@ -151,29 +138,14 @@ class GalleryWidget(QWidget):
         self._search_timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._search_timer.start)
 
-        self.favourites = QToolButton()
-        self.favourites.setObjectName("filterFavourites")
-        self.favourites.setText("♥ Favourites")
-        self.favourites.setAccessibleName("Favourites only")  # not "black heart Favourites"
-        self.favourites.setCheckable(True)
-        self.favourites.toggled.connect(self.apply_filter)
-        self.rating = self._combo("filterRating", RATING_CHOICES)
-        self.format = self._combo("filterFormat", FORMAT_CHOICES)
-        self.size_filter = self._combo("filterSize", SIZE_CHOICES)
-        self.nsfw = self._combo("filterNsfw", NSFW_CHOICES)
-        self.dates = self._combo("filterDates", DATE_CHOICES)
-        self.date_from = QDateEdit()
-        self.date_from.setObjectName("filterDateFrom")
-        self.date_to = QDateEdit()
-        self.date_to.setObjectName("filterDateTo")
-        self.date_from.setAccessibleName("From date")
-        self.date_to.setAccessibleName("To date")
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate.currentDate())
-            edit.hide()
-            edit.dateChanged.connect(self.apply_filter)
+        f = self.filter_controls = FilterControls(self.apply_filter)
+        self.favourites, self.rating, self.format, self.size_filter = (
+            f.favourites,
+            f.rating,
+            f.format,
+            f.size_filter,
+        )
+        self.nsfw, self.dates, self.date_from, self.date_to = f.nsfw, f.dates, f.date_from, f.date_to
         self.count_label = QLabel()
         self.count_label.setObjectName("galleryCount")
         set_role(self.count_label, "hint")
@@ -197,27 +169,13 @@ class GalleryWidget(QWidget):
         layout.addLayout(self.filter_row)
         self.filter_bar = QWidget(self)
         self.filter_bar.setObjectName("galleryFilters")
-        self.filters = WrapRows(
-            self.filter_bar,
-            (
-                self.favourites,
-                self.rating,
-                self.format,
-                self.size_filter,
-                self.nsfw,
-                self.dates,
-                self.date_from,
-                self.date_to,
-                self.count_label,
-            ),
-        )
+        self.filters = WrapRows(self.filter_bar, (*self.filter_controls.widgets, self.count_label))
         self.search_row.addWidget(self.search, 1)
         self.search_row.addWidget(self.filter_bar)
         self.search_row.addWidget(self.more)
         # Tab as the row reads, left to right: the search box first (the filters, placed
         # into their bar first, would otherwise come before it).
-        row: list[QWidget] = [self.search, self.favourites, self.rating, self.format, self.size_filter]
-        row += [self.nsfw, self.dates, self.date_from, self.date_to, self.more]
+        row: list[QWidget] = [self.search, *self.filter_controls.widgets, self.more]
         for before, after in pairwise(row):
             QWidget.setTabOrder(before, after)
 
@@ -246,17 +204,6 @@ class GalleryWidget(QWidget):
 
         layout.addWidget(self.message_bar)  # its gap is its own margin (theme role)
         layout.addWidget(self.splitter, 1)
-
-    def _combo(self, name: str, entries: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        name_combo(combo, FILTER_NAMES[name])
-        for value, text in entries:
-            combo.addItem(text, value)
-        # As wide as the longest entry, whichever is chosen: a flowing row never squeezes it.
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.currentIndexChanged.connect(self.apply_filter)
-        return combo
 
     def _build_actions(self) -> None:
         def action(text: str, slot: Callable[[], Any], keys: list[str] | None = None) -> QAction:
@@ -455,19 +402,7 @@ class GalleryWidget(QWidget):
 
     # --- filters ------------------------------------------------------------------------
     def current_filter(self) -> ItemFilter:
-        custom = self.dates.currentData() == "custom"
-        self.date_from.setVisible(custom)
-        self.date_to.setVisible(custom)
-        flt = item_filter(
-            search=self.search.text(),
-            favourites=self.favourites.isChecked(),
-            rating=self.rating.currentData(),
-            output_format=self.format.currentData(),
-            size=self.size_filter.currentData(),
-            nsfw=self.nsfw.currentData(),
-            dates=self.dates.currentData(),
-            custom=(self.date_from.date().toPython(), self.date_to.date().toPython()),  # type: ignore[arg-type]
-        )
+        flt = self.filter_controls.item_filter(self.search.text())
         return replace(flt, project=self.project_panel.key())
 
     def apply_filter(self, *_: object) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QDate, QSize, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QToolButton, QWidget
 
 from fluxdesk.core.library.queries import ItemFilter
 from fluxdesk.core.params import PRESET_DIMENSIONS
+from fluxdesk.ui.widgets.screen_reader import name_combo
 
 ANY = "any"
 Choices = list[tuple[str, str]]  # (value, text) of a filter's entries
@@ -102,3 +104,76 @@ def item_filter(
         min_rating=None if rating == ANY else int(rating),
         nsfw={"hide": False, "only": True}.get(nsfw),
     )
+
+
+class FilterControls:
+    """The Library's filter widgets, in the order the toolbar shows them (favourites,
+    rating, format, size, NSFW, dates and the "Dates…" range), and the index filter their
+    values make. ``changed`` is called on every change of any of them."""
+
+    def __init__(self, changed: Callable[..., object]) -> None:
+        self.favourites = QToolButton()
+        self.favourites.setObjectName("filterFavourites")
+        self.favourites.setText("♥ Favourites")
+        self.favourites.setAccessibleName("Favourites only")  # not "black heart Favourites"
+        self.favourites.setCheckable(True)
+        self.favourites.toggled.connect(changed)
+        self.rating = _combo("filterRating", RATING_CHOICES, changed)
+        self.format = _combo("filterFormat", FORMAT_CHOICES, changed)
+        self.size_filter = _combo("filterSize", SIZE_CHOICES, changed)
+        self.nsfw = _combo("filterNsfw", NSFW_CHOICES, changed)
+        self.dates = _combo("filterDates", DATE_CHOICES, changed)
+        self.date_from = QDateEdit()
+        self.date_from.setObjectName("filterDateFrom")
+        self.date_to = QDateEdit()
+        self.date_to.setObjectName("filterDateTo")
+        self.date_from.setAccessibleName("From date")
+        self.date_to.setAccessibleName("To date")
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate.currentDate())
+            edit.hide()
+            edit.dateChanged.connect(changed)
+
+    @property
+    def widgets(self) -> tuple[QWidget, ...]:
+        return (
+            self.favourites,
+            self.rating,
+            self.format,
+            self.size_filter,
+            self.nsfw,
+            self.dates,
+            self.date_from,
+            self.date_to,
+        )
+
+    def item_filter(self, search: str) -> ItemFilter:
+        """The index filter for ``search`` and the chosen values (and the "Dates…" range
+        shown only while it is chosen)."""
+        custom = self.dates.currentData() == "custom"
+        self.date_from.setVisible(custom)
+        self.date_to.setVisible(custom)
+        return item_filter(
+            search=search,
+            favourites=self.favourites.isChecked(),
+            rating=self.rating.currentData(),
+            output_format=self.format.currentData(),
+            size=self.size_filter.currentData(),
+            nsfw=self.nsfw.currentData(),
+            dates=self.dates.currentData(),
+            custom=(self.date_from.date().toPython(), self.date_to.date().toPython()),  # type: ignore[arg-type]
+        )
+
+
+def _combo(name: str, entries: Choices, changed: Callable[..., object]) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    name_combo(combo, FILTER_NAMES[name])
+    for value, text in entries:
+        combo.addItem(text, value)
+    # As wide as the longest entry, whichever is chosen: a flowing row never squeezes it.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.currentIndexChanged.connect(changed)
+    return combo
